@@ -1,0 +1,24 @@
+/* sigmoid(z) = 1 / (1 + e^-z).
+ * From e = exp(-|z|) in [0, 1]: sigma(-|z|) = e/(1+e), sigma(|z|) = 1/(1+e), so
+ * nothing overflows and the tails keep full relative precision.
+ * sigma'(z) = sigma(z) sigma(-z) = e/(1+e)^2 (never a(1-a), which loses the tails). */
+FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_T z, FA_T alpha, FA_T at_zero, FA_T *a, FA_T *d)
+{
+    (void)alpha; (void)at_zero;
+    FA_T e, em, lo, hi;
+    FA_FN(fa_exp_expm1_neg)(-FA_FABS(z), &e, &em);
+    FA_FN(fa_logistic_pair)(e, &lo, &hi);
+    *a = z > 0 ? hi : lo;
+    *d = lo * hi;
+}
+
+/* The lesson's a(1 - a); with FMA a - a*a is rounded once. */
+FA_INLINE FA_T FA_FN(fa_sigmoid_from_a)(FA_T a, FA_T alpha, FA_T at_zero)
+{
+    (void)alpha; (void)at_zero;
+#if FA_HAVE_FMA
+    return FA_FMA(-a, a, a);
+#else
+    return a * (FA_C(1.0) - a);
+#endif
+}

@@ -1,0 +1,122 @@
+/* dispatch.c - which kernel table the ufuncs use.
+ *
+ * The extension is built for baseline x86-64 (or whatever the target's baseline
+ * is); setup.py adds AVX2 and AVX-512 builds of kernels.c on x86-64 and defines
+ * FA_COMPILED_AVX2 / FA_COMPILED_AVX512 for them.  At import the best level the
+ * CPU (and OS) supports is chosen; fa_set_level lets tests and benchmarks force
+ * another one (FASTACT_SIMD in Python).
+ */
+#include "fastact.h"
+
+extern const fa_activation fa_table_baseline[];
+#ifdef FA_COMPILED_AVX2
+extern const fa_activation fa_table_avx2[];
+#endif
+#ifdef FA_COMPILED_AVX512
+extern const fa_activation fa_table_avx512[];
+#endif
+
+static const char *const level_names[FA_NLEVELS] = {"baseline", "avx2", "avx512"};
+
+static const char *const op_suffixes[FA_NOPS] = {
+    "", "_derivative", "_derivative_from_a", "_and_derivative", "_backward", "_backward_from_a",
+};
+
+int fa_op_nin(fa_op op) { return op >= FA_OP_BACKWARD ? 2 : 1; }
+int fa_op_nout(fa_op op) { return op == FA_OP_AND_DERIVATIVE ? 2 : 1; }
+const char *fa_op_suffix(fa_op op) { return (unsigned)op < FA_NOPS ? op_suffixes[op] : NULL; }
+
+/* Counted from the table itself, so activations.def stays the only list. */
+#define FA_ACTIVATION(name, pv, pd, pa) +1
+int fa_num_activations(void) { return 0
+#include "activations.def"
+    ;
+}
+#undef FA_ACTIVATION
+
+const char *fa_level_name(fa_level level)
+{
+    return (unsigned)level < FA_NLEVELS ? level_names[level] : NULL;
+}
+
+static const fa_activation *compiled_table(fa_level level)
+{
+    switch (level) {
+    case FA_LEVEL_BASELINE: return fa_table_baseline;
+#ifdef FA_COMPILED_AVX2
+    case FA_LEVEL_AVX2: return fa_table_avx2;
+#endif
+#ifdef FA_COMPILED_AVX512
+    case FA_LEVEL_AVX512: return fa_table_avx512;
+#endif
+    default: return NULL;
+    }
+}
+
+int fa_level_compiled(fa_level level) { return compiled_table(level) != NULL; }
+
+static int cpu_runs(fa_level level)
+{
+    switch (level) {
+    case FA_LEVEL_BASELINE: return 1;
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+    /* __builtin_cpu_supports also checks that the OS saves the wide registers. */
+    case FA_LEVEL_AVX2:
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    case FA_LEVEL_AVX512:
+        __builtin_cpu_init();
+        return cpu_runs(FA_LEVEL_AVX2) && __builtin_cpu_supports("avx512f") &&
+               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
+               __builtin_cpu_supports("avx512bw");
+#endif
+    default: return 0;
+    }
+}
+
+int fa_level_supported(fa_level level) { return fa_level_compiled(level) && cpu_runs(level); }
+
+fa_level fa_best_level(void)
+{
+    for (int l = FA_NLEVELS - 1; l > 0; l--)
+        if (fa_level_supported((fa_level)l))
+            return (fa_level)l;
+    return FA_LEVEL_BASELINE;
+}
+
+const fa_activation *fa_level_table(fa_level level)
+{
+    return fa_level_supported(level) ? compiled_table(level) : NULL;
+}
+
+/* Set once at import (before any ufunc runs) and by tests; a plain pointer
+ * store, read once per ufunc inner-loop call. */
+static fa_level active_level = FA_LEVEL_BASELINE;
+static const fa_activation *active_table = fa_table_baseline;
+
+fa_level fa_get_level(void) { return active_level; }
+
+int fa_set_level(fa_level level)
+{
+    const fa_activation *t = fa_level_table(level);
+    if (!t)
+        return -1;
+    active_level = level;
+    active_table = t;
+    return 0;
+}
+
+const fa_activation *fa_active_table(void) { return active_table; }
+
+const char *fa_compiler(void)
+{
+#if defined(__clang__)
+    return "clang " __clang_version__;
+#elif defined(__GNUC__)
+    return "gcc " __VERSION__;
+#elif defined(_MSC_VER)
+    return "msvc";
+#else
+    return "unknown";
+#endif
+}

@@ -1,0 +1,159 @@
+/* fa_math_impl.h - branch-free exp/expm1 and the logistic quotient, written once
+ * and instantiated per float type.
+ *
+ * Include with FA_T, FA_IS_F32, FA_FN, FA_C and FA_FMA defined (see kernels.c).  Everything
+ * is plain scalar C with selects instead of branches so that the compiler
+ * vectorises the calling loops for whatever instruction set the translation unit
+ * is built for (SSE2, AVX2+FMA, AVX-512, NEON): one source, many ISA variants.
+ *
+ * Only arguments x <= 0 (or NaN) are ever needed: sigmoid and tanh are evaluated
+ * on -|z| and reflected, which is what keeps them free of overflow.
+ */
+#include <string.h>
+
+#if FA_IS_F32
+typedef uint32_t FA_FN(fa_u);
+#  define FA_MANT_BITS 23
+#  define FA_EXP_BIAS 127
+/* Below this exp(x) rounds to zero even in the subnormal range. */
+#  define FA_EXP_MIN_ARG -104.0f
+#  define FA_LOG2E 0x1.715476p+0f
+/* Cody-Waite split of ln 2: n*LN2_HI is exact for |n| < 2^8. */
+#  define FA_LN2_HI 0x1.62e400p-1f
+#  define FA_LN2_LO 0x1.7f7d1cp-20f
+/* Adding 1.5*2^23 rounds to an integer held in the low mantissa bits. */
+#  define FA_ROUND_MAGIC 0x1.8p23f
+#else
+typedef uint64_t FA_FN(fa_u);
+#  define FA_MANT_BITS 52
+#  define FA_EXP_BIAS 1023
+#  define FA_EXP_MIN_ARG -746.0
+#  define FA_LOG2E 0x1.71547652b82fep+0
+#  define FA_LN2_HI 0x1.62e42fee00000p-1
+#  define FA_LN2_LO 0x1.a39ef35793c76p-33
+#  define FA_ROUND_MAGIC 0x1.8p52
+#endif
+
+FA_INLINE FA_FN(fa_u) FA_FN(fa_bits)(FA_T x)
+{
+    FA_FN(fa_u) u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+FA_INLINE FA_T FA_FN(fa_from_bits)(FA_FN(fa_u) u)
+{
+    FA_T x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* 2^k for -(bias-1) <= k <= 0, built in the exponent field. k is passed as the
+ * unsigned two's-complement pattern so no signed arithmetic can overflow. */
+FA_INLINE FA_T FA_FN(fa_pow2)(FA_FN(fa_u) k)
+{
+    return FA_FN(fa_from_bits)((FA_FN(fa_u))(k + FA_EXP_BIAS) << FA_MANT_BITS);
+}
+
+/* expm1(r) for |r| <= ln2/2: Taylor series, truncated where the remainder
+ * is below 2^-60 (double) / 2^-30 (float) relative to r. */
+FA_INLINE FA_T FA_FN(fa_expm1_reduced)(FA_T r)
+{
+#if FA_IS_F32
+    FA_T p = 0x1.a01a02p-16f;
+    p = FA_FMA(p, r, 0x1.a01a02p-13f);
+    p = FA_FMA(p, r, 0x1.6c16c2p-10f);
+    p = FA_FMA(p, r, 0x1.111112p-7f);
+    p = FA_FMA(p, r, 0x1.555556p-5f);
+    p = FA_FMA(p, r, 0x1.555556p-3f);
+    p = FA_FMA(p, r, 0x1.0p-1f);
+#else
+    FA_T p = 0x1.93974a8c07c9dp-37;
+    p = FA_FMA(p, r, 0x1.6124613a86d09p-33);
+    p = FA_FMA(p, r, 0x1.1eed8eff8d898p-29);
+    p = FA_FMA(p, r, 0x1.ae64567f544e4p-26);
+    p = FA_FMA(p, r, 0x1.27e4fb7789f5cp-22);
+    p = FA_FMA(p, r, 0x1.71de3a556c734p-19);
+    p = FA_FMA(p, r, 0x1.a01a01a01a01ap-16);
+    p = FA_FMA(p, r, 0x1.a01a01a01a01ap-13);
+    p = FA_FMA(p, r, 0x1.6c16c16c16c17p-10);
+    p = FA_FMA(p, r, 0x1.1111111111111p-7);
+    p = FA_FMA(p, r, 0x1.5555555555555p-5);
+    p = FA_FMA(p, r, 0x1.5555555555555p-3);
+    p = FA_FMA(p, r, 0x1.0p-1);
+#endif
+    return FA_FMA(r * r, p, r);
+}
+
+/* For x <= 0 or NaN: *e = exp(x) and *em = expm1(x) from one range reduction.
+ * x = n ln2 + r;  exp(x) = 2^n (1 + q),  expm1(x) = 2^n q + (2^n - 1), q = expm1(r).
+ * 2^n is applied as 2^n1 * 2^n2 with both halves normal, so results that land
+ * in the subnormal range are rounded once, at the last multiply. */
+FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_T x, FA_T *e, FA_T *em)
+{
+    x = x < FA_EXP_MIN_ARG ? FA_EXP_MIN_ARG : x; /* NaN passes through */
+    const FA_T t = FA_FMA(x, FA_LOG2E, FA_ROUND_MAGIC);
+    const FA_T n = t - FA_ROUND_MAGIC;
+    /* n as an integer, read from the mantissa of t (no float->int conversion,
+     * which would be undefined for NaN). */
+    const FA_FN(fa_u) ni = FA_FN(fa_bits)(t) - FA_FN(fa_bits)(FA_ROUND_MAGIC);
+    const FA_FN(fa_u) neg_n = (FA_FN(fa_u))0 - ni;
+    const FA_FN(fa_u) n1 = (FA_FN(fa_u))0 - (neg_n >> 1);
+    const FA_FN(fa_u) n2 = ni - n1;
+    FA_T r = FA_FMA(n, -FA_LN2_HI, x);
+    r = FA_FMA(n, -FA_LN2_LO, r);
+    const FA_T q = FA_FN(fa_expm1_reduced)(r);
+    const FA_T s1 = FA_FN(fa_pow2)(n1);
+    const FA_T s2 = FA_FN(fa_pow2)(n2);
+    *e = FA_FMA(q, s1, s1) * s2;
+    const FA_T s = s1 * s2;
+    *em = FA_FMA(s, q, s - FA_C(1.0));
+}
+
+/* Accurate num/den where the true denominator is den + den_lo (den_lo an exact
+ * rounding error) and rcp ~ 1/den.  With FMA the residual is exact and one
+ * correction step gives a nearly correctly rounded quotient. */
+FA_INLINE FA_T FA_FN(fa_quot)(FA_T num, FA_T den, FA_T den_lo, FA_T rcp)
+{
+#if FA_HAVE_FMA
+    const FA_T q0 = num * rcp;
+    const FA_T res = FA_FMA(-q0, den, num) - q0 * den_lo;
+    return FA_FMA(res, rcp, q0);
+#else
+    (void)den_lo; (void)rcp;
+    return num / den;
+#endif
+}
+
+/* Reciprocal of den + den_lo, refined as above. */
+FA_INLINE FA_T FA_FN(fa_recip)(FA_T den, FA_T den_lo)
+{
+    const FA_T r0 = FA_C(1.0) / den;
+#if FA_HAVE_FMA
+    const FA_T res = FA_FMA(-r0, den, FA_C(1.0)) - r0 * den_lo;
+    return FA_FMA(res, r0, r0);
+#else
+    (void)den_lo;
+    return r0;
+#endif
+}
+
+/* The logistic pair for e = exp(-|z|) in [0, 1]:
+ *   *lo = e / (1 + e) = sigma(-|z|),   *hi = 1 / (1 + e) = sigma(|z|).
+ * 1 + e is formed with its exact rounding error (Fast2Sum, 1 >= e). */
+FA_INLINE void FA_FN(fa_logistic_pair)(FA_T e, FA_T *lo, FA_T *hi)
+{
+    const FA_T den = FA_C(1.0) + e;
+    const FA_T den_lo = (FA_C(1.0) - den) + e;
+    const FA_T rcp = FA_FN(fa_recip)(den, den_lo);
+    *hi = rcp;
+    *lo = FA_FN(fa_quot)(e, den, den_lo, rcp);
+}
+
+#undef FA_MANT_BITS
+#undef FA_EXP_BIAS
+#undef FA_EXP_MIN_ARG
+#undef FA_LOG2E
+#undef FA_LN2_HI
+#undef FA_LN2_LO
+#undef FA_ROUND_MAGIC

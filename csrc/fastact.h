@@ -1,0 +1,93 @@
+/* fastact.h - the C core of fastact: activation kernels over contiguous buffers.
+ *
+ * Every kernel makes one pass over n contiguous elements.  Inputs and outputs
+ * must not overlap, except that an output may be the very same buffer as an
+ * input (in place); ufunc_glue.c takes care of that and of strided data.
+ *
+ *   value(n, z, a)                  a = g(z)
+ *   derivative(n, z, d)             d = g'(z), from z
+ *   derivative_from_a(n, a, d)      d = g'(z), from the output a = g(z)
+ *   and_derivative(n, z, a, d)      both, one pass
+ *   backward(n, grad, z, dz)        dz = grad * g'(z), one pass
+ *   backward_from_a(n, grad, a, dz) dz = grad * g'(z) from a, one pass
+ *
+ * The same kernels exist once per instruction-set level (baseline, avx2,
+ * avx512 on x86-64; baseline elsewhere); dispatch.c picks one at run time.
+ */
+#ifndef FASTACT_H
+#define FASTACT_H
+
+#include "fa_config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Parameters of the parameterised activations, already validated by the caller. */
+typedef struct {
+    double alpha;    /* leaky_relu slope for z < 0 */
+    double at_zero;  /* derivative at the kink z == 0 */
+} fa_params;
+
+#define FA_P_ALPHA   1u
+#define FA_P_AT_ZERO 2u
+
+typedef enum {
+    FA_OP_VALUE = 0,
+    FA_OP_DERIVATIVE,
+    FA_OP_DERIVATIVE_FROM_A,
+    FA_OP_AND_DERIVATIVE,
+    FA_OP_BACKWARD,
+    FA_OP_BACKWARD_FROM_A,
+    FA_NOPS
+} fa_op;
+
+/* Kernel shapes by (inputs, outputs). */
+typedef void (*fa_k11_f32)(fa_size n, const float *FA_RESTRICT x, float *FA_RESTRICT y,
+                           const fa_params *p);
+typedef void (*fa_k12_f32)(fa_size n, const float *FA_RESTRICT x, float *FA_RESTRICT y0,
+                           float *FA_RESTRICT y1, const fa_params *p);
+typedef void (*fa_k21_f32)(fa_size n, const float *FA_RESTRICT x0, const float *FA_RESTRICT x1,
+                           float *FA_RESTRICT y, const fa_params *p);
+typedef void (*fa_k11_f64)(fa_size n, const double *FA_RESTRICT x, double *FA_RESTRICT y,
+                           const fa_params *p);
+typedef void (*fa_k12_f64)(fa_size n, const double *FA_RESTRICT x, double *FA_RESTRICT y0,
+                           double *FA_RESTRICT y1, const fa_params *p);
+typedef void (*fa_k21_f64)(fa_size n, const double *FA_RESTRICT x0, const double *FA_RESTRICT x1,
+                           double *FA_RESTRICT y, const fa_params *p);
+
+typedef union { fa_k11_f32 k11; fa_k12_f32 k12; fa_k21_f32 k21; } fa_kernel_f32;
+typedef union { fa_k11_f64 k11; fa_k12_f64 k12; fa_k21_f64 k21; } fa_kernel_f64;
+
+typedef struct {
+    const char *name;
+    unsigned params[FA_NOPS];      /* FA_P_* mask of parameter inputs per op */
+    fa_kernel_f32 f32[FA_NOPS];
+    fa_kernel_f64 f64[FA_NOPS];
+} fa_activation;
+
+/* Number of inputs (1 or 2) and outputs (1 or 2) of an operation. */
+int fa_op_nin(fa_op op);
+int fa_op_nout(fa_op op);
+const char *fa_op_suffix(fa_op op);   /* "", "_derivative", ... */
+
+/* ---- dispatch (dispatch.c) ---- */
+typedef enum { FA_LEVEL_BASELINE = 0, FA_LEVEL_AVX2, FA_LEVEL_AVX512, FA_NLEVELS } fa_level;
+
+int fa_num_activations(void);
+const char *fa_level_name(fa_level level);
+int fa_level_compiled(fa_level level);   /* kernels for it are in this build */
+int fa_level_supported(fa_level level);  /* compiled and the CPU can run it */
+fa_level fa_best_level(void);
+/* The kernels of one level; NULL if that level is not supported here. */
+const fa_activation *fa_level_table(fa_level level);
+/* The level used by the ufuncs; the ufunc loops read it on every call. */
+fa_level fa_get_level(void);
+int fa_set_level(fa_level level);        /* 0 on success, -1 if unsupported */
+const fa_activation *fa_active_table(void);
+const char *fa_compiler(void);          /* name and version of the C compiler */
+
+#ifdef __cplusplus
+}
+#endif
+#endif

@@ -1,0 +1,72 @@
+/* kernels_impl.h - the six loops of every activation for one float type.
+ * Included by kernels.c with FA_T / FA_FN / FA_C / FA_FMA / FA_FABS / FA_COPYSIGN
+ * defined.  Each loop calls the activation's fused scalar definition; whatever
+ * output a loop does not store is dead code the compiler removes. */
+#include "fa_math_impl.h"
+#include "act/sigmoid.h"
+#include "act/tanh.h"
+#include "act/relu.h"
+#include "act/leaky_relu.h"
+
+#define FA_LOOP(name, op) static void FA_FN(FA_CAT(FA_CAT(fa_, name), FA_CAT(_, op)))
+
+#define FA_ACTIVATION(name, pv, pd, pa)                                                       \
+FA_LOOP(name, value)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y,               \
+                     const fa_params *p)                                                      \
+{                                                                                             \
+    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
+    for (fa_size i = 0; i < n; i++) {                                                         \
+        FA_T a, d;                                                                            \
+        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                       \
+        y[i] = a;                                                                             \
+    }                                                                                         \
+}                                                                                             \
+FA_LOOP(name, derivative)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y,          \
+                          const fa_params *p)                                                 \
+{                                                                                             \
+    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
+    for (fa_size i = 0; i < n; i++) {                                                         \
+        FA_T a, d;                                                                            \
+        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                       \
+        y[i] = d;                                                                             \
+    }                                                                                         \
+}                                                                                             \
+FA_LOOP(name, derivative_from_a)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y,   \
+                                 const fa_params *p)                                          \
+{                                                                                             \
+    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
+    for (fa_size i = 0; i < n; i++)                                                           \
+        y[i] = FA_FN(FA_CAT(FA_CAT(fa_, name), _from_a))(x[i], alpha, k);                     \
+}                                                                                             \
+FA_LOOP(name, and_derivative)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y0,     \
+                              FA_T *FA_RESTRICT y1, const fa_params *p)                       \
+{                                                                                             \
+    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
+    for (fa_size i = 0; i < n; i++) {                                                         \
+        FA_T a, d;                                                                            \
+        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                       \
+        y0[i] = a;                                                                            \
+        y1[i] = d;                                                                            \
+    }                                                                                         \
+}                                                                                             \
+FA_LOOP(name, backward)(fa_size n, const FA_T *FA_RESTRICT g, const FA_T *FA_RESTRICT x,      \
+                        FA_T *FA_RESTRICT y, const fa_params *p)                              \
+{                                                                                             \
+    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
+    for (fa_size i = 0; i < n; i++) {                                                         \
+        FA_T a, d;                                                                            \
+        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                       \
+        y[i] = g[i] * d;                                                                      \
+    }                                                                                         \
+}                                                                                             \
+FA_LOOP(name, backward_from_a)(fa_size n, const FA_T *FA_RESTRICT g, const FA_T *FA_RESTRICT x,\
+                               FA_T *FA_RESTRICT y, const fa_params *p)                       \
+{                                                                                             \
+    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
+    for (fa_size i = 0; i < n; i++)                                                           \
+        y[i] = g[i] * FA_FN(FA_CAT(FA_CAT(fa_, name), _from_a))(x[i], alpha, k);              \
+}
+
+#include "activations.def"
+#undef FA_ACTIVATION
+#undef FA_LOOP

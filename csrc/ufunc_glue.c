@@ -1,0 +1,165 @@
+/* ufunc_glue.c - see ufunc_glue.h. */
+#include <fenv.h>
+#include <string.h>
+#include "ufunc_glue.h"
+
+/* Elements per stack block on the buffered path: 4 buffers of 256 doubles
+ * (8 KiB) stay in L1 and amortise the per-block kernel call. */
+#define FA_BLOCK 256
+
+static const unsigned char itemsizes[FA_NSTORAGE] = {2, 4, 8, 1, 1, 1, 2, 2, 4, 4, 8, 8};
+
+int fa_storage_itemsize(fa_storage st) { return itemsizes[st]; }
+
+void fa_loop_spec_init(fa_loop_spec *spec, int act, fa_op op, fa_storage in_type,
+                       unsigned params)
+{
+    const int f32 = in_type == FA_ST_F16 || in_type == FA_ST_F32;
+    spec->act = act;
+    spec->op = op;
+    spec->in_type = in_type;
+    spec->out_type = f32 ? in_type : FA_ST_F64;
+    spec->compute_f64 = !f32;
+    spec->params = params;
+}
+
+float fa_half_to_float(uint16_t h)
+{
+    const uint32_t sign = (uint32_t)(h & 0x8000u) << 16;
+    const uint32_t e = (h >> 10) & 0x1fu, m = h & 0x3ffu;
+    uint32_t bits;
+    if (e == 0) {
+        float v = (float)m * 0x1p-24f; /* zero or subnormal, exact */
+        memcpy(&bits, &v, sizeof bits);
+        bits |= sign;
+    } else if (e == 31) {
+        bits = sign | 0x7f800000u | (m << 13);
+    } else {
+        bits = sign | ((e + 112u) << 23) | (m << 13);
+    }
+    float f;
+    memcpy(&f, &bits, sizeof f);
+    return f;
+}
+
+/* Shift right by `shift` (1..24), rounding to nearest, ties to even. */
+static uint32_t round_shift(uint32_t m, unsigned shift)
+{
+    const uint32_t q = m >> shift, rem = m & ((1u << shift) - 1u), half = 1u << (shift - 1u);
+    return q + (rem > half || (rem == half && (q & 1u)));
+}
+
+uint16_t fa_float_to_half(float f)
+{
+    uint32_t x;
+    memcpy(&x, &f, sizeof x);
+    const uint16_t sign = (uint16_t)((x >> 16) & 0x8000u);
+    const uint32_t ax = x & 0x7fffffffu;
+    if (ax >= 0x7f800000u) /* inf, or NaN kept quiet with its top payload bits */
+        return (uint16_t)(sign | 0x7c00u | (ax > 0x7f800000u ? 0x200u | ((ax >> 13) & 0x3ffu) : 0u));
+    if (ax >= 0x477ff000u) /* >= 65520 rounds to inf */
+        return (uint16_t)(sign | 0x7c00u);
+    const uint32_t e = ax >> 23;
+    if (e >= 113) /* normal half: the carry of rounding may bump the exponent */
+        return (uint16_t)(sign | (((e - 112u) << 10) + round_shift(ax & 0x7fffffu, 13)));
+    if (e < 102) /* below 2^-25: rounds to zero */
+        return sign;
+    /* subnormal half: the significand with its implicit bit, in units of 2^-24 */
+    return (uint16_t)(sign | round_shift((ax & 0x7fffffu) | 0x800000u, 126u - e));
+}
+
+/* ---- block loaders and storers ------------------------------------------ */
+
+#define FA_LOAD_CASE(ST, CT, T)                                                    \
+    case ST:                                                                       \
+        for (fa_size i = 0; i < n; i++) {                                          \
+            CT v;                                                                  \
+            memcpy(&v, src + i * step, sizeof v);                                  \
+            dst[i] = (T)v;                                                         \
+        }                                                                          \
+        break;
+
+static void load_f32(float *dst, const char *src, fa_size step, fa_size n, fa_storage st)
+{
+    switch (st) {
+    case FA_ST_F16:
+        for (fa_size i = 0; i < n; i++) {
+            uint16_t h;
+            memcpy(&h, src + i * step, sizeof h);
+            dst[i] = fa_half_to_float(h);
+        }
+        break;
+    FA_LOAD_CASE(FA_ST_F32, float, float)
+    default: break;
+    }
+}
+
+static void load_f64(double *dst, const char *src, fa_size step, fa_size n, fa_storage st)
+{
+    switch (st) {
+    FA_LOAD_CASE(FA_ST_F64, double, double)
+    FA_LOAD_CASE(FA_ST_BOOL, unsigned char, double)
+    FA_LOAD_CASE(FA_ST_I8, int8_t, double)
+    FA_LOAD_CASE(FA_ST_U8, uint8_t, double)
+    FA_LOAD_CASE(FA_ST_I16, int16_t, double)
+    FA_LOAD_CASE(FA_ST_U16, uint16_t, double)
+    FA_LOAD_CASE(FA_ST_I32, int32_t, double)
+    FA_LOAD_CASE(FA_ST_U32, uint32_t, double)
+    FA_LOAD_CASE(FA_ST_I64, int64_t, double)
+    FA_LOAD_CASE(FA_ST_U64, uint64_t, double)
+    default: break;
+    }
+}
+#undef FA_LOAD_CASE
+
+static void store_f32(char *dst, fa_size step, const float *src, fa_size n, fa_storage st)
+{
+    if (st == FA_ST_F16) {
+        for (fa_size i = 0; i < n; i++) {
+            const uint16_t h = fa_float_to_half(src[i]);
+            memcpy(dst + i * step, &h, sizeof h);
+        }
+    } else {
+        for (fa_size i = 0; i < n; i++)
+            memcpy(dst + i * step, &src[i], sizeof(float));
+    }
+}
+
+static void store_f64(char *dst, fa_size step, const double *src, fa_size n, fa_storage st)
+{
+    (void)st;
+    for (fa_size i = 0; i < n; i++)
+        memcpy(dst + i * step, &src[i], sizeof(double));
+}
+
+/* ---- the driver, once per compute type ---------------------------------- */
+
+#define FA_GLUE_T float
+#define FA_GLUE_S f32
+#define FA_GLUE_NATIVE FA_ST_F32
+#include "ufunc_glue_impl.h"
+#undef FA_GLUE_T
+#undef FA_GLUE_S
+#undef FA_GLUE_NATIVE
+
+#define FA_GLUE_T double
+#define FA_GLUE_S f64
+#define FA_GLUE_NATIVE FA_ST_F64
+#include "ufunc_glue_impl.h"
+#undef FA_GLUE_T
+#undef FA_GLUE_S
+#undef FA_GLUE_NATIVE
+
+void fa_ufunc_loop(char **args, const fa_size *dims, const fa_size *steps, void *data)
+{
+    const fa_loop_spec *spec = (const fa_loop_spec *)data;
+    const fa_activation *row = &fa_active_table()[spec->act];
+    if (spec->compute_f64)
+        glue_run_f64(spec, row->f64[spec->op], args, dims[0], steps);
+    else
+        glue_run_f32(spec, row->f32[spec->op], args, dims[0], steps);
+    /* NaN and inf inputs legitimately raise "invalid" inside the kernels (e.g.
+     * ordered compares, inf * 0 in backward); the contract is quiet IEEE
+     * results, so no flag may reach NumPy's error check. */
+    feclearexcept(FE_ALL_EXCEPT);
+}

@@ -1,0 +1,107 @@
+/* ufunc_glue_impl.h - the ufunc driver for one compute type (FA_GLUE_T), included
+ * twice by ufunc_glue.c. */
+#define FA_G(name) FA_CAT(name, FA_CAT(_, FA_GLUE_S))
+#define FA_GLUE_KERNEL FA_CAT(fa_kernel_, FA_GLUE_S)
+
+static void FA_G(glue_call)(fa_op op, FA_GLUE_KERNEL k, fa_size n, const FA_GLUE_T *const *x,
+                            FA_GLUE_T *const *y, const fa_params *p)
+{
+    if (fa_op_nin(op) == 2)
+        k.k21(n, x[0], x[1], y[0], p);
+    else if (fa_op_nout(op) == 2)
+        k.k12(n, x[0], y[0], y[1], p);
+    else
+        k.k11(n, x[0], y[0], p);
+}
+
+static void FA_G(glue_params)(const fa_loop_spec *spec, char *const *par, fa_size i,
+                              const fa_size *pstep, fa_params *p)
+{
+    int j = 0;
+    FA_GLUE_T v;
+    if (spec->params & FA_P_ALPHA) {
+        memcpy(&v, par[j] + i * pstep[j], sizeof v);
+        p->alpha = v;
+        j++;
+    }
+    if (spec->params & FA_P_AT_ZERO) {
+        memcpy(&v, par[j] + i * pstep[j], sizeof v);
+        p->at_zero = v;
+    }
+}
+
+static void FA_G(glue_run)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, char **args, fa_size n,
+                           const fa_size *steps)
+{
+    const fa_op op = spec->op;
+    const int nin = fa_op_nin(op), nout = fa_op_nout(op);
+    const int npar = !!(spec->params & FA_P_ALPHA) + !!(spec->params & FA_P_AT_ZERO);
+    char *const *in = args, *const *par = args + nin, *const *out = args + nin + npar;
+    const fa_size *in_step = steps, *par_step = steps + nin, *out_step = steps + nin + npar;
+    const fa_size es = (fa_size)sizeof(FA_GLUE_T);
+    const int native_in = spec->in_type == FA_GLUE_NATIVE;
+    const int native_out = spec->out_type == FA_GLUE_NATIVE;
+
+    int const_params = 1;
+    for (int j = 0; j < npar; j++)
+        const_params &= par_step[j] == 0;
+    fa_params p = {0.0, 0.0};
+    if (npar)
+        FA_G(glue_params)(spec, par, 0, par_step, &p);
+
+    /* An input that is also an output (in place) is copied to the stack first:
+     * the kernels' restrict contract forbids aliasing. */
+    int direct_in[2] = {0, 0}, direct_out[2] = {0, 0}, all_direct = const_params;
+    for (int i = 0; i < nin; i++) {
+        int aliased = 0;
+        for (int o = 0; o < nout; o++)
+            aliased |= in[i] == out[o];
+        direct_in[i] = native_in && in_step[i] == es && !aliased;
+        all_direct &= direct_in[i];
+    }
+    for (int o = 0; o < nout; o++) {
+        direct_out[o] = native_out && out_step[o] == es;
+        all_direct &= direct_out[o];
+    }
+    if (all_direct) { /* the common case: one kernel call over everything */
+        const FA_GLUE_T *x[2] = {(const FA_GLUE_T *)in[0], nin > 1 ? (const FA_GLUE_T *)in[1] : NULL};
+        FA_GLUE_T *y[2] = {(FA_GLUE_T *)out[0], nout > 1 ? (FA_GLUE_T *)out[1] : NULL};
+        FA_G(glue_call)(op, k, n, x, y, &p);
+        return;
+    }
+
+    FA_GLUE_T buf_in[2][FA_BLOCK], buf_out[2][FA_BLOCK];
+    for (fa_size off = 0; off < n; off += FA_BLOCK) {
+        const fa_size m = n - off < FA_BLOCK ? n - off : FA_BLOCK;
+        const FA_GLUE_T *x[2] = {NULL, NULL};
+        FA_GLUE_T *y[2] = {NULL, NULL};
+        for (int i = 0; i < nin; i++) {
+            const char *src = in[i] + off * in_step[i];
+            if (direct_in[i]) {
+                x[i] = (const FA_GLUE_T *)src;
+            } else {
+                FA_CAT(load_, FA_GLUE_S)(buf_in[i], src, in_step[i], m, spec->in_type);
+                x[i] = buf_in[i];
+            }
+        }
+        for (int o = 0; o < nout; o++)
+            y[o] = direct_out[o] ? (FA_GLUE_T *)(out[o] + off * out_step[o]) : buf_out[o];
+        if (const_params) {
+            FA_G(glue_call)(op, k, m, x, y, &p);
+        } else { /* parameters vary per element: one kernel call each */
+            for (fa_size j = 0; j < m; j++) {
+                const FA_GLUE_T *xj[2] = {x[0] + j, nin > 1 ? x[1] + j : NULL};
+                FA_GLUE_T *yj[2] = {y[0] + j, nout > 1 ? y[1] + j : NULL};
+                FA_G(glue_params)(spec, par, off + j, par_step, &p);
+                FA_G(glue_call)(op, k, 1, xj, yj, &p);
+            }
+        }
+        for (int o = 0; o < nout; o++)
+            if (!direct_out[o])
+                FA_CAT(store_, FA_GLUE_S)(out[o] + off * out_step[o], out_step[o], buf_out[o], m,
+                                          spec->out_type);
+    }
+}
+
+#undef FA_G
+#undef FA_GLUE_KERNEL

@@ -1,0 +1,35 @@
+"""fastact: activation functions and their derivatives, fast and exact.
+
+For sigmoid, tanh, relu and leaky_relu, every NAME has
+
+    NAME(z)                        a = g(z)
+    NAME_derivative(z)             g'(z) from z
+    NAME_derivative_from_a(a)      g'(z) from the output a
+    NAME_and_derivative(z)         (a, g'(z)) in one pass
+    NAME_backward(grad, z)         grad * g'(z) in one pass
+    NAME_backward_from_a(grad, a)  grad * g'(z) from a, in one pass
+
+Compiled NumPy ufuncs where the extension was built, pure NumPy otherwise
+(or when FASTACT_NO_EXTENSIONS=1); `BACKEND` says which.
+"""
+from __future__ import annotations
+
+import os as _os
+
+from . import _backends, _spec
+from ._config import show_config
+
+__version__ = "0.1.0"
+
+BACKEND: str = _backends.choose()
+_ns = _backends.namespace(BACKEND)
+globals().update({name: getattr(_ns, name) for name in _spec.all_public_names()})
+ActivationFunctions = _ns.ActivationFunctions
+
+if BACKEND == "c" and _os.environ.get("FASTACT_SIMD"):
+    _backends.compiled_module().set_level(_os.environ["FASTACT_SIMD"])
+
+ACTIVATIONS = tuple(act.name for act in _spec.ACTIVATIONS)
+
+__all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "__version__",
+           *_spec.all_public_names()]

@@ -1,0 +1,56 @@
+"""Loading the two backends.  `fastact` itself exposes the chosen one; the tests
+and benchmarks use `namespace()` to hold both side by side."""
+from __future__ import annotations
+
+import os
+from types import SimpleNamespace
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+
+from . import _api
+
+Cores = Mapping[Tuple[str, str], Callable[..., Any]]
+
+
+def extensions_disabled() -> bool:
+    return os.environ.get("FASTACT_NO_EXTENSIONS", "") not in ("", "0")
+
+
+def compiled_module() -> Optional[Any]:
+    """The compiled extension, or None where it was not built."""
+    try:
+        from . import _ufuncs
+    except ImportError:
+        return None
+    return _ufuncs
+
+
+def cores(kind: str) -> Cores:
+    if kind == "c":
+        mod = compiled_module()
+        if mod is None:
+            raise ImportError("fastact was installed without its compiled extension")
+        return mod.UFUNCS
+    if kind == "python":
+        from . import _fallback
+        return _fallback.CORES
+    raise ValueError(f"unknown backend {kind!r}; expected 'c' or 'python'")
+
+
+def choose() -> str:
+    if extensions_disabled() or compiled_module() is None:
+        return "python"
+    return "c"
+
+
+_NAMESPACES: Dict[str, SimpleNamespace] = {}
+
+
+def namespace(kind: str) -> SimpleNamespace:
+    """All public functions of one backend, plus its ActivationFunctions class."""
+    if kind not in _NAMESPACES:
+        from ._lesson import make_activation_functions
+        ns = SimpleNamespace(**_api.build(cores(kind)))
+        ns.ActivationFunctions = make_activation_functions(ns)
+        ns.BACKEND = kind
+        _NAMESPACES[kind] = ns
+    return _NAMESPACES[kind]

@@ -1,0 +1,187 @@
+# cython: language_level=3, boundscheck=False, wraparound=False
+"""Compiled backend: registers the C kernels of csrc/ as real NumPy ufuncs.
+
+One ufunc per (activation, operation) of csrc/activations.def, each with loops
+for bool and the integer types (computed in float64), float16 (computed in
+float32), float32 and float64, all served by the glue loop in ufunc_glue.c.
+"""
+from libc.stdlib cimport malloc
+from libc.string cimport memset
+
+cimport numpy as cnp
+
+cnp.import_array()
+cnp.import_ufunc()
+
+cdef extern from "fastact.h":
+    ctypedef enum fa_op:
+        FA_NOPS
+    ctypedef enum fa_level:
+        FA_LEVEL_BASELINE
+        FA_NLEVELS
+    ctypedef struct fa_activation:
+        const char *name
+        unsigned params[6]
+    unsigned FA_P_ALPHA
+    unsigned FA_P_AT_ZERO
+    int fa_op_nin(fa_op op)
+    int fa_op_nout(fa_op op)
+    const char *fa_op_suffix(fa_op op)
+    int fa_num_activations()
+    const char *fa_level_name(fa_level level)
+    int fa_level_compiled(fa_level level)
+    int fa_level_supported(fa_level level)
+    fa_level fa_best_level()
+    fa_level fa_get_level()
+    int fa_set_level(fa_level level)
+    const fa_activation *fa_level_table(fa_level level)
+    const char *fa_compiler()
+
+cdef extern from "ufunc_glue.h":
+    ctypedef enum fa_storage:
+        FA_ST_F16, FA_ST_F32, FA_ST_F64, FA_ST_BOOL, FA_ST_I8, FA_ST_U8, FA_ST_I16,
+        FA_ST_U16, FA_ST_I32, FA_ST_U32, FA_ST_I64, FA_ST_U64
+    ctypedef struct fa_loop_spec:
+        pass
+    void fa_loop_spec_init(fa_loop_spec *spec, int act, fa_op op, fa_storage in_type,
+                           unsigned params)
+    void fa_ufunc_loop(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps,
+                       void *data) noexcept nogil
+
+cdef extern from "_type_errors.h":
+    int fa_install_type_resolver(object ufunc)
+
+import numpy as np
+
+from . import _docs, _spec
+
+_NPY_HALF = np.dtype(np.float16).num  # not in numpy's .pxd
+
+cdef fa_storage _int_storage(int typenum, int itemsize, bint signed):
+    if typenum == cnp.NPY_BOOL:
+        return FA_ST_BOOL
+    if itemsize == 1:
+        return FA_ST_I8 if signed else FA_ST_U8
+    if itemsize == 2:
+        return FA_ST_I16 if signed else FA_ST_U16
+    if itemsize == 4:
+        return FA_ST_I32 if signed else FA_ST_U32
+    return FA_ST_I64 if signed else FA_ST_U64
+
+# Loop order matters: NumPy takes the first loop every input casts to safely, so
+# the integer loops come first (int8 must not land in the float16 loop), then
+# float16, float32, float64.
+cdef list _INT_TYPES = [
+    (cnp.NPY_BOOL, 1, False), (cnp.NPY_BYTE, 1, True), (cnp.NPY_UBYTE, 1, False),
+    (cnp.NPY_SHORT, 2, True), (cnp.NPY_USHORT, 2, False),
+    (cnp.NPY_INT, sizeof(int), True), (cnp.NPY_UINT, sizeof(int), False),
+    (cnp.NPY_LONG, sizeof(long), True), (cnp.NPY_ULONG, sizeof(long), False),
+    (cnp.NPY_LONGLONG, 8, True), (cnp.NPY_ULONGLONG, 8, False),
+]
+
+# Keeps the names, docs and loop tables alive: NumPy only borrows them.
+cdef list _keepalive = []
+
+
+cdef object _make_ufunc(int act, fa_op op, unsigned params, str name, str doc):
+    cdef int nin = fa_op_nin(op) + (1 if params & FA_P_ALPHA else 0) + \
+        (1 if params & FA_P_AT_ZERO else 0)
+    cdef int ndata = fa_op_nin(op)
+    cdef int nout = fa_op_nout(op)
+    cdef int nargs = nin + nout
+    loops = [(t, _int_storage(t, size, signed), cnp.NPY_DOUBLE, cnp.NPY_DOUBLE)
+             for t, size, signed in _INT_TYPES]
+    loops += [(_NPY_HALF, FA_ST_F16, cnp.NPY_FLOAT, _NPY_HALF),
+              (cnp.NPY_FLOAT, FA_ST_F32, cnp.NPY_FLOAT, cnp.NPY_FLOAT),
+              (cnp.NPY_DOUBLE, FA_ST_F64, cnp.NPY_DOUBLE, cnp.NPY_DOUBLE)]
+    cdef int ntypes = len(loops)
+    cdef cnp.PyUFuncGenericFunction *funcs = <cnp.PyUFuncGenericFunction *>malloc(
+        ntypes * sizeof(cnp.PyUFuncGenericFunction))
+    cdef void **data = <void **>malloc(ntypes * sizeof(void *))
+    cdef char *types = <char *>malloc(ntypes * nargs)
+    cdef fa_loop_spec *specs = <fa_loop_spec *>malloc(ntypes * sizeof(fa_loop_spec))
+    if not funcs or not data or not types or not specs:
+        raise MemoryError()
+    cdef int i, j
+    for i, (data_t, storage, param_t, out_t) in enumerate(loops):
+        fa_loop_spec_init(&specs[i], act, op, storage, params)
+        funcs[i] = <cnp.PyUFuncGenericFunction>fa_ufunc_loop
+        data[i] = &specs[i]
+        for j in range(nargs):
+            types[i * nargs + j] = data_t if j < ndata else param_t if j < nin else out_t
+    bname = name.encode()
+    bdoc = doc.encode()
+    _keepalive.extend([bname, bdoc])
+    ufunc = cnp.PyUFunc_FromFuncAndData(funcs, data, types, ntypes, nin, nout,
+                                        cnp.PyUFunc_None, bname, bdoc, 0)
+    fa_install_type_resolver(ufunc)
+    return ufunc
+
+
+cdef dict _build():
+    cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE)
+    cdef int a, o
+    result = {}
+    for a in range(fa_num_activations()):
+        act_name = table[a].name.decode()
+        act = _spec.BY_NAME[act_name]
+        for o in range(<int>FA_NOPS):
+            op = _spec.OPS[o]
+            name = act_name + fa_op_suffix(<fa_op>o).decode()
+            result[act_name, op] = _make_ufunc(a, <fa_op>o, table[a].params[o], name,
+                                               _docs.docstring(act, op))
+    return result
+
+
+def c_params():
+    """{(activation, op): parameter names} as the C table declares them."""
+    cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE)
+    cdef int a, o
+    out = {}
+    for a in range(fa_num_activations()):
+        for o in range(<int>FA_NOPS):
+            mask = table[a].params[o]
+            names = (("alpha",) if mask & FA_P_ALPHA else ()) + \
+                (("at_zero",) if mask & FA_P_AT_ZERO else ())
+            out[table[a].name.decode(), _spec.OPS[o]] = names
+    return out
+
+
+UFUNCS = _build()
+
+
+def simd_levels():
+    """Names of the kernel levels this build has and this CPU can run, best last."""
+    return [fa_level_name(<fa_level>l).decode() for l in range(FA_NLEVELS)
+            if fa_level_supported(<fa_level>l)]
+
+
+def compiled_levels():
+    return [fa_level_name(<fa_level>l).decode() for l in range(FA_NLEVELS)
+            if fa_level_compiled(<fa_level>l)]
+
+
+def compiler():
+    return fa_compiler().decode()
+
+
+def best_level():
+    return fa_level_name(fa_best_level()).decode()
+
+
+def get_level():
+    return fa_level_name(fa_get_level()).decode()
+
+
+def set_level(str name):
+    """Switch every fastact ufunc to the kernels of one level (not thread-safe
+    against calls in flight; meant for tests and benchmarks)."""
+    for l in range(FA_NLEVELS):
+        if fa_level_name(<fa_level>l).decode() == name:
+            if fa_set_level(<fa_level>l) == 0:
+                return
+            break
+    raise ValueError(f"SIMD level {name!r} is not available here; choose from {simd_levels()}")
+
+
+set_level(best_level())
