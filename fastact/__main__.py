@@ -1,31 +1,42 @@
-"""`python -m fastact SUBCOMMAND`: demo (the lesson, then a speed comparison)."""
+"""`python -m fastact SUBCOMMAND`.
+
+Each subcommand lives in its own module fastact/_cli_NAME.py, which defines
+HELP (one line) and register(parser); this file only collects them."""
 from __future__ import annotations
 
 import argparse
+import importlib
+import pkgutil
 import sys
 from typing import List, Optional
 
+import fastact
 
-def _demo(args: argparse.Namespace) -> int:
-    from . import _demo
-    _demo.run(n=args.n, repeat=args.repeat)
-    return 0
+
+def _subcommand_modules():
+    for info in sorted(pkgutil.iter_modules(fastact.__path__), key=lambda m: m.name):
+        if info.name.startswith("_cli_"):
+            yield info.name[len("_cli_"):], importlib.import_module("fastact." + info.name)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m fastact",
+        description="fastact: activation functions and their derivatives, fast and exact.")
+    parser.add_argument("--version", action="version", version=f"fastact {fastact.__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
+    for name, module in _subcommand_modules():
+        module.register(sub.add_parser(name, help=module.HELP, description=module.HELP))
+    return parser
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m fastact",
-                                     description="fastact: activation functions and derivatives")
-    sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
-    demo = sub.add_parser("demo", help="run the lesson's example, then time one fused call "
-                                       "against the lesson's NumPy code")
-    demo.add_argument("-n", type=int, default=10_000_000, help="array size for the timing")
-    demo.add_argument("--repeat", type=int, default=5, help="timed repetitions (best is used)")
-    demo.set_defaults(func=_demo)
+    parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()
         return 2
-    return int(args.func(args))
+    return int(args.func(args) or 0)
 
 
 if __name__ == "__main__":

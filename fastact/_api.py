@@ -89,7 +89,9 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
             else:
                 at_zero = _real_scalar(name, "at_zero", at_zero)
             values.append(at_zero)
-        return core(*args[:nin], *values, out=kwargs.get("out"))
+        out = kwargs.get("out")
+        # NumPy rejects an explicit out=None on two-output ufuncs: pass it only if given.
+        return core(*args[:nin], *values, **({} if out is None else {"out": out}))
 
     P = inspect.Parameter
     sig = [P(a, P.POSITIONAL_ONLY) for a in _spec.OP_ARGS[op]]
