@@ -42,6 +42,7 @@ def _fwd_sigmoid(z, alpha, at_zero, want_a, want_d):
 
 
 def _from_a_sigmoid(a, alpha, at_zero):
+    # 1 - a is exact for a >= 1/2, where a(1 - a) would otherwise lose most.
     return np.multiply(a, np.subtract(1, a))
 
 
@@ -59,7 +60,8 @@ def _fwd_tanh(z, alpha, at_zero, want_a, want_d):
 
 
 def _from_a_tanh(a, alpha, at_zero):
-    return np.subtract(1, np.multiply(a, a))
+    # (1 - a)(1 + a), not 1 - a*a: near |a| = 1 the latter cancels catastrophically.
+    return np.multiply(np.subtract(1, a), np.add(1, a))
 
 
 def _fwd_relu(z, alpha, at_zero, want_a, want_d):
@@ -148,7 +150,12 @@ def _check_outs(name: str, out: Any, nout: int, shape: Tuple[int, ...],
             continue
         if not isinstance(o, np.ndarray):
             raise TypeError(f"fastact.{name}: 'out' must be a numpy.ndarray, not {type(o).__name__}")
-        if o.shape != shape:
+        # Like a ufunc: the inputs may broadcast up to out's shape, not beyond it.
+        try:
+            ok = np.broadcast_shapes(shape, o.shape) == o.shape
+        except ValueError:
+            ok = False
+        if not ok:
             raise ValueError(f"fastact.{name}: non-broadcastable output operand with shape {o.shape} "
                              f"doesn't match the broadcast shape {shape}")
         if not np.can_cast(rt, o.dtype, casting="same_kind"):
