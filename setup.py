@@ -77,9 +77,12 @@ class BuildExt(build_ext):
 
 
 def _warn_box(exc):
+    import textwrap
+
+    reason = textwrap.wrap(f"{type(exc).__name__}: {exc}", 70, max_lines=3)
     lines = [
         "WARNING: fastact's C extension could not be built:",
-        f"  {type(exc).__name__}: {exc}"[:76],
+        *("  " + line for line in reason),
         "fastact is installed as pure Python (NumPy fallback): same API,",
         "same results, slower.  Set FASTACT_REQUIRE_EXTENSIONS=1 to make",
         "this an error.",
