@@ -160,7 +160,12 @@ def _apply_xarray(public: Callable[..., Any], call: _Call, nout: int) -> Any:
             kwargs["alpha"] = arrays[call.nin]
         return public(*arrays[:call.nin], **kwargs)
 
+    # The options xarray itself applies to NumPy ufuncs (see xarray's
+    # __array_ufunc__), so the compiled backend's ufuncs, which xarray handles
+    # natively, and these wrappers align and keep attrs alike.
+    join = xr.get_options()["arithmetic_join"]
     return xr.apply_ufunc(on_data, *call.arrays, output_core_dims=[()] * nout,
+                          join=join, dataset_join=join, dataset_fill_value=np.nan,
                           dask="allowed", keep_attrs=True)
 
 
