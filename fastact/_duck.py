@@ -26,6 +26,9 @@ import numpy as np
 from . import _spec
 
 
+_DUCK_MODULES = ("dask.", "xarray.")
+
+
 def _kind(x: Any) -> str:
     """'dask', 'xarray' or '' (anything else) from the type alone: one attribute
     read and a string compare for NumPy input."""
@@ -175,6 +178,14 @@ def dispatching(act: _spec.Activation, op: str, fn: Callable[..., Any], backend:
     nout = _spec.OP_NOUT[op]
 
     def public(*args: Any, **kwargs: Any) -> Any:
+        # The NumPy path: one type-module prefix test per input, nothing else.
+        for x in args:
+            if type(x).__module__.startswith(_DUCK_MODULES):
+                break
+        else:
+            if "alpha" not in kwargs or \
+                    not type(kwargs["alpha"]).__module__.startswith(_DUCK_MODULES):
+                return fn(*args, **kwargs)
         kind = _duck_kind(args, kwargs)
         if not kind:
             return fn(*args, **kwargs)

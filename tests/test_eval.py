@@ -224,3 +224,26 @@ def test_peak_memory_stays_bounded(tmp_path):
     z = np.linspace(-8, 8, n)
     np.testing.assert_allclose(d[::997], expected("tanh", "derivative", z[::997], None),
                                rtol=1e-13, atol=1e-300)
+
+
+@pytest.mark.parametrize("tty,quiet,tqdm_installed", [
+    (False, False, True), (True, True, True), (True, False, False), (True, False, True)])
+def test_progress_bar_only_on_a_terminal(tmp_path, capsys, monkeypatch, tty, quiet,
+                                         tqdm_installed):
+    np.save(tmp_path / "z.npy", grid(50_000))
+    monkeypatch.setattr(sys.stderr, "isatty", lambda: tty)
+    if not tqdm_installed:
+        monkeypatch.setitem(sys.modules, "tqdm", None)  # import tqdm -> ImportError
+    elif tty and not quiet:
+        pytest.importorskip("tqdm")
+    argv = [tmp_path / "z.npy", "--fn", "sigmoid", "-o", tmp_path / "a.npy", "--chunk-mb", "0.1"]
+    assert run_cli(*argv, *(["--quiet"] if quiet else [])) == 0
+    err = capsys.readouterr().err
+    if not tty or quiet:
+        assert err == ""
+    elif tqdm_installed:
+        assert "fastact eval" in err and "100%" in err
+    else:
+        assert "[" + "#" * 25 + "] 100%" in err
+    np.testing.assert_allclose(np.load(tmp_path / "a.npy"),
+                               expected("sigmoid", "value", grid(50_000), None), rtol=1e-13)
