@@ -178,11 +178,15 @@ def dispatching(act: _spec.Activation, op: str, fn: Callable[..., Any], backend:
     nout = _spec.OP_NOUT[op]
 
     def public(*args: Any, **kwargs: Any) -> Any:
-        # The NumPy path: one type-module prefix test per input, nothing else.
+        # The NumPy path: an identity test per input (a type-module prefix test
+        # for other types), nothing imported, nothing converted.
         for x in args:
-            if type(x).__module__.startswith(_DUCK_MODULES):
+            t = type(x)
+            if t is not np.ndarray and t.__module__.startswith(_DUCK_MODULES):
                 break
         else:
+            if not kwargs:
+                return fn(*args)
             if "alpha" not in kwargs or \
                     not type(kwargs["alpha"]).__module__.startswith(_DUCK_MODULES):
                 return fn(*args, **kwargs)
