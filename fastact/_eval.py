@@ -117,7 +117,12 @@ def _map(info: NpyInfo, start: int, count: int, dtype: np.dtype, mode: str) -> n
 def _reserve(fd: int, size: int) -> None:
     """Claim the disk space now (ENOSPC here, not SIGBUS mid-write)."""
     if size > 0 and hasattr(os, "posix_fallocate"):
-        os.posix_fallocate(fd, 0, size)
+        try:
+            os.posix_fallocate(fd, 0, size)
+        except OSError as exc:
+            # A file system that cannot preallocate: go on with a sparse file.
+            if exc.errno not in (errno.EOPNOTSUPP, errno.ENOSYS, errno.EINVAL):
+                raise
 
 
 def _create_npy(directory: str, shape: Tuple[int, ...], dtype: np.dtype,

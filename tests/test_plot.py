@@ -81,3 +81,12 @@ def test_missing_matplotlib_is_a_clear_error(tmp_path, monkeypatch, capsys):
         "fastact plot: error: matplotlib is not installed; install it with "
         "pip install 'fastact[plot]'"]
     assert not (tmp_path / "x.png").exists()
+
+
+def test_help_lists_the_subcommands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for sub in ("demo", "eval", "plot"):
+        assert f"    {sub} " in out

@@ -102,3 +102,12 @@ def test_stub_exports_everything_public():
         n.target.id for n in tree.body if isinstance(n, ast.AnnAssign)}
     assert set(fastact.__all__) <= declared
     assert (Path(fastact.__file__).with_name("py.typed")).exists()
+
+
+def test_stub_evaluate_file_matches_runtime():
+    _, functions = _stub_functions()
+    (args,) = functions["evaluate_file"]
+    stub = [(name, kind) for name, kind, _ in _shape(args)]
+    runtime = [(p.name, p.kind.name)
+               for p in inspect.signature(fastact.evaluate_file).parameters.values()]
+    assert stub == runtime
