@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
-from typing import Optional
+from typing import Any, Optional
 
 HELP = ("apply an activation (or its derivative, both, or the backward pass) to a .npy "
         "file of any size, streaming, and write .npy/.npz")
@@ -33,13 +33,13 @@ class _Progress:
     """tqdm when installed, else _SimpleBar; only shown on a terminal."""
 
     def __init__(self) -> None:
-        self.bar: Optional[object] = None
+        self.bar: Optional[Any] = None
         self.done = 0
 
     def __call__(self, done: int, total: int) -> None:
         if self.bar is None:
             try:
-                from tqdm import tqdm
+                from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
                 self.bar = tqdm(total=total, unit="el", unit_scale=True, file=sys.stderr,
                                 desc="fastact eval")
             except ImportError:
@@ -47,12 +47,12 @@ class _Progress:
         if isinstance(self.bar, _SimpleBar):
             self.bar.update(done)
         else:
-            self.bar.update(done - self.done)  # type: ignore[attr-defined]
+            self.bar.update(done - self.done)
         self.done = done
 
     def close(self) -> None:
         if self.bar is not None:
-            self.bar.close()  # type: ignore[attr-defined]
+            self.bar.close()
 
 def _op(args: argparse.Namespace) -> str:
     if args.and_derivative:

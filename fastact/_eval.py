@@ -15,7 +15,7 @@ import os
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from typing import Callable, Dict, List, Optional, Sequence, Tuple, Union
+from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -108,7 +108,8 @@ def resolve_function(fn: str, op: str) -> Tuple[_spec.Activation, str]:
     return _spec.BY_NAME[fn], op
 
 
-def _map(info: NpyInfo, start: int, count: int, dtype: np.dtype, mode: str) -> np.memmap:
+def _map(info: NpyInfo, start: int, count: int, dtype: np.dtype,
+         mode: Literal["r", "r+"]) -> "np.memmap[Any, np.dtype[Any]]":
     """Elements [start, start + count) of a .npy file's data, in file order."""
     return np.memmap(info.path, dtype=dtype, mode=mode,
                      offset=info.offset + start * dtype.itemsize, shape=(count,))
@@ -142,7 +143,7 @@ def _create_npy(directory: str, shape: Tuple[int, ...], dtype: np.dtype,
     return NpyInfo(path, shape, dtype, fortran, offset)
 
 
-def _needs_v2(header: Dict[str, object]) -> bool:
+def _needs_v2(header: Mapping[str, object]) -> bool:
     return len(repr(header)) > 65000
 
 
@@ -277,7 +278,7 @@ def _stream(inputs: Sequence[NpyInfo], outs: Sequence[NpyInfo],
         progress(0, total)
     for start in range(0, total, step):
         count = min(step, total - start)
-        xs = [_map(x, start, count, x.dtype, "r") for x in inputs]
+        xs: List[np.ndarray] = [_map(x, start, count, x.dtype, "r") for x in inputs]
         if dtype is not None:
             xs = [x.astype(dtype) for x in xs]  # computed in the asked dtype
         ys = [_map(o, start, count, out_dtype, "r+") for o in outs]
