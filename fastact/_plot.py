@@ -100,7 +100,10 @@ def figure(dpi: int = DPI) -> Any:
     handles += [Patch(color=_COLORS["vanish"], alpha=0.35),
                 Patch(facecolor=_COLORS["vanish"], alpha=0.35, hatch="///")]
     labels += [f"vanishing gradient: |g'| < {THRESHOLD:g} max |g'|", "dead: g' = 0"]
-    fig.legend(handles, labels, loc="outside lower center", ncols=4, frameon=False)
+    try:
+        fig.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False)
+    except ValueError:  # matplotlib < 3.7 has no "outside" locations
+        fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False)
     fig.suptitle("Activation functions g(z) and their derivatives g'(z) (fastact, "
                  "leaky_relu alpha = 0.01)", fontsize=13)
     return fig
