@@ -18,6 +18,7 @@ import os as _os
 
 from . import _backends, _spec
 from ._config import show_config
+from ._eval import evaluate_file
 
 __version__ = "0.1.0"
 
@@ -31,5 +32,6 @@ if BACKEND == "c" and _os.environ.get("FASTACT_SIMD"):
 
 ACTIVATIONS = tuple(act.name for act in _spec.ACTIVATIONS)
 
-__all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "__version__",
+__all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
+           "__version__",
            *_spec.all_public_names()]

@@ -93,34 +93,38 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
         # NumPy rejects an explicit out=None on two-output ufuncs: pass it only if given.
         return core(*args[:nin], *values, **({} if out is None else {"out": out}))
 
-    P = inspect.Parameter
-    sig = [P(a, P.POSITIONAL_ONLY) for a in _spec.OP_ARGS[op]]
-    if act.has_alpha:
-        sig.append(P("alpha", P.POSITIONAL_OR_KEYWORD, default=_spec.DEFAULT_ALPHA))
-    if "at_zero" in params:
-        sig.append(P("at_zero", P.KEYWORD_ONLY, default=None))
-    sig.append(P("out", P.KEYWORD_ONLY, default=None))
-    fn.__signature__ = inspect.Signature(sig)  # type: ignore[attr-defined]
+    fn.__signature__ = signature(act, op)  # type: ignore[attr-defined]
     fn.__name__ = fn.__qualname__ = name
     fn.__doc__ = doc
     fn.__module__ = "fastact"
     return fn
 
 
+def signature(act: _spec.Activation, op: str) -> inspect.Signature:
+    P = inspect.Parameter
+    sig = [P(a, P.POSITIONAL_ONLY) for a in _spec.OP_ARGS[op]]
+    if act.has_alpha:
+        sig.append(P("alpha", P.POSITIONAL_OR_KEYWORD, default=_spec.DEFAULT_ALPHA))
+    if "at_zero" in act.params(op):
+        sig.append(P("at_zero", P.KEYWORD_ONLY, default=None))
+    sig.append(P("out", P.KEYWORD_ONLY, default=None))
+    return inspect.Signature(sig)
+
+
 def build(cores: Cores, docs: bool = True) -> Dict[str, Callable[..., Any]]:
     """{public name: function} for every activation x operation."""
-    from . import _docs
+    from . import _docs, _duck
 
+    backend = _duck.backend_of(cores)
     api: Dict[str, Callable[..., Any]] = {}
     for act in _spec.ACTIVATIONS:
         for op in _spec.OPS:
             core = cores[act.name, op]
             doc = _docs.docstring(act, op) if docs else ""
-            if act.params(op):
-                api[_spec.public_name(act, op)] = _wrap(act, op, core, doc)
-            else:
-                if docs and not isinstance(core, np.ufunc):
-                    core.__doc__ = doc
-                    core.__module__ = "fastact"
-                api[_spec.public_name(act, op)] = core
+            fn = _wrap(act, op, core, doc) if act.params(op) else core
+            # dask and xarray: natively for single-output ufuncs (__array_ufunc__),
+            # through _duck's wrapper (a type check for NumPy input) otherwise.
+            if not (isinstance(fn, np.ufunc) and fn.nout == 1):
+                fn = _duck.dispatching(act, op, fn, backend, doc, signature(act, op))
+            api[_spec.public_name(act, op)] = fn
     return api

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Typing and doctests, against the *installed* fastact (run by .ci/run inside its
+# venv, after the test suite):
+#  1. mypy --strict on tests/typing_usage.py, resolved through the installed
+#     package's __init__.pyi and py.typed
+#  2. every docstring example (--doctest-modules over the installed package), on
+#     the compiled backend and again on the NumPy fallback
+# No fastact module imports an optional dependency (dask, xarray, matplotlib,
+# tqdm) at import time, so nothing has to be excluded when those are missing.
+set -euo pipefail
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+cd "$WORK"  # not the source tree: import the installed package
+
+python -c "import fastact, sys; print('fastact from', fastact.__file__)"
+cp "$ROOT/tests/typing_usage.py" .
+python -m mypy --strict --cache-dir "$WORK/.mypy_cache" typing_usage.py
+
+doctests() {
+  python -m pytest -q -p no:cacheprovider -W error --doctest-modules --pyargs fastact
+}
+doctests
+FASTACT_NO_EXTENSIONS=1 doctests
+echo "typing and doctests: ok"

@@ -1,0 +1,116 @@
+"""`python -m fastact eval`: one function over a .npy file, streaming."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from typing import Any, Optional
+
+HELP = ("apply an activation (or its derivative, both, or the backward pass) to a .npy "
+        "file of any size, streaming, and write .npy/.npz")
+
+class _SimpleBar:
+    """A one-line stderr progress bar for when tqdm is not installed."""
+
+    def __init__(self, total: int) -> None:
+        self.total = max(total, 1)
+        self.shown = -1
+        self.t0 = time.monotonic()
+
+    def update(self, done: int) -> None:
+        percent = 100 * done // self.total
+        if percent != self.shown:
+            self.shown = percent
+            bar = "#" * (percent // 4)
+            sys.stderr.write(f"\r[{bar:<25}] {percent:3d}%  {time.monotonic() - self.t0:5.1f} s")
+            sys.stderr.flush()
+
+    def close(self) -> None:
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+class _Progress:
+    """tqdm when installed, else _SimpleBar; only shown on a terminal."""
+
+    def __init__(self) -> None:
+        self.bar: Optional[Any] = None
+        self.done = 0
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.bar is None:
+            try:
+                from tqdm import tqdm  # type: ignore[import-untyped,unused-ignore]
+                self.bar = tqdm(total=total, unit="el", unit_scale=True, file=sys.stderr,
+                                desc="fastact eval")
+            except ImportError:
+                self.bar = _SimpleBar(total)
+        if isinstance(self.bar, _SimpleBar):
+            self.bar.update(done)
+        else:
+            self.bar.update(done - self.done)
+        self.done = done
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+def _op(args: argparse.Namespace) -> str:
+    if args.and_derivative:
+        return "and_derivative"
+    if args.derivative:
+        return "derivative"
+    if args.backward is not None:
+        return "backward"
+    return "value"
+
+def _run(args: argparse.Namespace) -> int:
+    from . import _eval
+
+    show = not args.quiet and sys.stderr.isatty()
+    progress: Optional[_Progress] = _Progress() if show else None
+    try:
+        _eval.evaluate_file(args.input, args.output, args.fn, op=_op(args), grad=args.backward,
+                            alpha=args.alpha, at_zero=args.at_zero, dtype=args.dtype,
+                            force=args.force, chunk_bytes=int(args.chunk_mb * (1 << 20)),
+                            progress=progress)
+    except _eval.EvalError as exc:
+        if progress is not None:
+            progress.close()
+        print(f"fastact eval: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("fastact eval: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    if progress is not None:
+        progress.close()
+    return 0
+
+def _positive_mb(text: str) -> float:
+    value = float(text)
+    if not value > 0:
+        raise argparse.ArgumentTypeError("must be > 0")
+    return value
+
+def register(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("input", metavar="INPUT.npy", help="input array (.npy, any size)")
+    parser.add_argument("--fn", required=True,
+                        help="sigmoid, tanh, relu or leaky_relu (or a full name such as "
+                             "tanh_derivative_from_a)")
+    what = parser.add_mutually_exclusive_group()
+    what.add_argument("--derivative", action="store_true", help="g'(z) instead of g(z)")
+    what.add_argument("--and-derivative", action="store_true",
+                      help="both g(z) and g'(z) (arrays 'a' and 'derivative'; .npz output)")
+    what.add_argument("--backward", metavar="GRAD.npy",
+                      help="grad * g'(z) with the upstream gradient from GRAD.npy")
+    parser.add_argument("--alpha", type=float, help="leaky_relu's slope for z < 0 (0.01)")
+    parser.add_argument("--at-zero", type=float, metavar="K",
+                        help="derivative at the kink z == 0 (relu: 0, leaky_relu: alpha)")
+    parser.add_argument("--dtype", choices=("float16", "float32", "float64"),
+                        help="compute and write in this dtype")
+    parser.add_argument("-o", "--output", required=True, metavar="OUT.npy|OUT.npz",
+                        help="output file; .npz holds named arrays (a, derivative, backward)")
+    parser.add_argument("--force", action="store_true", help="overwrite an existing output")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
+    parser.add_argument("--chunk-mb", type=_positive_mb, default=64,
+                        help="memory budget per chunk in MiB (default 64)")
+    parser.set_defaults(func=_run)

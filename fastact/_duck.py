@@ -1,0 +1,216 @@
+"""Dask and xarray inputs for every public function.
+
+`build()` in _api.py passes each public function that is not a single-output
+ufunc through `dispatching()`.  The wrapper looks at the types of the inputs
+only (no import, no conversion): plain NumPy input goes straight to the NumPy
+function; a dask array goes through `dask.array.apply_gufunc` (lazy, chunks
+kept, one NumPy call per block); an xarray object goes through
+`xarray.apply_ufunc` (dims, coords and attrs kept; dask-backed data stays lazy).
+
+Single-output ufuncs of the compiled backend are not wrapped: dask and xarray
+handle them natively through ``__array_ufunc__``.  The fused two-output ufuncs
+are wrapped because dask rejects custom ufuncs with two outputs, and the
+fallback's plain functions because they work on NumPy arrays in place.
+
+dask and xarray are never imported here: an input can only be a dask array if
+dask is already in sys.modules, so that is where the classes are looked up.
+"""
+from __future__ import annotations
+
+import inspect
+import sys
+from typing import Any, Callable, Dict, List, Sequence, Tuple
+
+import numpy as np
+
+from . import _spec
+
+
+_DUCK_MODULES = ("dask.", "xarray.")
+
+
+def _kind(x: Any) -> str:
+    """'dask', 'xarray' or '' (anything else) from the type alone: one attribute
+    read and a string compare for NumPy input."""
+    module = type(x).__module__
+    if module.startswith("dask."):
+        da = sys.modules.get("dask.array")
+        if da is not None and isinstance(x, da.Array):
+            return "dask"
+    elif module.startswith("xarray."):
+        xr = sys.modules.get("xarray")
+        if xr is not None and isinstance(x, (xr.DataArray, xr.Dataset, xr.Variable)):
+            return "xarray"
+    return ""
+
+
+def _duck_kind(args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
+    """The kind the call dispatches on: xarray wins over dask (xarray unwraps to
+    dask itself), '' means plain NumPy."""
+    found = ""
+    for x in (*args, kwargs.get("alpha")):
+        kind = _kind(x)
+        if kind == "xarray":
+            return kind
+        found = found or kind
+    return found
+
+
+class _Call:
+    """One call split into array inputs (data, and alpha when it is an array)
+    and fixed keywords, so dask/xarray can hand us blocks of the arrays."""
+
+    def __init__(self, act: _spec.Activation, op: str, args: Sequence[Any],
+                 kwargs: Dict[str, Any]) -> None:
+        name = _spec.public_name(act, op)
+        nin = _spec.OP_NIN[op]
+        if kwargs.get("out") is not None:
+            raise TypeError(f"fastact.{name}: out= is not supported for dask or xarray "
+                            "input (the result is a new lazy array)")
+        if len(args) < nin:
+            raise TypeError(f"fastact.{name}() takes {nin} positional input"
+                            f"{'s' if nin > 1 else ''}, got {len(args)}")
+        kwargs = {k: v for k, v in kwargs.items() if k != "out"}
+        if len(args) == nin + 1 and act.has_alpha and "alpha" not in kwargs:
+            kwargs["alpha"] = args[nin]  # alpha given positionally
+            args = args[:nin]
+        self.arrays: List[Any] = list(args)
+        # An array alpha broadcasts against z, so it is cut into blocks with it.
+        self.alpha_is_array = "alpha" in kwargs and (
+            _kind(kwargs["alpha"]) != "" or np.ndim(kwargs["alpha"]) > 0)
+        if self.alpha_is_array:
+            self.arrays.append(kwargs.pop("alpha"))
+        self.nin = nin
+        self.kwargs = kwargs
+        self.name = name
+
+
+class _Block:
+    """The per-block function: the NumPy-level public function of one backend.
+
+    Pickled by (backend, name), not by value, so dask.distributed workers get
+    their own compiled ufunc or fallback function."""
+
+    def __init__(self, backend: str, name: str, nin: int, alpha_is_array: bool,
+                 kwargs: Dict[str, Any], fn: Callable[..., Any]) -> None:
+        self.backend, self.name, self.nin = backend, name, nin
+        self.alpha_is_array, self.kwargs, self.fn = alpha_is_array, kwargs, fn
+
+    def __call__(self, *arrays: Any) -> Any:
+        kwargs = self.kwargs
+        if self.alpha_is_array:
+            kwargs = dict(kwargs, alpha=arrays[self.nin])
+        return self.fn(*arrays[:self.nin], **kwargs)
+
+    def __reduce__(self) -> Any:
+        return (_rebuild_block, (self.backend, self.name, self.nin, self.alpha_is_array,
+                                 self.kwargs))
+
+
+def _rebuild_block(backend: str, name: str, nin: int, alpha_is_array: bool,
+                   kwargs: Dict[str, Any]) -> _Block:
+    from . import _backends
+    fn = getattr(_backends.namespace(backend), name)
+    return _Block(backend, name, nin, alpha_is_array, kwargs,
+                  getattr(fn, "__wrapped__", fn))
+
+
+def _sample(x: Any) -> Any:
+    """A one-element NumPy stand-in with x's dtype (ones: valid for every
+    parameter check), used to validate the call and find the output dtypes
+    before any block is computed."""
+    dt = getattr(x, "dtype", None)
+    if isinstance(dt, np.dtype):
+        return np.ones(1, dtype=dt)
+    return np.ones(1, dtype=np.asarray(x).dtype)
+
+
+def _output_dtypes(block: _Block, arrays: Sequence[Any], nout: int) -> List[np.dtype]:
+    with np.errstate(all="ignore"):
+        result = block(*(_sample(x) for x in arrays))
+    results = result if nout == 2 else (result,)
+    return [np.asarray(r).dtype for r in results]
+
+
+def _apply_dask(block: _Block, arrays: Sequence[Any], nout: int) -> Any:
+    import dask.array as da
+
+    dtypes = _output_dtypes(block, arrays, nout)  # raises now for bad input, not at compute
+    inputs = [da.asarray(x) for x in arrays]
+    # Broadcasting inputs must be cut the same way: unify their chunks on the
+    # trailing dims they share (dims of length 1 are left alone).
+    ndim = max(x.ndim for x in inputs)
+    letters = "abcdefghijklmnopqrstuvwxyz"[:ndim] if ndim <= 26 else None
+    if len(inputs) > 1 and letters is not None:
+        pairs: List[Any] = []
+        for x in inputs:
+            pairs += [x, letters[ndim - x.ndim:]]
+        inputs = list(da.core.unify_chunks(*pairs)[1])
+    signature = ",".join(["()"] * len(inputs)) + "->" + ",".join(["()"] * nout)
+    result = da.apply_gufunc(block, signature, *inputs, output_dtypes=dtypes,
+                             vectorize=False, allow_rechunk=False)
+    return tuple(result) if nout == 2 else result
+
+
+def _apply_xarray(public: Callable[..., Any], call: _Call, nout: int) -> Any:
+    import xarray as xr
+
+    def on_data(*arrays: Any) -> Any:
+        # xarray hands over the bare data: NumPy, or dask when the object is
+        # dask-backed, and the public function dispatches that again.
+        kwargs = dict(call.kwargs)
+        if call.alpha_is_array:
+            kwargs["alpha"] = arrays[call.nin]
+        return public(*arrays[:call.nin], **kwargs)
+
+    # The options xarray itself applies to NumPy ufuncs (see xarray's
+    # __array_ufunc__), so the compiled backend's ufuncs, which xarray handles
+    # natively, and these wrappers align and keep attrs alike.
+    join = xr.get_options()["arithmetic_join"]
+    return xr.apply_ufunc(on_data, *call.arrays, output_core_dims=[()] * nout,
+                          join=join, dataset_join=join, dataset_fill_value=np.nan,
+                          dask="allowed", keep_attrs=True)
+
+
+def dispatching(act: _spec.Activation, op: str, fn: Callable[..., Any], backend: str,
+                doc: str, signature: inspect.Signature) -> Callable[..., Any]:
+    """`fn` (the NumPy-level public function) that also takes dask and xarray."""
+    nout = _spec.OP_NOUT[op]
+
+    def public(*args: Any, **kwargs: Any) -> Any:
+        # The NumPy path: an identity test per input (a type-module prefix test
+        # for other types), nothing imported, nothing converted.
+        for x in args:
+            t = type(x)
+            if t is not np.ndarray and t.__module__.startswith(_DUCK_MODULES):
+                break
+        else:
+            if not kwargs:
+                return fn(*args)
+            if "alpha" not in kwargs or \
+                    not type(kwargs["alpha"]).__module__.startswith(_DUCK_MODULES):
+                return fn(*args, **kwargs)
+        kind = _duck_kind(args, kwargs)
+        if not kind:
+            return fn(*args, **kwargs)
+        call = _Call(act, op, args, kwargs)
+        if kind == "xarray":
+            return _apply_xarray(public, call, nout)
+        block = _Block(backend, call.name, call.nin, call.alpha_is_array, call.kwargs, fn)
+        return _apply_dask(block, call.arrays, nout)
+
+    public.__name__ = public.__qualname__ = _spec.public_name(act, op)
+    public.__doc__ = doc
+    public.__module__ = "fastact"
+    public.__signature__ = signature  # type: ignore[attr-defined]
+    public.__wrapped__ = fn  # type: ignore[attr-defined]
+    return public
+
+
+def backend_of(cores: Any) -> str:
+    """'c' when the cores are compiled ufuncs, 'python' for the fallback's
+    functions: what a dask worker needs to rebuild the same function."""
+    return "c" if all(isinstance(c, np.ufunc) for c in cores.values()) else "python"
+
+
+__all__: Tuple[str, ...] = ("dispatching", "backend_of")

@@ -1,0 +1,92 @@
+"""`python -m fastact plot`: headless (Agg) PNG of the expected size with four
+non-empty panels, curves equal to the float64 reference, maxima and vanishing
+regions where the formulas put them; a clear error without matplotlib."""
+from __future__ import annotations
+
+import struct
+import sys
+
+import numpy as np
+import pytest
+
+from _ecosystem_reference import NAMES, value_and_derivative
+from fastact import _plot
+from fastact.__main__ import main
+
+
+def png_size(data: bytes):
+    assert data[:8] == b"\x89PNG\r\n\x1a\n", "not a PNG"
+    assert data[12:16] == b"IHDR"
+    return struct.unpack(">II", data[16:24])
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_curves_match_reference(fa, name):
+    c = _plot.curves(name, api=fa)
+    a, d = value_and_derivative(name, c["z"])
+    np.testing.assert_allclose(c["a"], a, rtol=1e-13, atol=1e-300)
+    np.testing.assert_allclose(c["d"], d, rtol=1e-13, atol=1e-300)
+    assert c["max"] == pytest.approx({"sigmoid": 0.25, "tanh": 1.0, "relu": 1.0,
+                                      "leaky_relu": 1.0}[name], rel=1e-12)
+    # the shaded region is exactly where the reference derivative is < 5% of its max
+    np.testing.assert_array_equal(c["vanishing"], np.abs(d) < _plot.THRESHOLD * c["max"])
+
+
+def test_vanishing_regions_where_expected():
+    z = _plot.curves("sigmoid")["z"]
+    sig = _plot.curves("sigmoid")["vanishing"]
+    # sigmoid'(z) = 0.0125 at |z| = 4.36...
+    assert sig[np.abs(z) > 4.37].all() and not sig[np.abs(z) < 4.35].any()
+    th = _plot.curves("tanh")["vanishing"]
+    assert th[np.abs(z) > 2.19].all() and not th[np.abs(z) < 2.17].any()
+    relu = _plot.curves("relu")
+    assert relu["dead"][z < 0].all() and not relu["vanishing"][z > 0].any()
+
+
+def test_cli_renders_png(tmp_path):
+    pytest.importorskip("matplotlib")
+    out = tmp_path / "activations.png"
+    assert main(["plot", "-o", str(out), "--dpi", "60"]) == 0
+    data = out.read_bytes()
+    assert png_size(data) == (600, 420)  # 10 x 7 inches
+    import matplotlib.image as mpimg
+    img = mpimg.imread(str(out))[..., :3]
+    h, w = img.shape[:2]
+    # each quadrant (one panel) holds the blue g, the red g' and some shading
+    for rows in (slice(0, h // 2), slice(h // 2, h)):
+        for cols in (slice(0, w // 2), slice(w // 2, w)):
+            q = img[rows, cols]
+            blue = (q[..., 2] > 0.5) & (q[..., 0] < 0.3)
+            red = (q[..., 0] > 0.7) & (q[..., 1] < 0.45) & (q[..., 2] < 0.5)
+            assert blue.sum() > 50 and red.sum() > 50
+
+
+def test_figure_has_four_panels():
+    pytest.importorskip("matplotlib")
+    fig = _plot.figure()
+    titles = [ax.get_title() for ax in fig.axes]
+    assert titles == list(NAMES)
+    for ax in fig.axes:
+        assert len(ax.lines) >= 2 and len(ax.patches) >= 1  # curves and shading
+
+
+def test_missing_matplotlib_is_a_clear_error(tmp_path, monkeypatch, capsys):
+    for mod in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
+        monkeypatch.delitem(sys.modules, mod)
+    monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib -> ImportError
+    code = main(["plot", "-o", str(tmp_path / "x.png")])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert err.strip().splitlines() == [
+        "fastact plot: error: matplotlib is not installed; install it with "
+        "pip install 'fastact[plot]'"]
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_help_lists_the_subcommands(capsys):
+    with pytest.raises(SystemExit) as exit_info:
+        main(["--help"])
+    assert exit_info.value.code == 0
+    out = capsys.readouterr().out
+    for sub in ("demo", "eval", "plot"):
+        assert f"    {sub} " in out
