@@ -7,6 +7,7 @@
 #include "act/tanh.h"
 #include "act/relu.h"
 #include "act/leaky_relu.h"
+#include "act_select.h"
 
 #define FA_LOOP(name, op) static void FA_FN(FA_CAT(FA_CAT(fa_, name), FA_CAT(_, op)))
 
@@ -17,7 +18,7 @@ FA_LOOP(name, value)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y, 
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
     for (fa_size i = 0; i < n; i++) {                                                         \
         FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                       \
+        FA_FN(FA_CAT(FA_FWD_, name))(x[i], alpha, k, &a, &d);                       \
         y[i] = a;                                                                             \
     }                                                                                         \
 }                                                                                             \
@@ -27,7 +28,7 @@ FA_LOOP(name, derivative)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRIC
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
     for (fa_size i = 0; i < n; i++) {                                                         \
         FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                       \
+        FA_FN(FA_CAT(FA_FWD_, name))(x[i], alpha, k, &a, &d);                       \
         y[i] = d;                                                                             \
     }                                                                                         \
 }                                                                                             \
@@ -44,7 +45,7 @@ FA_LOOP(name, and_derivative)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RES
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
     for (fa_size i = 0; i < n; i++) {                                                         \
         FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                       \
+        FA_FN(FA_CAT(FA_FWD_, name))(x[i], alpha, k, &a, &d);                       \
         y0[i] = a;                                                                            \
         y1[i] = d;                                                                            \
     }                                                                                         \
@@ -55,7 +56,7 @@ FA_LOOP(name, backward)(fa_size n, const FA_T *FA_RESTRICT g, const FA_T *FA_RES
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
     for (fa_size i = 0; i < n; i++) {                                                         \
         FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                       \
+        FA_FN(FA_CAT(FA_FWD_, name))(x[i], alpha, k, &a, &d);                       \
         y[i] = g[i] * d;                                                                      \
     }                                                                                         \
 }                                                                                             \
