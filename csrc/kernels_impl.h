@@ -2,7 +2,7 @@
  * Included by kernels.c with FA_T / FA_FN / FA_C / FA_FMA / FA_FABS / FA_COPYSIGN
  * defined.  Each loop calls the activation's fused scalar definition; whatever
  * output a loop does not store is dead code the compiler removes. */
-#include "fa_math_impl.h"
+#include "fa_exp_scale.h" /* fa_math_impl.h, cheaper exp scaling */
 #include "act/sigmoid.h"
 #include "act/tanh.h"
 #include "act/relu.h"

@@ -449,6 +449,13 @@ class Row:
         return 100.0 * self.gbps / self.copy_gbps
 
 
+def row_dict(r: Row) -> Dict[str, Any]:
+    return {"function": r.act, "op": r.op, "dtype": r.dtype, "n": r.n, "impl": r.impl,
+            "seconds": r.seconds, "ns_per_element": r.ns_per_el, "gb_per_s": r.gbps,
+            "pct_copy_bandwidth": r.pct_copy, "bytes_moved": r.bytes,
+            "copy_seconds": r.copy_seconds, "peak_extra_bytes": r.peak_bytes}
+
+
 def run(acts: Sequence[str] = ACTS, ops: Sequence[str] = ("and_derivative",),
         dtypes: Sequence[str] = ("float32", "float64"), sizes: Sequence[int] = DEFAULT_SIZES,
         levels: Sequence[str] = (), peers: Optional[Sequence[str]] = None,

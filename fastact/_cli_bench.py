@@ -61,6 +61,11 @@ def _run(args: argparse.Namespace) -> int:
     if args.markdown:
         print()
         print(_bench.format_markdown(rows))
+    if args.json:
+        import json
+        with open(args.json, "w") as f:
+            json.dump({"machine": info, "rows": [_bench.row_dict(r) for r in rows]}, f, indent=1)
+        print(f"\nresults written to {args.json}")
     if args.plot:
         _bench.plot(rows, args.plot)
         print(f"\nplot written to {args.plot}")
@@ -90,5 +95,6 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--target", type=float, default=0.005,
                         help="seconds per timed sample (default 0.005)")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
+    parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--plot", metavar="FILE", help="write a log-log PNG (needs matplotlib)")
     parser.set_defaults(func=_run)
