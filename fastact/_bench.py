@@ -576,7 +576,16 @@ def format_markdown(rows: Sequence[Row]) -> str:
     return "\n".join(out)
 
 
-def plot(rows: Sequence[Row], path: str) -> None:
+def rows_from_json(path: str) -> List[Row]:
+    """Rows saved by `python -m fastact bench --json FILE` (to re-plot them)."""
+    import json
+    with open(path) as f:
+        data = json.load(f)
+    return [Row(d["function"], d["op"], d["dtype"], d["n"], d["impl"], d["seconds"],
+                d["bytes_moved"], d["copy_seconds"], d["peak_extra_bytes"]) for d in data["rows"]]
+
+
+def plot(rows: Sequence[Row], path: str, title: Optional[str] = None) -> None:
     """Log-log ns/element against n, one line per implementation, one panel per
     (function, operation, dtype)."""
     try:
@@ -590,6 +599,12 @@ def plot(rows: Sequence[Row], path: str) -> None:
         panels.setdefault((r.act, r.op, r.dtype), {}).setdefault(r.impl, []).append(
             (r.n, r.ns_per_el))
     keys = list(panels)
+    order: List[str] = []
+    for r in rows:
+        if r.impl not in order:
+            order.append(r.impl)
+    cmap = plt.get_cmap("tab20" if len(order) > 10 else "tab10")
+    colors = {impl: cmap(i) for i, impl in enumerate(order)}  # same colour in every panel
     ncol = min(4, len(keys))
     nrow = math.ceil(len(keys) / ncol)
     fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.4 * nrow), squeeze=False)
@@ -598,7 +613,7 @@ def plot(rows: Sequence[Row], path: str) -> None:
             pts.sort()
             style = "-" if impl.startswith("fastact") else "--"
             ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", ms=3,
-                    label=impl, lw=2 if impl == "fastact" else 1)
+                    label=impl, lw=2.5 if impl == "fastact" else 1, color=colors[impl])
         ax.set_xscale("log")
         ax.set_yscale("log")
         act, op, dtype = key
@@ -608,8 +623,13 @@ def plot(rows: Sequence[Row], path: str) -> None:
         ax.grid(True, which="both", alpha=0.3)
     for ax in list(axes.flat)[len(keys):]:
         ax.axis("off")
-    handles, labels = axes.flat[0].get_legend_handles_labels()
-    fig.legend(handles, labels, loc="lower center", ncol=min(len(labels), 8), fontsize=8)
-    fig.tight_layout(rect=(0, 0.06, 1, 1))
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], color=colors[i], lw=2.5 if i == "fastact" else 1,
+                      ls="-" if i.startswith("fastact") else "--", marker="o", ms=3)
+               for i in order]
+    fig.legend(handles, order, loc="lower center", ncol=min(len(order), 10), fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97 if title else 1))
     fig.savefig(path, dpi=110)
     plt.close(fig)
