@@ -218,6 +218,9 @@ def _finish(r: Any, rt: np.dtype, o: Optional[np.ndarray], scalar: bool) -> Any:
 # arrays through memory once per NumPy call (~2x faster at 10^6 elements), and
 # the extra memory is a few blocks instead of several full-size temporaries.
 _BLOCK_BYTES = 128 * 1024
+# Operations that are a single NumPy call already stream once through memory;
+# blocking would only add the copy into the output.
+_UNBLOCKED = {("tanh", "value"), ("relu", "value")}
 
 
 def _blockable(args: Sequence[Any], nin: int, outs: Sequence[Optional[np.ndarray]]) -> bool:
@@ -249,6 +252,7 @@ def make_core(act: _spec.Activation, op: str) -> Callable[..., Any]:
     fwd, from_a = _FORMULAS[act.name]
     want_a = op in ("value", "and_derivative")
     want_d = op != "value"
+    blocked = (act.name, op) not in _UNBLOCKED
 
     def core(*args: Any, out: Any = None) -> Any:
         if len(args) != nin + len(params):
@@ -276,7 +280,7 @@ def make_core(act: _spec.Activation, op: str) -> Callable[..., Any]:
             return results
 
         with np.errstate(all="ignore"):
-            if not scalar and _blockable(args, nin, outs):
+            if not scalar and blocked and _blockable(args, nin, outs):
                 shape = args[0].shape
                 res = tuple(np.empty(shape, rt) if o is None else o for o in outs)
                 flat_in = [x.reshape(-1) for x in args[:nin]]
