@@ -631,5 +631,5 @@ def plot(rows: Sequence[Row], path: str, title: Optional[str] = None) -> None:
     if title:
         fig.suptitle(title, fontsize=10)
     fig.tight_layout(rect=(0, 0.05, 1, 0.97 if title else 1))
-    fig.savefig(path, dpi=110)
+    fig.savefig(path, dpi=80)
     plt.close(fig)
