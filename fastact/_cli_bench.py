@@ -5,7 +5,7 @@ import argparse
 import sys
 
 HELP = ("time fastact against the lesson's NumPy code and the installed peers "
-        "(scipy, numexpr, torch, jax): ns/element, GB/s, %% of copy bandwidth, ratios")
+        "(scipy, numexpr, torch, jax): ns/element, GB/s, share of copy bandwidth, ratios")
 
 
 def _csv(kind):
