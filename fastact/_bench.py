@@ -1,0 +1,635 @@
+"""Benchmarks: fastact against the lesson's NumPy code and the installed peers.
+
+Used by `python -m fastact bench` (fastact/_cli_bench.py) and by the
+pytest-benchmark suite in bench/.  Everything here is measured side by side in
+one process: for one (function, operation, dtype, n) every implementation is
+timed in interleaved rounds (A B C ... A B C ...) and the median is kept, so a
+machine whose speed drifts affects all of them alike; ratios are only ever
+taken between figures of the same run.
+
+Implementations (a peer that is not installed is skipped, never an error):
+  fastact[LEVEL]  the compiled ufuncs at one SIMD level (the best by default)
+  fastact out=    the same, writing into preallocated outputs
+  fallback        fastact's pure-NumPy backend
+  numpy           the lesson's code (1/(1+np.exp(-z)), a*(1-a), ...)
+  scipy           scipy.special.expit (sigmoid only), derivative a*(1-a)
+  numexpr         numexpr.evaluate, value then derivative
+  torch           torch value + aten *_backward with a ones gradient
+  jax             jax.jit of jax.nn + the derivative, on a device array
+"""
+from __future__ import annotations
+
+import contextlib
+import gc
+import importlib
+import math
+import os
+import platform
+import statistics
+import time
+import tracemalloc
+from dataclasses import dataclass, field
+from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+
+import numpy as np
+
+ACTS = ("sigmoid", "tanh", "relu", "leaky_relu")
+OPS = ("and_derivative", "value")
+ALPHA = 0.01
+PEERS = ("scipy", "numexpr", "torch", "jax")
+DEFAULT_SIZES = (1_000, 1_000_000)
+ALL_SIZES = (10, 1_000, 100_000, 1_000_000, 10_000_000)
+
+Thunk = Callable[[], Any]
+
+
+# --------------------------------------------------------------------------
+# Optional peers
+
+
+def _try_import(name: str) -> Optional[Any]:
+    try:
+        return importlib.import_module(name)
+    except Exception:  # noqa: BLE001 - any import failure means "not installed"
+        return None
+
+
+_PEER_CACHE: Dict[str, Optional[Any]] = {}
+
+
+def peer(name: str) -> Optional[Any]:
+    """The peer's module (configured for single-threaded, float64-capable use),
+    or None when it is not installed."""
+    if name not in _PEER_CACHE:
+        mod = None
+        if name == "scipy":
+            mod = _try_import("scipy.special")
+        elif name == "numexpr":
+            mod = _try_import("numexpr")
+        elif name == "torch":
+            mod = _try_import("torch")
+        elif name == "jax":
+            os.environ.setdefault("JAX_PLATFORMS", "cpu")
+            mod = _try_import("jax")
+            if mod is not None:
+                mod.config.update("jax_enable_x64", True)
+        _PEER_CACHE[name] = mod
+    return _PEER_CACHE[name]
+
+
+def installed_peers() -> List[str]:
+    return [p for p in PEERS if peer(p) is not None]
+
+
+def set_threads(n: int) -> None:
+    """Thread count for the peers that have one (fastact is single-threaded)."""
+    torch = peer("torch")
+    if torch is not None:
+        torch.set_num_threads(n)
+    ne = peer("numexpr")
+    if ne is not None:
+        ne.set_num_threads(n)
+
+
+def peer_version(name: str) -> str:
+    mod = peer(name)
+    if mod is None:
+        return "not installed"
+    if name == "scipy":
+        mod = importlib.import_module("scipy")
+    return str(getattr(mod, "__version__", "?"))
+
+
+# --------------------------------------------------------------------------
+# The implementations: each factory returns a thunk computing the operation on
+# the prepared input, or None where it does not apply.
+
+
+def _lesson(act: str, op: str, z: np.ndarray) -> Thunk:
+    """The lesson's NumPy code, verbatim in spirit: value, then the derivative."""
+    if act == "sigmoid":
+        if op == "value":
+            return lambda: 1 / (1 + np.exp(-z))
+
+        def sig() -> Any:
+            a = 1 / (1 + np.exp(-z))
+            return a, a * (1 - a)
+        return sig
+    if act == "tanh":
+        if op == "value":
+            return lambda: np.tanh(z)
+
+        def th() -> Any:
+            a = np.tanh(z)
+            return a, 1 - a ** 2
+        return th
+    if act == "relu":
+        if op == "value":
+            return lambda: np.maximum(0, z)
+        return lambda: (np.maximum(0, z), (z > 0).astype(float))
+    if op == "value":
+        return lambda: np.maximum(ALPHA * z, z)
+
+    def leaky() -> Any:
+        a = np.maximum(ALPHA * z, z)
+        dz = np.ones_like(z)
+        dz[z < 0] = ALPHA
+        return a, dz
+    return leaky
+
+
+def _fastact_fn(ns: Any, act: str, op: str) -> Callable[..., Any]:
+    name = act if op == "value" else f"{act}_{op}"
+    return getattr(ns, name)
+
+
+def _kw(act: str, op: str) -> Dict[str, Any]:
+    kw: Dict[str, Any] = {}
+    if act == "leaky_relu":
+        kw["alpha"] = ALPHA
+    if act == "relu" and op != "value":
+        kw["at_zero"] = 0.0
+    return kw
+
+
+def _fastact(act: str, op: str, z: np.ndarray, out: bool = False, kind: str = "c") -> Thunk:
+    from . import _backends
+    ns = _backends.namespace(kind)
+    f = _fastact_fn(ns, act, op)
+    kw = _kw(act, op)
+    if out:
+        o = (np.empty_like(z), np.empty_like(z)) if op == "and_derivative" else np.empty_like(z)
+        return lambda: f(z, out=o, **kw)
+    if kw:
+        return lambda: f(z, **kw)
+    return lambda: f(z)
+
+
+def _scipy(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    sp = peer("scipy")
+    if sp is None or act != "sigmoid":
+        return None
+    expit = sp.expit
+    if op == "value":
+        return lambda: expit(z)
+
+    def f() -> Any:
+        a = expit(z)
+        return a, a * (1 - a)
+    return f
+
+
+_NE_EXPR = {
+    ("sigmoid", "value"): "1 / (1 + exp(-z))", ("sigmoid", "d"): "a * (1 - a)",
+    ("tanh", "value"): "tanh(z)", ("tanh", "d"): "1 - a * a",
+    ("relu", "value"): "where(z > 0, z, 0)", ("relu", "d"): "where(z > 0, one, zero)",
+    ("leaky_relu", "value"): "where(z > 0, z, alpha * z)",
+    ("leaky_relu", "d"): "where(z < 0, alpha, one)",
+}
+
+
+def _numexpr(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    ne = peer("numexpr")
+    if ne is None:
+        return None
+    c = {"alpha": z.dtype.type(ALPHA), "one": z.dtype.type(1), "zero": z.dtype.type(0)}
+    ev = ne.evaluate
+    ve, de = _NE_EXPR[act, "value"], _NE_EXPR[act, "d"]
+    if op == "value":
+        return lambda: ev(ve, local_dict={"z": z, **c})
+
+    def f() -> Any:
+        a = ev(ve, local_dict={"z": z, **c})
+        d = ev(de, local_dict={"z": z, "a": a, **c})
+        return a, d
+    return f
+
+
+def _torch(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    torch = peer("torch")
+    if torch is None:
+        return None
+    t = torch.from_numpy(z)
+    aten = torch.ops.aten
+    g = torch.ones((), dtype=t.dtype).expand(t.shape)  # grad of ones, no memory
+    if act == "sigmoid":
+        if op == "value":
+            return lambda: torch.sigmoid(t)
+
+        def sig() -> Any:
+            a = torch.sigmoid(t)
+            return a, aten.sigmoid_backward(g, a)
+        return sig
+    if act == "tanh":
+        if op == "value":
+            return lambda: torch.tanh(t)
+
+        def th() -> Any:
+            a = torch.tanh(t)
+            return a, aten.tanh_backward(g, a)
+        return th
+    if act == "relu":
+        if op == "value":
+            return lambda: torch.relu(t)
+
+        def re() -> Any:
+            a = torch.relu(t)
+            return a, aten.threshold_backward(g, t, 0)
+        return re
+    lr = torch.nn.functional.leaky_relu
+    if op == "value":
+        return lambda: lr(t, ALPHA)
+
+    def lk() -> Any:
+        a = lr(t, ALPHA)
+        return a, aten.leaky_relu_backward(g, t, ALPHA, False)
+    return lk
+
+
+_JAX_CACHE: Dict[Tuple[str, str], Any] = {}
+
+
+def _jax(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    jax = peer("jax")
+    if jax is None:
+        return None
+    jnp = jax.numpy
+    if (act, op) not in _JAX_CACHE:
+        def value(x: Any) -> Any:
+            if act == "sigmoid":
+                return jax.nn.sigmoid(x)
+            if act == "tanh":
+                return jnp.tanh(x)
+            if act == "relu":
+                return jax.nn.relu(x)
+            return jax.nn.leaky_relu(x, ALPHA)
+
+        def both(x: Any) -> Any:
+            a = value(x)
+            if act == "sigmoid":
+                d = a * (1 - a)
+            elif act == "tanh":
+                d = 1 - a * a
+            elif act == "relu":
+                d = (x > 0).astype(x.dtype)
+            else:
+                d = jnp.where(x < 0, jnp.asarray(ALPHA, x.dtype), jnp.asarray(1, x.dtype))
+            return a, d
+        _JAX_CACHE[act, op] = jax.jit(value if op == "value" else both)
+    f = _JAX_CACHE[act, op]
+    x = jax.device_put(z)
+    f(x)  # compile for this shape and dtype outside the timing
+    block = jax.block_until_ready
+    return lambda: block(f(x))
+
+
+@dataclass
+class Impl:
+    """One implementation to time: a label, the factory, and the SIMD level the
+    compiled backend must be switched to while it runs (None: leave as is)."""
+    label: str
+    make: Callable[[str, str, np.ndarray], Optional[Thunk]]
+    level: Optional[str] = None
+    kind: str = "peer"  # "fastact", "fallback", "numpy", "peer"
+
+
+def simd_levels() -> List[str]:
+    from . import _backends
+    mod = _backends.compiled_module()
+    return list(mod.simd_levels()) if mod is not None else []
+
+
+def best_level() -> Optional[str]:
+    levels = simd_levels()
+    return levels[-1] if levels else None
+
+
+def implementations(levels: Sequence[str] = (), peers: Optional[Sequence[str]] = None,
+                    with_out: bool = True, with_fallback: bool = True) -> List[Impl]:
+    """fastact at its best level (plus `levels`), fastact out=, the fallback,
+    the lesson's NumPy code and the installed peers."""
+    impls: List[Impl] = []
+    best = best_level()
+    if best is not None:
+        impls.append(Impl("fastact", lambda a, o, z: _fastact(a, o, z), best, "fastact"))
+        for lv in levels:
+            if lv != best:
+                impls.append(Impl(f"fastact[{lv}]", lambda a, o, z: _fastact(a, o, z), lv,
+                                  "fastact"))
+        if with_out:
+            impls.append(Impl("fastact out=", lambda a, o, z: _fastact(a, o, z, out=True), best,
+                              "fastact"))
+    if with_fallback:
+        impls.append(Impl("fallback", lambda a, o, z: _fastact(a, o, z, kind="python"), None,
+                          "fallback"))
+    impls.append(Impl("numpy", _lesson, None, "numpy"))
+    factories = {"scipy": _scipy, "numexpr": _numexpr, "torch": _torch, "jax": _jax}
+    for p in (PEERS if peers is None else peers):
+        if peer(p) is not None:
+            impls.append(Impl(p, factories[p]))
+    return impls
+
+
+@contextlib.contextmanager
+def simd_level(level: Optional[str]) -> Iterator[None]:
+    """Switch the compiled kernels to `level` for the duration (None: no-op)."""
+    if level is None:
+        yield
+        return
+    from . import _backends
+    mod = _backends.compiled_module()
+    before = mod.get_level()
+    mod.set_level(level)
+    try:
+        yield
+    finally:
+        mod.set_level(before)
+
+
+# --------------------------------------------------------------------------
+# Measuring
+
+
+def make_input(n: int, dtype: Any, seed: int = 0) -> np.ndarray:
+    """Standard normal times 3: both signs, both tails of sigmoid and tanh."""
+    rng = np.random.default_rng(seed)
+    return (rng.standard_normal(n) * 3).astype(dtype)
+
+
+def bytes_moved(n: int, dtype: Any, op: str) -> int:
+    """Compulsory traffic: the input read once, each output written once."""
+    nout = 2 if op == "and_derivative" else 1
+    return n * np.dtype(dtype).itemsize * (1 + nout)
+
+
+def _calibrate(fn: Thunk, target: float) -> int:
+    """Calls per sample so that one sample lasts about `target` seconds."""
+    number = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(number):
+            fn()
+        dt = time.perf_counter() - t0
+        if dt >= target / 4 or number >= 1 << 20:
+            return max(1, int(number * target / max(dt, 1e-9)))
+        number *= 4
+
+
+def time_side_by_side(fns: Dict[str, Tuple[Thunk, Optional[str]]], rounds: int = 7,
+                      target: float = 0.005) -> Dict[str, float]:
+    """Median seconds per call of each thunk, timed in interleaved rounds."""
+    numbers = {}
+    for key, (fn, level) in fns.items():
+        with simd_level(level):
+            fn()  # warm-up: first touch, lazy initialisation
+            numbers[key] = _calibrate(fn, target)
+    samples: Dict[str, List[float]] = {k: [] for k in fns}
+    gc_was = gc.isenabled()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            for key, (fn, level) in fns.items():
+                num = numbers[key]
+                with simd_level(level):
+                    t0 = time.perf_counter()
+                    for _ in range(num):
+                        fn()
+                    samples[key].append((time.perf_counter() - t0) / num)
+    finally:
+        if gc_was:
+            gc.enable()
+    return {k: statistics.median(v) for k, v in samples.items()}
+
+
+def peak_extra_bytes(fn: Thunk, level: Optional[str] = None) -> int:
+    """Peak memory traced by tracemalloc during one call, beyond what was held
+    before (NumPy reports its array buffers to tracemalloc; torch and jax do not,
+    so their figure is meaningless and not shown)."""
+    with simd_level(level):
+        fn()
+        gc.collect()
+        tracemalloc.start()
+        try:
+            base = tracemalloc.get_traced_memory()[0]
+            res = fn()
+            peak = tracemalloc.get_traced_memory()[1]
+        finally:
+            tracemalloc.stop()
+        del res
+    return peak - base
+
+
+@dataclass
+class Row:
+    act: str
+    op: str
+    dtype: str
+    n: int
+    impl: str
+    seconds: float
+    bytes: int
+    copy_seconds: float
+    peak_bytes: Optional[int] = None
+    extra: Dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ns_per_el(self) -> float:
+        return self.seconds / self.n * 1e9
+
+    @property
+    def gbps(self) -> float:
+        return self.bytes / self.seconds / 1e9
+
+    @property
+    def copy_gbps(self) -> float:
+        return 2 * self.n * np.dtype(self.dtype).itemsize / self.copy_seconds / 1e9
+
+    @property
+    def pct_copy(self) -> float:
+        return 100.0 * self.gbps / self.copy_gbps
+
+
+def row_dict(r: Row) -> Dict[str, Any]:
+    return {"function": r.act, "op": r.op, "dtype": r.dtype, "n": r.n, "impl": r.impl,
+            "seconds": r.seconds, "ns_per_element": r.ns_per_el, "gb_per_s": r.gbps,
+            "pct_copy_bandwidth": r.pct_copy, "bytes_moved": r.bytes,
+            "copy_seconds": r.copy_seconds, "peak_extra_bytes": r.peak_bytes}
+
+
+def run(acts: Sequence[str] = ACTS, ops: Sequence[str] = ("and_derivative",),
+        dtypes: Sequence[str] = ("float32", "float64"), sizes: Sequence[int] = DEFAULT_SIZES,
+        levels: Sequence[str] = (), peers: Optional[Sequence[str]] = None,
+        threads: int = 1, rounds: int = 7, target: float = 0.005, memory: bool = True,
+        progress: Optional[Callable[[str], None]] = None) -> List[Row]:
+    """Time every implementation on every case; one Row per (case, impl)."""
+    set_threads(threads)
+    impls = implementations(levels, peers)
+    rows: List[Row] = []
+    for dtype in dtypes:
+        for n in sizes:
+            z = make_input(n, dtype)
+            dst = np.empty_like(z)
+            for act in acts:
+                for op in ops:
+                    if progress:
+                        progress(f"{act} {op} {dtype} n={n}")
+                    fns: Dict[str, Tuple[Thunk, Optional[str]]] = {
+                        "copy": ((lambda: np.copyto(dst, z)), None)}
+                    for im in impls:
+                        with simd_level(im.level):
+                            fn = im.make(act, op, z)
+                        if fn is not None:
+                            fns[im.label] = (fn, im.level)
+                    med = time_side_by_side(fns, rounds=rounds, target=target)
+                    for im in impls:
+                        if im.label not in med:
+                            continue
+                        peak = None
+                        if memory and im.kind in ("fastact", "fallback", "numpy"):
+                            peak = peak_extra_bytes(fns[im.label][0], im.level)
+                        rows.append(Row(act, op, dtype, n, im.label, med[im.label],
+                                        bytes_moved(n, dtype, op), med["copy"], peak))
+                    del fns
+    return rows
+
+
+# --------------------------------------------------------------------------
+# Reporting
+
+
+def machine_info() -> Dict[str, str]:
+    cpu = platform.processor() or platform.machine()
+    with contextlib.suppress(OSError):
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    from . import _backends
+    mod = _backends.compiled_module()
+    return {
+        "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "cpu": f"{cpu} ({os.cpu_count()} logical CPUs)",
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "fastact SIMD": (f"{mod.get_level()} (available: {', '.join(mod.simd_levels())})"
+                         if mod is not None else "no compiled extension"),
+        "peers": ", ".join(f"{p} {peer_version(p)}" for p in PEERS),
+    }
+
+
+def _fmt_bytes(b: Optional[int]) -> str:
+    if b is None:
+        return "-"
+    return f"{b / 2**20:.2f}"
+
+
+def format_table(rows: Sequence[Row]) -> str:
+    """One block per (function, operation, dtype, n): ns/element, GB/s, % of
+    np.copyto's bandwidth, the lesson's NumPy time over this one, fastact's
+    speedup over this one, and tracemalloc's peak extra MiB of one call."""
+    lines: List[str] = []
+    cases: Dict[Tuple[str, str, str, int], List[Row]] = {}
+    for r in rows:
+        cases.setdefault((r.act, r.op, r.dtype, r.n), []).append(r)
+    head = (f"{'implementation':<18}{'ns/el':>9}{'GB/s':>8}{'%copy':>7}"
+            f"{'vs numpy':>10}{'fastact x':>11}{'peak MiB':>10}")
+    for (act, op, dtype, n), rs in cases.items():
+        by = {r.impl: r for r in rs}
+        ref = by.get("numpy")
+        fa = by.get("fastact")
+        lines.append("")
+        lines.append(f"{act}_{op if op != 'value' else ''}".rstrip("_")
+                     + f"  {dtype}  n={n:,}  (copy: {rs[0].copy_gbps:.1f} GB/s, "
+                     f"{rs[0].copy_seconds / n * 1e9:.3f} ns/el)")
+        lines.append(head)
+        for r in rs:
+            vs_np = f"{ref.seconds / r.seconds:.2f}x" if ref else "-"
+            fa_x = f"{r.seconds / fa.seconds:.2f}x" if fa else "-"
+            lines.append(f"{r.impl:<18}{r.ns_per_el:>9.3f}{r.gbps:>8.1f}{r.pct_copy:>6.0f}%"
+                         f"{vs_np:>10}{fa_x:>11}{_fmt_bytes(r.peak_bytes):>10}")
+    return "\n".join(lines)
+
+
+def format_markdown(rows: Sequence[Row]) -> str:
+    """A compact Markdown table: fastact's ns/element and its speedup over each
+    implementation, one line per case."""
+    impls: List[str] = []
+    for r in rows:
+        if r.impl not in impls:
+            impls.append(r.impl)
+    others = [i for i in impls if i != "fastact"]
+    cases: Dict[Tuple[str, str, str, int], Dict[str, Row]] = {}
+    for r in rows:
+        cases.setdefault((r.act, r.op, r.dtype, r.n), {})[r.impl] = r
+    out = ["| function | dtype | n | fastact ns/el | % copy BW | "
+           + " | ".join(f"x {i}" for i in others) + " |",
+           "|---|---|---:|---:|---:|" + "---:|" * len(others)]
+    for (act, op, dtype, n), by in cases.items():
+        fa = by.get("fastact")
+        if fa is None:
+            continue
+        name = act if op == "value" else f"{act}_{op}"
+        cells = [f"{by[i].seconds / fa.seconds:.2f}" if i in by else "-" for i in others]
+        out.append(f"| {name} | {dtype} | {n:,} | {fa.ns_per_el:.3f} | {fa.pct_copy:.0f}% | "
+                   + " | ".join(cells) + " |")
+    return "\n".join(out)
+
+
+def rows_from_json(path: str) -> List[Row]:
+    """Rows saved by `python -m fastact bench --json FILE` (to re-plot them)."""
+    import json
+    with open(path) as f:
+        data = json.load(f)
+    return [Row(d["function"], d["op"], d["dtype"], d["n"], d["impl"], d["seconds"],
+                d["bytes_moved"], d["copy_seconds"], d["peak_extra_bytes"]) for d in data["rows"]]
+
+
+def plot(rows: Sequence[Row], path: str, title: Optional[str] = None) -> None:
+    """Log-log ns/element against n, one line per implementation, one panel per
+    (function, operation, dtype)."""
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError as exc:
+        raise RuntimeError("--plot needs matplotlib: pip install matplotlib") from exc
+    panels: Dict[Tuple[str, str, str], Dict[str, List[Tuple[int, float]]]] = {}
+    for r in rows:
+        panels.setdefault((r.act, r.op, r.dtype), {}).setdefault(r.impl, []).append(
+            (r.n, r.ns_per_el))
+    keys = list(panels)
+    order: List[str] = []
+    for r in rows:
+        if r.impl not in order:
+            order.append(r.impl)
+    cmap = plt.get_cmap("tab20" if len(order) > 10 else "tab10")
+    colors = {impl: cmap(i) for i, impl in enumerate(order)}  # same colour in every panel
+    ncol = min(4, len(keys))
+    nrow = math.ceil(len(keys) / ncol)
+    fig, axes = plt.subplots(nrow, ncol, figsize=(4.2 * ncol, 3.4 * nrow), squeeze=False)
+    for ax, key in zip(axes.flat, keys):
+        for impl, pts in panels[key].items():
+            pts.sort()
+            style = "-" if impl.startswith("fastact") else "--"
+            ax.plot([p[0] for p in pts], [p[1] for p in pts], style, marker="o", ms=3,
+                    label=impl, lw=2.5 if impl == "fastact" else 1, color=colors[impl])
+        ax.set_xscale("log")
+        ax.set_yscale("log")
+        act, op, dtype = key
+        ax.set_title(f"{act if op == 'value' else act + '_' + op} {dtype}", fontsize=9)
+        ax.set_xlabel("n")
+        ax.set_ylabel("ns / element")
+        ax.grid(True, which="both", alpha=0.3)
+    for ax in list(axes.flat)[len(keys):]:
+        ax.axis("off")
+    from matplotlib.lines import Line2D
+    handles = [Line2D([], [], color=colors[i], lw=2.5 if i == "fastact" else 1,
+                      ls="-" if i.startswith("fastact") else "--", marker="o", ms=3)
+               for i in order]
+    fig.legend(handles, order, loc="lower center", ncol=min(len(order), 10), fontsize=8)
+    if title:
+        fig.suptitle(title, fontsize=10)
+    fig.tight_layout(rect=(0, 0.05, 1, 0.97 if title else 1))
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
