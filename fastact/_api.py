@@ -62,7 +62,21 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
     accepted = {"out"} | ({"alpha"} if act.has_alpha else set()) | \
         ({"at_zero"} if "at_zero" in params else set())
 
+    # The parameter inputs when only data is passed: the common call, kept to
+    # one tuple concatenation (small arrays are dominated by per-call cost).
+    default_alpha = _spec.DEFAULT_ALPHA
+    defaults = tuple(
+        default_alpha if p == "alpha" or act.at_zero_default == "alpha" else 0.0
+        for p in params)
+
     def fn(*args: Any, **kwargs: Any) -> Any:
+        if not kwargs and len(args) == nin:
+            return core(*args, *defaults)
+        alpha = kwargs.get("alpha")
+        if (act.has_alpha and type(alpha) is float and len(kwargs) == 1 and len(args) == nin
+                and math.isfinite(alpha) and (alpha > 0 or not positive)):
+            # alpha=<float>: validated here without the general checks below
+            return core(*args, *((alpha,) * len(params)))
         bad = set(kwargs) - accepted
         if bad:
             raise TypeError(f"fastact.{name}() got an unexpected keyword argument "
