@@ -133,16 +133,29 @@ def _mp_all(x: np.ndarray, fn, dtype: np.dtype) -> np.ndarray:
     return out
 
 
+def _compute_alpha(name: str, alpha: float, dt: np.dtype) -> Any:
+    """alpha as the kernels see it: rounded to the compute dtype (float32 for
+    float16 data, which is computed in float32)."""
+    if name != "leaky_relu":
+        return dt.type(0.0)
+    return np.float32(alpha) if dt == np.float16 else dt.type(alpha)
+
+
 def reference_fwd(name: str, z: np.ndarray, alpha: float, at_zero: Optional[float] = None
                   ) -> Tuple[np.ndarray, np.ndarray, int]:
     """(g(z), g'(z), points that needed mpmath), correctly rounded in z.dtype.
-    alpha / at_zero are used the way the kernels use them: rounded to z.dtype."""
+    alpha / at_zero are used the way the kernels use them: rounded to the
+    compute dtype (z.dtype; float32 for float16)."""
     dt = z.dtype
     with np.errstate(all="ignore"):
         if name in ("relu", "leaky_relu"):
-            al = dt.type(alpha if name == "leaky_relu" else 0.0)
-            k = dt.type(at_zero if at_zero is not None else al)
-            neg = z * al if al != 0 else np.zeros_like(z)
+            al_c = _compute_alpha(name, alpha, dt)
+            al = dt.type(al_c)
+            k = dt.type(at_zero if at_zero is not None else al_c)
+            # alpha * z rounded once: exact in float64 for float16/float32 data
+            neg = (z.astype(np.float64) * np.float64(al_c)).astype(dt) if dt.itemsize < 8 \
+                else z * al
+            neg = neg if al != 0 else np.zeros_like(z)
             a = np.where(z > 0, z, np.where(np.isnan(z), z, neg)).astype(dt)
             d = np.where(z > 0, dt.type(1), np.where(z < 0, al, np.where(z == 0, k, z)))
             return a, d.astype(dt), 0
@@ -162,8 +175,9 @@ def reference_from_a(name: str, a: np.ndarray, alpha: float,
     dt = a.dtype
     with np.errstate(all="ignore"):
         if name in ("relu", "leaky_relu"):
-            al = dt.type(alpha if name == "leaky_relu" else 0.0)
-            k = dt.type(at_zero if at_zero is not None else al)
+            al_c = _compute_alpha(name, alpha, dt)
+            al = dt.type(al_c)
+            k = dt.type(at_zero if at_zero is not None else al_c)
             d = np.where(a > 0, dt.type(1), np.where(a < 0, al, np.where(a == 0, k, a)))
             return d.astype(dt), 0
         wide = wide_dtype(dt)
