@@ -8,8 +8,8 @@ edge cases; and the long-double reference on 10^5 points.
 
 Bounds (ULP, see fastact/accuracy.py for the definition):
   compiled, FMA levels (avx2, avx512): functions of z <= 2, of a <= 1  (the targets)
-  compiled, baseline (no FMA):         functions of z <= 6, of a <= 1
-  NumPy fallback:                      functions of z <= 6, of a <= 1
+  compiled, baseline (no FMA):         functions of z <= 6, of a <= 1  (measured 4)
+  NumPy fallback:                      functions of z <= 8, of a <= 1  (measured 6)
 The exhaustive numbers are in docs/accuracy.md.
 """
 from __future__ import annotations
@@ -30,7 +30,7 @@ F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
 
 # The fallback's tanh_derivative_from_a computes 1 - a*a in the input dtype:
-# near |a| = 1 it cancels (761 ULP in float32, 3e7 in float64).  Reported, not
+# near |a| = 1 it cancels (~1000 ULP in float32, 3e7 in float64).  Reported, not
 # ours to fix (fastact/_fallback.py); strict, so the fix is noticed.
 FALLBACK_TANH_FROM_A = pytest.mark.xfail(
     strict=True, reason="fallback tanh_derivative_from_a: 1 - a*a cancels near |a| = 1")
@@ -46,7 +46,7 @@ def bound(fa, group: str) -> float:
     level = level_of(fa)
     if group == "a":
         return 1.0
-    return 2.0 if level in ("avx2", "avx512") else 6.0
+    return {"avx2": 2.0, "avx512": 2.0, "python": 8.0}.get(level, 6.0)
 
 
 def _fail_message(name, stats) -> str:
