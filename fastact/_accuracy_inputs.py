@@ -108,7 +108,8 @@ def f64_a_sample(name: str, n: int, seed: int = 0) -> np.ndarray:
     ends of it (0 and +-1 are where a(1-a) and 1-a^2 are hardest), plus edges."""
     rng = np.random.default_rng(seed + 1)
     if name in ("relu", "leaky_relu"):
-        return f64_sample(name, n, seed + 1) if name == "leaky_relu" else np.abs(f64_sample(name, n, seed + 1))
+        z = f64_sample(name, n, seed + 1)
+        return z if name == "leaky_relu" else np.abs(z)
     tiny = np.exp2(rng.uniform(-1074.0, -1.0, size=n // 2))
     near_one = 1.0 - np.exp2(rng.uniform(-53.0, -1.0, size=n - n // 2))
     a = np.concatenate([tiny, near_one])

@@ -6,7 +6,7 @@ import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
@@ -82,8 +82,9 @@ def backend_namespace(backend: str, level: Optional[str]) -> Any:
     from . import _backends
 
     ns = _backends.namespace(backend)
-    if backend == "c" and level:
-        _backends.compiled_module().set_level(level)
+    mod = _backends.compiled_module()
+    if backend == "c" and level and mod is not None:
+        mod.set_level(level)
     return ns
 
 
@@ -138,6 +139,7 @@ def run_sweeps(sweeps: List[Sweep], jobs: int = 1, chunk: int = 1 << 22,
         for sw, blocks in plans:
             label = f"{sw.backend}{'/' + sw.level if sw.level else ''} {sw.dtype} {sw.name} ({sw.group})"
             t0 = time.monotonic()
+            results: Iterator[Tuple[Dict[str, Stats], int, int]]
             if pool is None:
                 results = (_run_block(sw, b) for b in blocks)
             else:

@@ -132,7 +132,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     text = markdown(sweeps)
     if checks:
         text += "\n## Reference cross-check against mpmath (50 digits)\n\n"
-        text += "| dtype | activation | arguments | points | mismatches |\n| --- | --- | --- | ---: | ---: |\n"
+        text += ("| dtype | activation | arguments | points | mismatches |\n"
+                 "| --- | --- | --- | ---: | ---: |\n")
         text += "".join(f"| {c['dtype']} | {c['activation']} | {c['group']} | {c['points']} | "
                         f"{c['mismatches']} |\n" for c in checks)
     if args.markdown:
