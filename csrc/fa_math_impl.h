@@ -15,8 +15,9 @@
 typedef uint32_t FA_FN(fa_u);
 #  define FA_MANT_BITS 23
 #  define FA_EXP_BIAS 127
-/* Below this exp(x) rounds to zero even in the subnormal range. */
-#  define FA_EXP_MIN_ARG -104.0f
+/* Below this exp(x), even times the largest scale passed to fa_exp_expm1_neg
+ * (4, for tanh'), rounds to zero in the subnormal range. */
+#  define FA_EXP_MIN_ARG -110.0f
 #  define FA_LOG2E 0x1.715476p+0f
 /* Cody-Waite split of ln 2: n*LN2_HI is exact for |n| < 2^8. */
 #  define FA_LN2_HI 0x1.62e400p-1f
@@ -27,7 +28,7 @@ typedef uint32_t FA_FN(fa_u);
 typedef uint64_t FA_FN(fa_u);
 #  define FA_MANT_BITS 52
 #  define FA_EXP_BIAS 1023
-#  define FA_EXP_MIN_ARG -746.0
+#  define FA_EXP_MIN_ARG -750.0
 #  define FA_LOG2E 0x1.71547652b82fep+0
 #  define FA_LN2_HI 0x1.62e42fee00000p-1
 #  define FA_LN2_LO 0x1.a39ef35793c76p-33
@@ -85,11 +86,13 @@ FA_INLINE FA_T FA_FN(fa_expm1_reduced)(FA_T r)
     return FA_FMA(r * r, p, r);
 }
 
-/* For x <= 0 or NaN: *e = exp(x) and *em = expm1(x) from one range reduction.
+/* For x <= 0 or NaN: *e = escale * exp(x) and *em = expm1(x) from one range
+ * reduction; escale is a power of two in [1, 4] (tanh' wants 4 exp(-2|z|)), folded
+ * into the last scaling so even a subnormal result is rounded only once.
  * x = n ln2 + r;  exp(x) = 2^n (1 + q),  expm1(x) = 2^n q + (2^n - 1), q = expm1(r).
  * 2^n is applied as 2^n1 * 2^n2 with both halves normal, so results that land
  * in the subnormal range are rounded once, at the last multiply. */
-FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_T x, FA_T *e, FA_T *em)
+FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_T x, FA_T escale, FA_T *e, FA_T *em)
 {
     x = x < FA_EXP_MIN_ARG ? FA_EXP_MIN_ARG : x; /* NaN passes through */
     const FA_T t = FA_FMA(x, FA_LOG2E, FA_ROUND_MAGIC);
@@ -105,49 +108,80 @@ FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_T x, FA_T *e, FA_T *em)
     const FA_T q = FA_FN(fa_expm1_reduced)(r);
     const FA_T s1 = FA_FN(fa_pow2)(n1);
     const FA_T s2 = FA_FN(fa_pow2)(n2);
-    *e = FA_FMA(q, s1, s1) * s2;
+    *e = FA_FMA(q, s1, s1) * (s2 * escale);
     const FA_T s = s1 * s2;
     *em = FA_FMA(s, q, s - FA_C(1.0));
 }
 
 /* Accurate num/den where the true denominator is den + den_lo (den_lo an exact
  * rounding error) and rcp ~ 1/den.  With FMA the residual is exact and one
- * correction step gives a nearly correctly rounded quotient. */
-FA_INLINE FA_T FA_FN(fa_quot)(FA_T num, FA_T den, FA_T den_lo, FA_T rcp)
+ * correction step gives a nearly correctly rounded quotient, returned.
+ * The unrounded quotient is also handed out as *h + *l (|*l| << |*h|; *l = 0
+ * without FMA), so a product of two quotients can be rounded once (fa_mul_dw). */
+FA_INLINE FA_T FA_FN(fa_quot_dw)(FA_T num, FA_T den, FA_T den_lo, FA_T rcp, FA_T *h, FA_T *l)
 {
 #if FA_HAVE_FMA
     const FA_T q0 = num * rcp;
     const FA_T res = FA_FMA(-q0, den, num) - q0 * den_lo;
+    *h = q0;
+    *l = res * rcp;
     return FA_FMA(res, rcp, q0);
 #else
     (void)den_lo; (void)rcp;
-    return num / den;
+    *h = num / den;
+    *l = FA_C(0.0);
+    return *h;
 #endif
 }
 
-/* Reciprocal of den + den_lo, refined as above. */
-FA_INLINE FA_T FA_FN(fa_recip)(FA_T den, FA_T den_lo)
+FA_INLINE FA_T FA_FN(fa_quot)(FA_T num, FA_T den, FA_T den_lo, FA_T rcp)
+{
+    FA_T h, l;
+    return FA_FN(fa_quot_dw)(num, den, den_lo, rcp, &h, &l);
+}
+
+/* Reciprocal of den + den_lo, refined as above; *h + *l as in fa_quot_dw. */
+FA_INLINE FA_T FA_FN(fa_recip_dw)(FA_T den, FA_T den_lo, FA_T *h, FA_T *l)
 {
     const FA_T r0 = FA_C(1.0) / den;
+    *h = r0;
 #if FA_HAVE_FMA
     const FA_T res = FA_FMA(-r0, den, FA_C(1.0)) - r0 * den_lo;
+    *l = res * r0;
     return FA_FMA(res, r0, r0);
 #else
     (void)den_lo;
+    *l = FA_C(0.0);
     return r0;
 #endif
 }
 
+/* (ah + al) * (bh + bl) rounded once, for |al| << |ah|, |bl| << |bh|: the FMA
+ * adds the small cross terms to the exact ah*bh before its only rounding, so a
+ * derivative formed as a product of two quotients is not rounded three times
+ * (that cost up to 3 ULP for tanh' in float32).  Without FMA: the plain product. */
+FA_INLINE FA_T FA_FN(fa_mul_dw)(FA_T ah, FA_T al, FA_T bh, FA_T bl)
+{
+#if FA_HAVE_FMA
+    return FA_FMA(ah, bh, FA_FMA(ah, bl, al * bh));
+#else
+    (void)al; (void)bl;
+    return ah * bh;
+#endif
+}
+
 /* The logistic pair for e = exp(-|z|) in [0, 1]:
- *   *lo = e / (1 + e) = sigma(-|z|),   *hi = 1 / (1 + e) = sigma(|z|).
+ *   *lo = e / (1 + e) = sigma(-|z|),   *hi = 1 / (1 + e) = sigma(|z|),
+ *   *prod = e / (1 + e)^2 = lo * hi, rounded once from the unrounded lo and hi.
  * 1 + e is formed with its exact rounding error (Fast2Sum, 1 >= e). */
-FA_INLINE void FA_FN(fa_logistic_pair)(FA_T e, FA_T *lo, FA_T *hi)
+FA_INLINE void FA_FN(fa_logistic_pair)(FA_T e, FA_T *lo, FA_T *hi, FA_T *prod)
 {
     const FA_T den = FA_C(1.0) + e;
     const FA_T den_lo = (FA_C(1.0) - den) + e;
-    const FA_T rcp = FA_FN(fa_recip)(den, den_lo);
-    *hi = rcp;
-    *lo = FA_FN(fa_quot)(e, den, den_lo, rcp);
+    FA_T rh, rl, qh, ql;
+    *hi = FA_FN(fa_recip_dw)(den, den_lo, &rh, &rl);
+    *lo = FA_FN(fa_quot_dw)(e, den, den_lo, *hi, &qh, &ql);
+    *prod = FA_FN(fa_mul_dw)(qh, ql, rh, rl);
 }
 
 #undef FA_MANT_BITS

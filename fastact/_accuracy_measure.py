@@ -1,0 +1,105 @@
+"""Running one backend's functions on a block of arguments and scoring them.
+
+Per activation there are two groups of checks:
+  from z:  NAME, NAME_derivative, NAME_and_derivative (both outputs) and
+           NAME_backward with grad = 1, against (g(z), g'(z));
+  from a:  NAME_derivative_from_a and NAME_backward_from_a with grad = 1,
+           against the lesson's formula on a.
+`Stats` keeps what the report shows, and merges across blocks and processes.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any, Callable, Dict, List, Optional, Tuple
+
+import numpy as np
+
+from . import _spec
+from ._accuracy_reference import reference_fwd, reference_from_a
+from ._accuracy_ulp import ulp_error
+
+Z_CHECKS = ("value", "derivative", "and_derivative[a]", "and_derivative[d]", "backward")
+A_CHECKS = ("derivative_from_a", "backward_from_a")
+
+
+def check_label(name: str, check: str) -> str:
+    """The function a check measures, as the report names it."""
+    op, _, part = check.partition("[")
+    label = _spec.public_name(_spec.BY_NAME[name], op)
+    if part:
+        label += "[" + part
+    if op.startswith("backward"):
+        label += "(grad=1)"
+    return label
+
+
+@dataclass
+class Stats:
+    """Accuracy of one function over the arguments seen so far."""
+    count: int = 0
+    max_ulp: float = 0.0
+    worst_arg: Optional[float] = None   # the argument of max_ulp (first one seen)
+    worst_got: Optional[float] = None
+    worst_ref: Optional[float] = None
+    over_1ulp: int = 0                  # results more than 1 ULP off
+
+    def add(self, ulps: np.ndarray, args: np.ndarray, got: np.ndarray, ref: np.ndarray) -> None:
+        self.count += ulps.size
+        self.over_1ulp += int(np.count_nonzero(ulps > 1))
+        if ulps.size:
+            i = int(np.argmax(ulps))
+            if self.worst_arg is None or ulps[i] > self.max_ulp:
+                self.max_ulp = float(ulps[i])
+                self.worst_arg, self.worst_got, self.worst_ref = (
+                    float(args[i]), float(got[i]), float(ref[i]))
+
+    def merge(self, other: "Stats") -> None:
+        if other.worst_arg is not None and (self.worst_arg is None or other.max_ulp > self.max_ulp):
+            self.max_ulp, self.worst_arg = other.max_ulp, other.worst_arg
+            self.worst_got, self.worst_ref = other.worst_got, other.worst_ref
+        self.count += other.count
+        self.over_1ulp += other.over_1ulp
+
+    def to_dict(self) -> Dict[str, Any]:
+        return asdict(self)
+
+
+def _call(ns: Any, name: str, op: str, x: np.ndarray, alpha: float) -> Any:
+    fn = getattr(ns, _spec.public_name(_spec.BY_NAME[name], op))
+    kw = {"alpha": alpha} if _spec.BY_NAME[name].has_alpha else {}
+    if op.startswith("backward"):
+        return fn(np.ones_like(x), x, **kw)
+    return fn(x, **kw)
+
+
+def measure_block(ns: Any, name: str, group: str, x: np.ndarray, alpha: float = _spec.DEFAULT_ALPHA
+                  ) -> Tuple[Dict[str, Stats], int]:
+    """({check: Stats} for one block of arguments, points that needed mpmath)."""
+    out: Dict[str, Stats] = {}
+    with np.errstate(all="ignore"):
+        if group == "z":
+            ref_a, ref_d, n_mp = reference_fwd(name, x, alpha)
+            both = _call(ns, name, "and_derivative", x, alpha)
+            results: List[Tuple[str, np.ndarray, np.ndarray]] = [
+                ("value", _call(ns, name, "value", x, alpha), ref_a),
+                ("derivative", _call(ns, name, "derivative", x, alpha), ref_d),
+                ("and_derivative[a]", both[0], ref_a),
+                ("and_derivative[d]", both[1], ref_d),
+                ("backward", _call(ns, name, "backward", x, alpha), ref_d),
+            ]
+        else:
+            ref, n_mp = reference_from_a(name, x, alpha)
+            results = [(op, _call(ns, name, op, x, alpha), ref) for op in A_CHECKS]
+        for check, got, ref in results:
+            st = Stats()
+            st.add(ulp_error(got, ref), x, got, ref)
+            out[check] = st
+    return out, n_mp
+
+
+def merge_into(total: Dict[str, Stats], part: Dict[str, Stats]) -> None:
+    for key, st in part.items():
+        total.setdefault(key, Stats()).merge(st)
+
+
+Progress = Callable[[int], None]

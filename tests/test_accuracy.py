@@ -1,0 +1,146 @@
+"""Accuracy targets, on a sample small enough for every test run.
+
+float32: 2^20 bit patterns evenly strided through all 2^32 (every z function)
+and through the activation's output range (from-a functions), against the
+correctly rounded references of fastact._accuracy_reference.
+float64: mpmath at 50 digits, point by point, on log-uniform arguments and
+edge cases; and the long-double reference on 10^5 points.
+
+Bounds (ULP, see fastact/accuracy.py for the definition):
+  compiled, FMA levels (avx2, avx512): functions of z <= 2, of a <= 1  (the targets)
+  compiled, baseline (no FMA):         functions of z <= 6, of a <= 1  (measured 4)
+  NumPy fallback:                      functions of z <= 8, of a <= 1  (measured 6)
+The exhaustive numbers are in docs/accuracy.md.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from fastact import _accuracy_inputs as inputs
+from fastact import _backends, _spec
+from fastact._accuracy_measure import Stats, check_label, measure_block
+from fastact._accuracy_reference import mp_fwd, mp_from_a, mp_round
+from fastact._accuracy_ulp import ulp_error
+
+pytest.importorskip("mpmath")
+
+NAMES = [a.name for a in _spec.ACTIVATIONS]
+F32 = np.dtype(np.float32)
+F64 = np.dtype(np.float64)
+
+# The fallback's tanh_derivative_from_a computes 1 - a*a in the input dtype:
+# near |a| = 1 it cancels (~1000 ULP in float32, 3e7 in float64).  Reported, not
+# ours to fix (fastact/_fallback.py); strict, so the fix is noticed.
+FALLBACK_TANH_FROM_A = pytest.mark.xfail(
+    strict=True, reason="fallback tanh_derivative_from_a: 1 - a*a cancels near |a| = 1")
+
+
+def level_of(fa) -> str:
+    if fa.BACKEND == "python":
+        return "python"
+    return _backends.compiled_module().get_level()
+
+
+def bound(fa, group: str) -> float:
+    level = level_of(fa)
+    if group == "a":
+        return 1.0
+    return {"avx2": 2.0, "avx512": 2.0, "python": 8.0}.get(level, 6.0)
+
+
+def _fail_message(name, stats) -> str:
+    lines = [f"{check_label(name, c)}: max {st.max_ulp} ULP at {st.worst_arg!r} "
+             f"(got {st.worst_got!r}, ref {st.worst_ref!r}), {st.over_1ulp} over 1 ULP"
+             for c, st in stats.items()]
+    return "\n".join(lines)
+
+
+def _xfail_known(fa, name, group, request):
+    if fa.BACKEND == "python" and name == "tanh" and group == "a":
+        request.applymarker(FALLBACK_TANH_FROM_A)
+
+
+@pytest.mark.parametrize("group", ["z", "a"])
+@pytest.mark.parametrize("name", NAMES)
+def test_float32_strided_sweep(fa_level, name, group, request):
+    _xfail_known(fa_level, name, group, request)
+    ranges = inputs.z_domain(F32) if group == "z" else inputs.a_domain(name, F32)
+    stride = inputs.sample_stride(ranges, 1 << 20)
+    total: dict = {}
+    for first, count in inputs.index_chunks(ranges, stride, 1 << 18):
+        x = inputs.values_at(ranges, F32, stride, first, count)
+        stats, _ = measure_block(fa_level, name, group, x)
+        for key, st in stats.items():
+            total.setdefault(key, Stats()).merge(st)
+    worst = max(st.max_ulp for st in total.values())
+    assert worst <= bound(fa_level, group), _fail_message(name, total)
+    # backward(grad=1) is the derivative, so it scores exactly the same
+    if group == "z":
+        assert total["backward"].max_ulp == total["derivative"].max_ulp
+
+
+def _f64_points(name: str, group: str, n: int) -> np.ndarray:
+    rng = np.random.default_rng(12345)
+    if group == "z":
+        pool = inputs.f64_sample(name, 4 * n, seed=7)
+        edges = inputs.f64_edges(name)
+    else:
+        pool = inputs.f64_a_sample(name, 4 * n, seed=7)
+        edges = pool[-16:]
+    return np.concatenate([rng.choice(pool, n, replace=False), edges])
+
+
+@pytest.mark.parametrize("group", ["z", "a"])
+@pytest.mark.parametrize("name", ["sigmoid", "tanh"])
+def test_float64_against_mpmath(fa_level, name, group, request):
+    """Point by point against mpmath at 50 digits (the reference used nowhere else)."""
+    _xfail_known(fa_level, name, group, request)
+    z = _f64_points(name, group, 300)
+    if group == "z":
+        got_a, got_d = getattr(fa_level, name + "_and_derivative")(z)
+        got_only_d = getattr(fa_level, name + "_derivative")(z)
+        refs = [mp_fwd(name, float(v)) for v in z]
+        ref_a = np.array([mp_round(r[0], F64) for r in refs])
+        ref_d = np.array([mp_round(r[1], F64) for r in refs])
+        errs = {"value": ulp_error(got_a, ref_a), "derivative": ulp_error(got_d, ref_d),
+                "derivative alone": ulp_error(got_only_d, ref_d)}
+    else:
+        got = getattr(fa_level, name + "_derivative_from_a")(z)
+        ref = np.array([mp_round(mp_from_a(name, float(v)), F64) for v in z])
+        errs = {"derivative_from_a": ulp_error(got, ref)}
+    for what, e in errs.items():
+        i = int(np.argmax(e))
+        assert e[i] <= bound(fa_level, group), f"{name} {what}: {e[i]} ULP at z={z[i]!r}"
+
+
+@pytest.mark.parametrize("group", ["z", "a"])
+@pytest.mark.parametrize("name", NAMES)
+def test_float64_sampled(fa_level, name, group, request):
+    """10^5 log-uniform float64 arguments plus edges, long-double reference."""
+    _xfail_known(fa_level, name, group, request)
+    x = (inputs.f64_sample if group == "z" else inputs.f64_a_sample)(name, 10**5, seed=3)
+    stats, _ = measure_block(fa_level, name, group, x)
+    worst = max(st.max_ulp for st in stats.values())
+    assert worst <= bound(fa_level, group), _fail_message(name, stats)
+
+
+def test_ulp_definition():
+    f = np.float32
+    got = np.array([np.nan, np.nan, 1, np.inf, np.inf, 0.0, 1e-45, 1 + 2**-23, 2 - 2**-23, 2 + 2**-22], f)
+    ref = np.array([np.nan, 1, np.nan, np.inf, 1, -0.0, 0, 1, 2, 2], f)
+    # one step below a power of two is half a ULP of it: spacing is taken at ref
+    assert ulp_error(got, ref).tolist() == [0, np.inf, np.inf, 0, np.inf, 0, 1, 1, 0.5, 1]
+
+
+def test_mp_round_is_correct_rounding():
+    import mpmath
+
+    with mpmath.workdps(60):
+        # halfway between 1 and 1 + 2^-23 rounds to even (1); just above rounds up
+        assert mp_round(1 + mpmath.mpf(2) ** -24, F32) == np.float32(1)
+        assert mp_round(1 + mpmath.mpf(2) ** -24 + mpmath.mpf(2) ** -50, F32) == \
+            np.nextafter(np.float32(1), np.float32(2))
+        # subnormals are rounded at the fixed 2^-149 quantum
+        assert mp_round(mpmath.mpf(2) ** -150 * 3, F32) == np.float32(2.0 ** -148)
+        assert mp_round(mpmath.mpf(2) ** -1075, F64) == 0.0
