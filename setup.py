@@ -8,6 +8,7 @@ package installs as pure Python and runs on the NumPy fallback:
 On x86-64 the kernels (csrc/kernels.c) are compiled three times, for baseline
 x86-64, AVX2+FMA and AVX-512, and the best one is chosen at import by CPUID.
 """
+import glob
 import os
 import platform
 import sys
@@ -69,7 +70,8 @@ class BuildExt(build_ext):
                 macros=[("FA_LEVEL", level)],
                 include_dirs=[CSRC],
                 extra_postargs=extra + flags,
-                depends=[os.path.join(CSRC, f) for f in os.listdir(CSRC)],
+                depends=glob.glob(os.path.join(CSRC, "**", "*.[ch]"), recursive=True)
+                + glob.glob(os.path.join(CSRC, "*.def")),
             )
             if level != "baseline":
                 ext.define_macros.append(("FA_COMPILED_" + level.upper(), "1"))

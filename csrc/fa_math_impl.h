@@ -24,6 +24,9 @@ typedef uint32_t FA_FN(fa_u);
 #  define FA_LN2_LO 0x1.7f7d1cp-20f
 /* Adding 1.5*2^23 rounds to an integer held in the low mantissa bits. */
 #  define FA_ROUND_MAGIC 0x1.8p23f
+/* 2^(n+K) is normal for every n >= -160 the reduction can produce. */
+#  define FA_SCALE_K 40
+#  define FA_INV_SCALE_K 0x1p-40f
 #else
 typedef uint64_t FA_FN(fa_u);
 #  define FA_MANT_BITS 52
@@ -33,6 +36,8 @@ typedef uint64_t FA_FN(fa_u);
 #  define FA_LN2_HI 0x1.62e42fee00000p-1
 #  define FA_LN2_LO 0x1.a39ef35793c76p-33
 #  define FA_ROUND_MAGIC 0x1.8p52
+#  define FA_SCALE_K 64
+#  define FA_INV_SCALE_K 0x1p-64
 #endif
 
 FA_INLINE FA_FN(fa_u) FA_FN(fa_bits)(FA_T x)
@@ -47,13 +52,6 @@ FA_INLINE FA_T FA_FN(fa_from_bits)(FA_FN(fa_u) u)
     FA_T x;
     memcpy(&x, &u, sizeof x);
     return x;
-}
-
-/* 2^k for -(bias-1) <= k <= 0, built in the exponent field. k is passed as the
- * unsigned two's-complement pattern so no signed arithmetic can overflow. */
-FA_INLINE FA_T FA_FN(fa_pow2)(FA_FN(fa_u) k)
-{
-    return FA_FN(fa_from_bits)((FA_FN(fa_u))(k + FA_EXP_BIAS) << FA_MANT_BITS);
 }
 
 /* expm1(r) for |r| <= ln2/2: Taylor series, truncated where the remainder
@@ -87,29 +85,28 @@ FA_INLINE FA_T FA_FN(fa_expm1_reduced)(FA_T r)
 }
 
 /* For x <= 0 or NaN: *e = escale * exp(x) and *em = expm1(x) from one range
- * reduction; escale is a power of two in [1, 4] (tanh' wants 4 exp(-2|z|)), folded
- * into the last scaling so even a subnormal result is rounded only once.
+ * reduction; escale is a power of two in [1, 4] (tanh' wants 4 exp(-2|z|)).
  * x = n ln2 + r;  exp(x) = 2^n (1 + q),  expm1(x) = 2^n q + (2^n - 1), q = expm1(r).
- * 2^n is applied as 2^n1 * 2^n2 with both halves normal, so results that land
- * in the subnormal range are rounded once, at the last multiply. */
+ * 2^n is applied as the normal 2^(n+K) times the constant 2^-K (times escale):
+ * the first product is exact up to the rounding of 1 + q, so a result that lands
+ * in the subnormal range is rounded only once, at the last multiply (and this
+ * costs the vector loop one power-of-two construction, not two). */
 FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_T x, FA_T escale, FA_T *e, FA_T *em)
 {
     x = x < FA_EXP_MIN_ARG ? FA_EXP_MIN_ARG : x; /* NaN passes through */
     const FA_T t = FA_FMA(x, FA_LOG2E, FA_ROUND_MAGIC);
     const FA_T n = t - FA_ROUND_MAGIC;
     /* n as an integer, read from the mantissa of t (no float->int conversion,
-     * which would be undefined for NaN). */
+     * which would be undefined for NaN); unsigned, so nothing can overflow. */
     const FA_FN(fa_u) ni = FA_FN(fa_bits)(t) - FA_FN(fa_bits)(FA_ROUND_MAGIC);
-    const FA_FN(fa_u) neg_n = (FA_FN(fa_u))0 - ni;
-    const FA_FN(fa_u) n1 = (FA_FN(fa_u))0 - (neg_n >> 1);
-    const FA_FN(fa_u) n2 = ni - n1;
     FA_T r = FA_FMA(n, -FA_LN2_HI, x);
     r = FA_FMA(n, -FA_LN2_LO, r);
     const FA_T q = FA_FN(fa_expm1_reduced)(r);
-    const FA_T s1 = FA_FN(fa_pow2)(n1);
-    const FA_T s2 = FA_FN(fa_pow2)(n2);
-    *e = FA_FMA(q, s1, s1) * (s2 * escale);
-    const FA_T s = s1 * s2;
+    /* n >= FA_EXP_MIN_ARG*log2(e) keeps n + K inside the normal exponents. */
+    const FA_T sk = FA_FN(fa_from_bits)((FA_FN(fa_u))(ni + FA_EXP_BIAS + FA_SCALE_K)
+                                        << FA_MANT_BITS);
+    *e = FA_FMA(q, sk, sk) * (FA_INV_SCALE_K * escale);
+    const FA_T s = sk * FA_INV_SCALE_K; /* 2^n, itself rounded once if subnormal */
     *em = FA_FMA(s, q, s - FA_C(1.0));
 }
 
@@ -191,3 +188,5 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_T e, FA_T *lo, FA_T *hi, FA_T *prod)
 #undef FA_LN2_HI
 #undef FA_LN2_LO
 #undef FA_ROUND_MAGIC
+#undef FA_SCALE_K
+#undef FA_INV_SCALE_K

@@ -2,12 +2,11 @@
  * Included by kernels.c with FA_T / FA_FN / FA_C / FA_FMA / FA_FABS / FA_COPYSIGN
  * defined.  Each loop calls the activation's fused scalar definition; whatever
  * output a loop does not store is dead code the compiler removes. */
-#include "fa_exp_scale.h" /* fa_math_impl.h, cheaper exp scaling */
+#include "fa_math_impl.h"
 #include "act/sigmoid.h"
 #include "act/tanh.h"
 #include "act/relu.h"
 #include "act/leaky_relu.h"
-#include "act_select.h"
 
 #define FA_LOOP(name, op) static void FA_FN(FA_CAT(FA_CAT(fa_, name), FA_CAT(_, op)))
 
@@ -38,7 +37,7 @@ FA_LOOP(name, value)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y, 
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
     FA_FOR_ALIGNED(i, n, y,                                                                   \
         FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_FWD_, name))(x[i], alpha, k, &a, &d);                                 \
+        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                                 \
         y[i] = a;                                                                             \
     )                                                                                         \
 }                                                                                             \
@@ -48,7 +47,7 @@ FA_LOOP(name, derivative)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRIC
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
     FA_FOR_ALIGNED(i, n, y,                                                                   \
         FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_FWD_, name))(x[i], alpha, k, &a, &d);                                 \
+        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                                 \
         y[i] = d;                                                                             \
     )                                                                                         \
 }                                                                                             \
@@ -66,7 +65,7 @@ FA_LOOP(name, and_derivative)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RES
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
     FA_FOR_ALIGNED(i, n, y0,                                                                  \
         FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_FWD_, name))(x[i], alpha, k, &a, &d);                                 \
+        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                                 \
         y0[i] = a;                                                                            \
         y1[i] = d;                                                                            \
     )                                                                                         \
@@ -77,7 +76,7 @@ FA_LOOP(name, backward)(fa_size n, const FA_T *FA_RESTRICT g, const FA_T *FA_RES
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
     FA_FOR_ALIGNED(i, n, y,                                                                   \
         FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_FWD_, name))(x[i], alpha, k, &a, &d);                                 \
+        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                                 \
         y[i] = g[i] * d;                                                                      \
     )                                                                                         \
 }                                                                                             \

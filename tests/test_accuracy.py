@@ -29,13 +29,6 @@ NAMES = [a.name for a in _spec.ACTIVATIONS]
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
 
-# The fallback's tanh_derivative_from_a computes 1 - a*a in the input dtype:
-# near |a| = 1 it cancels (~1000 ULP in float32, 3e7 in float64).  Reported, not
-# ours to fix (fastact/_fallback.py); strict, so the fix is noticed.
-FALLBACK_TANH_FROM_A = pytest.mark.xfail(
-    strict=True, reason="fallback tanh_derivative_from_a: 1 - a*a cancels near |a| = 1")
-
-
 def level_of(fa) -> str:
     if fa.BACKEND == "python":
         return "python"
@@ -56,15 +49,9 @@ def _fail_message(name, stats) -> str:
     return "\n".join(lines)
 
 
-def _xfail_known(fa, name, group, request):
-    if fa.BACKEND == "python" and name == "tanh" and group == "a":
-        request.applymarker(FALLBACK_TANH_FROM_A)
-
-
 @pytest.mark.parametrize("group", ["z", "a"])
 @pytest.mark.parametrize("name", NAMES)
-def test_float32_strided_sweep(fa_level, name, group, request):
-    _xfail_known(fa_level, name, group, request)
+def test_float32_strided_sweep(fa_level, name, group):
     ranges = inputs.z_domain(F32) if group == "z" else inputs.a_domain(name, F32)
     stride = inputs.sample_stride(ranges, 1 << 20)
     total: dict = {}
@@ -93,9 +80,8 @@ def _f64_points(name: str, group: str, n: int) -> np.ndarray:
 
 @pytest.mark.parametrize("group", ["z", "a"])
 @pytest.mark.parametrize("name", ["sigmoid", "tanh"])
-def test_float64_against_mpmath(fa_level, name, group, request):
+def test_float64_against_mpmath(fa_level, name, group):
     """Point by point against mpmath at 50 digits (the reference used nowhere else)."""
-    _xfail_known(fa_level, name, group, request)
     z = _f64_points(name, group, 300)
     if group == "z":
         got_a, got_d = getattr(fa_level, name + "_and_derivative")(z)
@@ -116,9 +102,8 @@ def test_float64_against_mpmath(fa_level, name, group, request):
 
 @pytest.mark.parametrize("group", ["z", "a"])
 @pytest.mark.parametrize("name", NAMES)
-def test_float64_sampled(fa_level, name, group, request):
+def test_float64_sampled(fa_level, name, group):
     """10^5 log-uniform float64 arguments plus edges, long-double reference."""
-    _xfail_known(fa_level, name, group, request)
     x = (inputs.f64_sample if group == "z" else inputs.f64_a_sample)(name, 10**5, seed=3)
     stats, _ = measure_block(fa_level, name, group, x)
     worst = max(st.max_ulp for st in stats.values())

@@ -5,7 +5,12 @@ FA_INLINE void FA_FN(fa_relu_fwd)(FA_T z, FA_T alpha, FA_T at_zero, FA_T *a, FA_
 {
     (void)alpha;
     *a = z <= 0 ? FA_C(0.0) : z;
-    *d = z > 0 ? FA_C(1.0) : z < 0 ? FA_C(0.0) : z == 0 ? at_zero : z;
+    /* Flat selects from the least to the most specific case (NaN fails every
+     * compare and keeps z): nested ?: became branches that GCC would not
+     * vectorise in the fused loop. */
+    FA_T t = z == 0 ? at_zero : z;
+    t = z < 0 ? FA_C(0.0) : t;
+    *d = z > 0 ? FA_C(1.0) : t;
 }
 
 /* From the output a = relu(z): a > 0 exactly when z > 0.  a = 0 covers every
