@@ -30,66 +30,41 @@ FA_INLINE fa_size FA_FN(fa_head)(const void *p, fa_size n)
     for (fa_size i = 0; i < fa_head_; i++) { __VA_ARGS__ }                                    \
     for (fa_size i = fa_head_; i < n; i++) { __VA_ARGS__ }
 
-#define FA_ACTIVATION(name, pv, pd, pa)                                                       \
-FA_LOOP(name, value)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y,               \
-                     const fa_params *p)                                                      \
+/* The shapes of the loops' arguments: one input / two inputs, one / two outputs. */
+#define FA_ARGS_11 (fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y, const fa_params *p)
+#define FA_ARGS_12 (fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y, \
+                    FA_T *FA_RESTRICT y1, const fa_params *p)
+#define FA_ARGS_21 (fa_size n, const FA_T *FA_RESTRICT g, const FA_T *FA_RESTRICT x, \
+                    FA_T *FA_RESTRICT y, const fa_params *p)
+
+/* One loop: the parameters in FA_T, then the body for every i, with y aligned. */
+#define FA_KERNEL(name, op, args, ...)                                                        \
+FA_LOOP(name, op) args                                                                        \
 {                                                                                             \
     const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
-    FA_FOR_ALIGNED(i, n, y,                                                                   \
-        FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                                 \
-        y[i] = a;                                                                             \
-    )                                                                                         \
-}                                                                                             \
-FA_LOOP(name, derivative)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y,          \
-                          const fa_params *p)                                                 \
-{                                                                                             \
-    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
-    FA_FOR_ALIGNED(i, n, y,                                                                   \
-        FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                                 \
-        y[i] = d;                                                                             \
-    )                                                                                         \
-}                                                                                             \
-FA_LOOP(name, derivative_from_a)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y,   \
-                                 const fa_params *p)                                          \
-{                                                                                             \
-    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
-    FA_FOR_ALIGNED(i, n, y,                                                                   \
-        y[i] = FA_FN(FA_CAT(FA_CAT(fa_, name), _from_a))(x[i], alpha, k);                     \
-    )                                                                                         \
-}                                                                                             \
-FA_LOOP(name, and_derivative)(fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y0,     \
-                              FA_T *FA_RESTRICT y1, const fa_params *p)                       \
-{                                                                                             \
-    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
-    FA_FOR_ALIGNED(i, n, y0,                                                                  \
-        FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                                 \
-        y0[i] = a;                                                                            \
-        y1[i] = d;                                                                            \
-    )                                                                                         \
-}                                                                                             \
-FA_LOOP(name, backward)(fa_size n, const FA_T *FA_RESTRICT g, const FA_T *FA_RESTRICT x,      \
-                        FA_T *FA_RESTRICT y, const fa_params *p)                              \
-{                                                                                             \
-    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
-    FA_FOR_ALIGNED(i, n, y,                                                                   \
-        FA_T a, d;                                                                            \
-        FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d);                                 \
-        y[i] = g[i] * d;                                                                      \
-    )                                                                                         \
-}                                                                                             \
-FA_LOOP(name, backward_from_a)(fa_size n, const FA_T *FA_RESTRICT g, const FA_T *FA_RESTRICT x,\
-                               FA_T *FA_RESTRICT y, const fa_params *p)                       \
-{                                                                                             \
-    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
-    FA_FOR_ALIGNED(i, n, y,                                                                   \
-        y[i] = g[i] * FA_FN(FA_CAT(FA_CAT(fa_, name), _from_a))(x[i], alpha, k);              \
-    )                                                                                         \
+    (void)alpha; (void)k;                                                                     \
+    FA_FOR_ALIGNED(i, n, y, __VA_ARGS__)                                                      \
 }
+
+/* a, d: the fused value and derivative at x[i]; da: the derivative from a = x[i]. */
+#define FA_FWD(name) FA_T a, d; FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d)
+#define FA_FROM_A(name) const FA_T da = FA_FN(FA_CAT(FA_CAT(fa_, name), _from_a))(x[i], alpha, k)
+
+#define FA_ACTIVATION(name, pv, pd, pa)                                                        \
+    FA_KERNEL(name, value, FA_ARGS_11, FA_FWD(name); y[i] = a;)                                \
+    FA_KERNEL(name, derivative, FA_ARGS_11, FA_FWD(name); y[i] = d;)                           \
+    FA_KERNEL(name, derivative_from_a, FA_ARGS_11, FA_FROM_A(name); y[i] = da;)                \
+    FA_KERNEL(name, and_derivative, FA_ARGS_12, FA_FWD(name); y[i] = a; y1[i] = d;)            \
+    FA_KERNEL(name, backward, FA_ARGS_21, FA_FWD(name); y[i] = g[i] * d;)                      \
+    FA_KERNEL(name, backward_from_a, FA_ARGS_21, FA_FROM_A(name); y[i] = g[i] * da;)
 
 #include "activations.def"
 #undef FA_ACTIVATION
 #undef FA_LOOP
 #undef FA_FOR_ALIGNED
+#undef FA_KERNEL
+#undef FA_FWD
+#undef FA_FROM_A
+#undef FA_ARGS_11
+#undef FA_ARGS_12
+#undef FA_ARGS_21
