@@ -63,6 +63,10 @@ class BuildExt(build_ext):
         if unix and _is_x86_64():
             levels.update(X86_LEVELS)
         objects = []
+        kernel_sources = glob.glob(os.path.join(CSRC, "**", "*.[ch]"), recursive=True) + \
+            glob.glob(os.path.join(CSRC, "*.def"))
+        # the extension must be relinked when any kernel source changes
+        ext.depends = sorted(set(ext.depends) | set(kernel_sources))
         for level, flags in levels.items():
             objects += self.compiler.compile(
                 [os.path.join(CSRC, "kernels.c")],
@@ -70,8 +74,7 @@ class BuildExt(build_ext):
                 macros=[("FA_LEVEL", level)],
                 include_dirs=[CSRC],
                 extra_postargs=extra + flags,
-                depends=glob.glob(os.path.join(CSRC, "**", "*.[ch]"), recursive=True)
-                + glob.glob(os.path.join(CSRC, "*.def")),
+                depends=kernel_sources,
             )
             if level != "baseline":
                 ext.define_macros.append(("FA_COMPILED_" + level.upper(), "1"))

@@ -55,10 +55,12 @@ def _csv(value: str) -> List[str]:
     return [v.strip() for v in value.split(",") if v.strip()]
 
 
-def build_parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m fastact.accuracy",
-                                description="Measure the ULP error of every fastact function.",
-                                formatter_class=argparse.RawDescriptionHelpFormatter)
+def build_parser(p: Optional[argparse.ArgumentParser] = None) -> argparse.ArgumentParser:
+    """The tool's options, on a new parser or on `p` (the `accuracy` subcommand)."""
+    if p is None:
+        p = argparse.ArgumentParser(prog="python -m fastact.accuracy",
+                                    description="Measure the ULP error of every fastact function.",
+                                    formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--backend", type=_csv, default=None,
                    help="c, python or both (comma-separated); default: the one fastact uses")
     p.add_argument("--level", type=_csv, default=None,
@@ -110,7 +112,10 @@ def _targets(args: argparse.Namespace) -> List[tuple]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    args = build_parser().parse_args(argv)
+    return run(build_parser().parse_args(argv))
+
+
+def run(args: argparse.Namespace) -> int:
     for name in args.functions:
         if name not in _spec.BY_NAME:
             raise SystemExit(f"unknown activation {name!r}")
