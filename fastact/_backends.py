@@ -24,12 +24,17 @@ def compiled_module() -> Optional[Any]:
     return _ufuncs
 
 
+def require_compiled() -> Any:
+    """The compiled extension; ImportError where it was not built."""
+    mod = compiled_module()
+    if mod is None:
+        raise ImportError("fastact was installed without its compiled extension")
+    return mod
+
+
 def cores(kind: str) -> Cores:
     if kind == "c":
-        mod = compiled_module()
-        if mod is None:
-            raise ImportError("fastact was installed without its compiled extension")
-        return mod.UFUNCS
+        return require_compiled().UFUNCS
     if kind == "python":
         from . import _fallback
         return _fallback.CORES

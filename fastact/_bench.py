@@ -337,7 +337,7 @@ def simd_level(level: Optional[str]) -> Iterator[None]:
         yield
         return
     from . import _backends
-    mod = _backends.compiled_module()
+    mod = _backends.require_compiled()
     before = mod.get_level()
     mod.set_level(level)
     try:

@@ -45,10 +45,10 @@ def _run(args: argparse.Namespace) -> int:
     for k, v in info.items():
         print(f"{k:>13}: {v}")
     print(f"{'threads':>13}: {args.threads} (peers); fastact is single-threaded")
-    progress = None
-    if sys.stderr.isatty():
-        def progress(msg: str) -> None:
-            print(f"\r  timing {msg:<50}", end="", file=sys.stderr, flush=True)
+    def show(msg: str) -> None:
+        print(f"\r  timing {msg:<50}", end="", file=sys.stderr, flush=True)
+
+    progress = show if sys.stderr.isatty() else None
     rows = _bench.run(acts=args.functions, ops=args.ops, dtypes=args.dtypes, sizes=sizes,
                       levels=levels, peers=args.peers, threads=args.threads,
                       rounds=args.rounds, target=args.target, progress=progress)

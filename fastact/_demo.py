@@ -37,7 +37,7 @@ def run(n: int = 10_000_000, repeat: int = 5) -> None:
     level = ""
     if fastact.BACKEND == "c":
         from . import _backends
-        level = f", SIMD {_backends.compiled_module().get_level()}"
+        level = f", SIMD {_backends.require_compiled().get_level()}"
     print(f"\nsigmoid value + derivative of {n:,} float32 values "
           f"(backend {fastact.BACKEND}{level}; best of {repeat}):")
     with np.errstate(over="ignore"):  # the lesson's formula overflows for z < -88

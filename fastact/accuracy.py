@@ -112,10 +112,11 @@ def _targets(args: argparse.Namespace) -> List[tuple]:
 
 
 def main(argv: Optional[List[str]] = None) -> int:
-    return run(build_parser().parse_args(argv))
+    return run(build_parser().parse_args(argv), argv)
 
 
-def run(args: argparse.Namespace) -> int:
+def run(args: argparse.Namespace, argv: Optional[List[str]] = None) -> int:
+    """Run the sweeps `args` asks for; argv is recorded in the JSON output."""
     for name in args.functions:
         if name not in _spec.BY_NAME:
             raise SystemExit(f"unknown activation {name!r}")

@@ -16,6 +16,8 @@ cd "$WORK"  # not the source tree: import the installed package
 python -c "import fastact, sys; print('fastact from', fastact.__file__)"
 cp "$ROOT/tests/typing_usage.py" .
 python -m mypy --strict --cache-dir "$WORK/.mypy_cache" typing_usage.py
+# the package's own code type-checks too (settings in pyproject.toml)
+(cd "$ROOT" && python -m mypy --cache-dir "$WORK/.mypy_cache" fastact)
 
 doctests() {
   python -m pytest -q -p no:cacheprovider -W error --doctest-modules --pyargs fastact
