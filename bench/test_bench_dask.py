@@ -45,13 +45,9 @@ def _compiled():
 
 
 def _best(fn, repeat=REPEAT):
-    fn()  # warm-up: page faults of the outputs, thread pool start
-    best = float("inf")
-    for _ in range(repeat):
-        t0 = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t0)
-    return best
+    """Best of `repeat` after a warm-up (page faults, thread pool start)."""
+    from fastact._demo import best_time
+    return best_time(fn, repeat)
 
 
 def _threads_speedup(job, n_jobs):
