@@ -1,11 +1,13 @@
-"""Independent float64 NumPy reference for the ecosystem tests (dask, xarray,
-distributed, eval): the stable textbook formulas, written here from scratch so
-they share no code with either backend."""
+"""Reference results for the ecosystem tests (dask, xarray, distributed, eval):
+the suite's independent float64 formulas (tests/reference.py), arranged per
+public function and operation."""
 from __future__ import annotations
 
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
+
+import reference
 
 NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
 OPS = ("value", "derivative", "derivative_from_a", "and_derivative", "backward",
@@ -19,22 +21,13 @@ def public(name: str, op: str) -> str:
 
 def value_and_derivative(name: str, z: Any, alpha: float = ALPHA,
                          at_zero: Optional[float] = None) -> Tuple[np.ndarray, np.ndarray]:
+    """g(z) and g'(z) from the suite's float64 references (tests/reference.py)."""
     z = np.asarray(z, dtype=np.float64)
-    if name == "sigmoid":
-        e = np.exp(-np.abs(z))
-        a = np.where(z >= 0, 1 / (1 + e), e / (1 + e))
-        return a, e / (1 + e) ** 2
-    if name == "tanh":
-        e = np.exp(-2 * np.abs(z))
-        return np.tanh(z), 4 * e / (1 + e) ** 2
-    if name == "relu":
-        kink = 0.0 if at_zero is None else at_zero
-        return np.maximum(z, 0.0), np.where(z > 0, 1.0, np.where(z < 0, 0.0, kink))
     if name == "leaky_relu":
-        kink = alpha if at_zero is None else at_zero
-        return (np.where(z > 0, z, alpha * z),
-                np.where(z > 0, 1.0, np.where(z < 0, alpha, kink)))
-    raise ValueError(name)
+        return reference.leaky_relu(z, alpha), reference.leaky_relu_derivative(z, alpha, at_zero)
+    if name == "relu":
+        return reference.relu(z), reference.relu_derivative(z, 0.0 if at_zero is None else at_zero)
+    return reference.VALUE[name](z), reference.DERIVATIVE[name](z)
 
 
 def grid(n: int = 2001) -> np.ndarray:
