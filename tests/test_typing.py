@@ -27,9 +27,13 @@ def _mypy(tmp_path, *files):
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
     cmd = [sys.executable, "-m", "mypy", "--strict", "--no-error-summary",
            "--cache-dir", str(tmp_path / "mypy_cache"), *map(str, files)]
-    # from the package's parent, so mypy resolves `fastact` to the one under test
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env,
-                          cwd=Path(fastact.__file__).parent.parent)
+    # From a source checkout (editable install: an import hook mypy cannot
+    # follow) mypy must run at the checkout's root; an installed package it finds
+    # in site-packages, and running there would make every module in it "shadow"
+    # itself.
+    root = Path(fastact.__file__).parent.parent
+    cwd = root if (root / "pyproject.toml").exists() else tmp_path
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=180, env=env, cwd=cwd)
 
 
 def test_mypy_strict_accepts_typed_usage(tmp_path):
