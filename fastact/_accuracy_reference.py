@@ -141,6 +141,18 @@ def _compute_alpha(name: str, alpha: float, dt: np.dtype) -> Any:
     return np.float32(alpha) if dt == np.float16 else dt.type(alpha)
 
 
+def _slope(name: str, x: np.ndarray, alpha: float, at_zero: Optional[float]) -> np.ndarray:
+    """relu/leaky_relu derivative from the sign of x (z, or a with alpha > 0):
+    1 above 0, alpha below, at_zero (default: alpha, which is 0 for relu) at 0,
+    NaN for NaN; alpha and at_zero rounded to the compute dtype like the kernels."""
+    dt = x.dtype
+    al_c = _compute_alpha(name, alpha, dt)
+    al = dt.type(al_c)
+    k = dt.type(at_zero if at_zero is not None else al_c)
+    d = np.where(x > 0, dt.type(1), np.where(x < 0, al, np.where(x == 0, k, x)))
+    return d.astype(dt)
+
+
 def reference_fwd(name: str, z: np.ndarray, alpha: float, at_zero: Optional[float] = None
                   ) -> Tuple[np.ndarray, np.ndarray, int]:
     """(g(z), g'(z), points that needed mpmath), correctly rounded in z.dtype.
@@ -151,14 +163,12 @@ def reference_fwd(name: str, z: np.ndarray, alpha: float, at_zero: Optional[floa
         if name in ("relu", "leaky_relu"):
             al_c = _compute_alpha(name, alpha, dt)
             al = dt.type(al_c)
-            k = dt.type(at_zero if at_zero is not None else al_c)
             # alpha * z rounded once: exact in float64 for float16/float32 data
             neg = (z.astype(np.float64) * np.float64(al_c)).astype(dt) if dt.itemsize < 8 \
                 else z * al
             neg = neg if al != 0 else np.zeros_like(z)
             a = np.where(z > 0, z, np.where(np.isnan(z), z, neg)).astype(dt)
-            d = np.where(z > 0, dt.type(1), np.where(z < 0, al, np.where(z == 0, k, z)))
-            return a, d.astype(dt), 0
+            return a, _slope(name, z, alpha, at_zero), 0
         wide = wide_dtype(dt)
         if wide is None:
             pairs = [_mp_all(z, lambda v, j=j: mp_fwd(name, v)[j], dt) for j in (0, 1)]
@@ -175,11 +185,7 @@ def reference_from_a(name: str, a: np.ndarray, alpha: float,
     dt = a.dtype
     with np.errstate(all="ignore"):
         if name in ("relu", "leaky_relu"):
-            al_c = _compute_alpha(name, alpha, dt)
-            al = dt.type(al_c)
-            k = dt.type(at_zero if at_zero is not None else al_c)
-            d = np.where(a > 0, dt.type(1), np.where(a < 0, al, np.where(a == 0, k, a)))
-            return d.astype(dt), 0
+            return _slope(name, a, alpha, at_zero), 0
         wide = wide_dtype(dt)
         if wide is None:
             return _mp_all(a, lambda v: mp_from_a(name, v), dt), a.size
