@@ -235,8 +235,9 @@ _UNBLOCKED = {("tanh", "value"), ("relu", "value")}
 
 def _blockable(args: Sequence[Any], nin: int, outs: Sequence[Optional[np.ndarray]]) -> bool:
     """Whether the blocked path applies: same-shape C-contiguous ndarray data,
-    scalar parameters, outputs (if given) C-contiguous and not overlapping the
-    inputs (an in-place call would otherwise read what it already wrote)."""
+    scalar parameters, outputs (if given) of that shape, C-contiguous and not
+    overlapping the inputs (an in-place call would otherwise read what it
+    already wrote)."""
     data = args[:nin]
     x0 = data[0]
     if type(x0) is not np.ndarray or x0.size < 4 * (_BLOCK_BYTES // 8):
@@ -247,7 +248,9 @@ def _blockable(args: Sequence[Any], nin: int, outs: Sequence[Optional[np.ndarray
     if any(np.ndim(p) for p in args[nin:]):
         return False
     for o in outs:
-        if o is not None and (not o.flags.c_contiguous
+        # out may be a larger broadcast target of the inputs: that is the
+        # unblocked path's job, the blocks cover the inputs' shape only
+        if o is not None and (o.shape != x0.shape or not o.flags.c_contiguous
                               or any(np.may_share_memory(o, x) for x in data)):
             return False
     return True

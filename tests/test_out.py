@@ -101,9 +101,14 @@ def test_bad_out_raises_before_writing(fa, name):
         getattr(fa, name + "_and_derivative")(z, out=good)  # needs a tuple of two
 
 
-def test_out_may_be_a_broadcast_target(fa):
+@pytest.mark.parametrize("n", [8, 200_000])  # small, and large enough for blocked paths
+def test_out_may_be_a_broadcast_target(fa, n):
     # ufunc semantics: inputs broadcast up to out's shape
-    z = np.linspace(-1, 1, 8)
-    out = np.zeros((3, 8))
+    z = np.linspace(-1, 1, n)
+    out = np.zeros((3, n))
     fa.tanh(z, out=out)
-    np.testing.assert_allclose(out, np.broadcast_to(np.tanh(z), (3, 8)), rtol=1e-15)
+    np.testing.assert_allclose(out, np.broadcast_to(np.tanh(z), (3, n)), rtol=1e-15)
+    a, d = np.zeros((2, n)), np.zeros((2, n))
+    fa.sigmoid_and_derivative(z, out=(a, d))
+    np.testing.assert_allclose(a, np.broadcast_to(ref.sigmoid(z), (2, n)), rtol=1e-14)
+    np.testing.assert_allclose(d, np.broadcast_to(ref.sigmoid_derivative(z), (2, n)), rtol=1e-14)
