@@ -62,12 +62,22 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
     accepted = {"out"} | ({"alpha"} if act.has_alpha else set()) | \
         ({"at_zero"} if "at_zero" in params else set())
 
-    # The parameter inputs when only data is passed: the common call, kept to
-    # one tuple concatenation (small arrays are dominated by per-call cost).
-    default_alpha = _spec.DEFAULT_ALPHA
-    defaults = tuple(
-        default_alpha if p == "alpha" or act.at_zero_default == "alpha" else 0.0
-        for p in params)
+    # Activation.params(op) is always a run of ("alpha", "at_zero"): slice it.
+    first = 0 if params[:1] == ("alpha",) else 1
+    last = first + len(params)
+    assert params == ("alpha", "at_zero")[first:last], params
+    kink_is_alpha = act.at_zero_default == "alpha"
+
+    def param_values(alpha: Any, at_zero: Any = None) -> Tuple[Any, ...]:
+        """The parameter inputs of the core, in its order; at_zero=None is the
+        activation's kink convention (alpha, or 0)."""
+        if at_zero is None:
+            at_zero = alpha if kink_is_alpha else 0.0
+        return (alpha, at_zero)[first:last]
+
+    # The common calls are kept to a tuple concatenation (small arrays are
+    # dominated by per-call cost): data only, and data with alpha=<float>.
+    defaults = param_values(_spec.DEFAULT_ALPHA)
 
     def fn(*args: Any, **kwargs: Any) -> Any:
         if not kwargs and len(args) == nin:
@@ -76,7 +86,7 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
         if (act.has_alpha and type(alpha) is float and len(kwargs) == 1 and len(args) == nin
                 and math.isfinite(alpha) and (alpha > 0 or not positive)):
             # alpha=<float>: validated here without the general checks below
-            return core(*args, *((alpha,) * len(params)))
+            return core(*args, *param_values(alpha))
         bad = set(kwargs) - accepted
         if bad:
             raise TypeError(f"fastact.{name}() got an unexpected keyword argument "
@@ -91,21 +101,16 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
             if "alpha" in kwargs:
                 raise TypeError(f"fastact.{name}() got multiple values for argument 'alpha'")
             kwargs["alpha"] = args[nin]
-        values = []
         alpha = None
         if act.has_alpha:
             alpha = check_alpha(name, kwargs.get("alpha", _spec.DEFAULT_ALPHA), positive)
-            values.append(alpha)
-        if "at_zero" in params:
-            at_zero = kwargs.get("at_zero")
-            if at_zero is None:
-                at_zero = alpha if act.at_zero_default == "alpha" else 0.0
-            else:
-                at_zero = _real_scalar(name, "at_zero", at_zero)
-            values.append(at_zero)
+        at_zero = kwargs.get("at_zero")
+        if at_zero is not None:
+            at_zero = _real_scalar(name, "at_zero", at_zero)
         out = kwargs.get("out")
         # NumPy rejects an explicit out=None on two-output ufuncs: pass it only if given.
-        return core(*args[:nin], *values, **({} if out is None else {"out": out}))
+        return core(*args[:nin], *param_values(alpha, at_zero),
+                    **({} if out is None else {"out": out}))
 
     fn.__signature__ = signature(act, op)  # type: ignore[attr-defined]
     fn.__name__ = fn.__qualname__ = name
