@@ -212,22 +212,18 @@ def _torch(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     t = torch.from_numpy(z)
     aten = torch.ops.aten
     g = torch.ones((), dtype=t.dtype).expand(t.shape)  # grad of ones, no memory
-    if act == "sigmoid":
+    # sigmoid and tanh: value, then aten's backward from the output
+    smooth = {"sigmoid": (torch.sigmoid, aten.sigmoid_backward),
+              "tanh": (torch.tanh, aten.tanh_backward)}
+    if act in smooth:
+        forward, backward = smooth[act]
         if op == "value":
-            return lambda: torch.sigmoid(t)
+            return lambda: forward(t)
 
-        def sig() -> Any:
-            a = torch.sigmoid(t)
-            return a, aten.sigmoid_backward(g, a)
-        return sig
-    if act == "tanh":
-        if op == "value":
-            return lambda: torch.tanh(t)
-
-        def th() -> Any:
-            a = torch.tanh(t)
-            return a, aten.tanh_backward(g, a)
-        return th
+        def fused() -> Any:
+            a = forward(t)
+            return a, backward(g, a)
+        return fused
     if act == "relu":
         if op == "value":
             return lambda: torch.relu(t)
