@@ -1,18 +1,15 @@
 /* fa_math_impl.h - branch-free exp/expm1 and the logistic quotient, written once
- * and instantiated per float type.
+ * against the vector vocabulary (simd/simd.h) and instantiated per float type.
  *
- * Include with FA_T, FA_IS_F32, FA_FN, FA_C and FA_FMA defined (see kernels.c).  Everything
- * is plain scalar C with selects instead of branches so that the compiler
- * vectorises the calling loops for whatever instruction set the translation unit
- * is built for (SSE2, AVX2+FMA, AVX-512, NEON): one source, many ISA variants.
+ * Include with FA_T, FA_IS_F32, FA_FN, FV, FA_V, FA_U defined (see kernels.c).  Every
+ * function works on one vector of FA_T; the same source becomes scalar C (which the
+ * baseline build auto-vectorises), AVX2, AVX-512 or NEON code, and every lane does
+ * the same IEEE operations, so results do not depend on the level's width.
  *
  * Only arguments x <= 0 (or NaN) are ever needed: sigmoid and tanh are evaluated
  * on -|z| and reflected, which is what keeps them free of overflow.
  */
-#include <string.h>
-
 #if FA_IS_F32
-typedef uint32_t FA_FN(fa_u);
 #  define FA_MANT_BITS 23
 #  define FA_EXP_BIAS 127
 /* Below this exp(x), even times the largest scale passed to fa_exp_expm1_neg
@@ -28,7 +25,6 @@ typedef uint32_t FA_FN(fa_u);
 #  define FA_SCALE_K 40
 #  define FA_INV_SCALE_K 0x1p-40f
 #else
-typedef uint64_t FA_FN(fa_u);
 #  define FA_MANT_BITS 52
 #  define FA_EXP_BIAS 1023
 #  define FA_EXP_MIN_ARG -750.0
@@ -40,48 +36,36 @@ typedef uint64_t FA_FN(fa_u);
 #  define FA_INV_SCALE_K 0x1p-64
 #endif
 
-FA_INLINE FA_FN(fa_u) FA_FN(fa_bits)(FA_T x)
-{
-    FA_FN(fa_u) u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-FA_INLINE FA_T FA_FN(fa_from_bits)(FA_FN(fa_u) u)
-{
-    FA_T x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
 /* expm1(r) for |r| <= ln2/2: Taylor series, truncated where the remainder
  * is below 2^-60 (double) / 2^-30 (float) relative to r. */
-FA_INLINE FA_T FA_FN(fa_expm1_reduced)(FA_T r)
+FA_INLINE FA_V FA_FN(fa_expm1_reduced)(FA_V r)
 {
+#define FA_HORNER(c) p = FV(muladd)(p, r, FA_SET(c))
 #if FA_IS_F32
-    FA_T p = 0x1.a01a02p-16f;
-    p = FA_FMA(p, r, 0x1.a01a02p-13f);
-    p = FA_FMA(p, r, 0x1.6c16c2p-10f);
-    p = FA_FMA(p, r, 0x1.111112p-7f);
-    p = FA_FMA(p, r, 0x1.555556p-5f);
-    p = FA_FMA(p, r, 0x1.555556p-3f);
-    p = FA_FMA(p, r, 0x1.0p-1f);
+    FA_V p = FA_SET(0x1.a01a02p-16f);
+    FA_HORNER(0x1.a01a02p-13f);
+    FA_HORNER(0x1.6c16c2p-10f);
+    FA_HORNER(0x1.111112p-7f);
+    FA_HORNER(0x1.555556p-5f);
+    FA_HORNER(0x1.555556p-3f);
+    FA_HORNER(0x1.0p-1f);
 #else
-    FA_T p = 0x1.93974a8c07c9dp-37;
-    p = FA_FMA(p, r, 0x1.6124613a86d09p-33);
-    p = FA_FMA(p, r, 0x1.1eed8eff8d898p-29);
-    p = FA_FMA(p, r, 0x1.ae64567f544e4p-26);
-    p = FA_FMA(p, r, 0x1.27e4fb7789f5cp-22);
-    p = FA_FMA(p, r, 0x1.71de3a556c734p-19);
-    p = FA_FMA(p, r, 0x1.a01a01a01a01ap-16);
-    p = FA_FMA(p, r, 0x1.a01a01a01a01ap-13);
-    p = FA_FMA(p, r, 0x1.6c16c16c16c17p-10);
-    p = FA_FMA(p, r, 0x1.1111111111111p-7);
-    p = FA_FMA(p, r, 0x1.5555555555555p-5);
-    p = FA_FMA(p, r, 0x1.5555555555555p-3);
-    p = FA_FMA(p, r, 0x1.0p-1);
+    FA_V p = FA_SET(0x1.93974a8c07c9dp-37);
+    FA_HORNER(0x1.6124613a86d09p-33);
+    FA_HORNER(0x1.1eed8eff8d898p-29);
+    FA_HORNER(0x1.ae64567f544e4p-26);
+    FA_HORNER(0x1.27e4fb7789f5cp-22);
+    FA_HORNER(0x1.71de3a556c734p-19);
+    FA_HORNER(0x1.a01a01a01a01ap-16);
+    FA_HORNER(0x1.a01a01a01a01ap-13);
+    FA_HORNER(0x1.6c16c16c16c17p-10);
+    FA_HORNER(0x1.1111111111111p-7);
+    FA_HORNER(0x1.5555555555555p-5);
+    FA_HORNER(0x1.5555555555555p-3);
+    FA_HORNER(0x1.0p-1);
 #endif
-    return FA_FMA(r * r, p, r);
+#undef FA_HORNER
+    return FV(muladd)(FV(mul)(r, r), p, r);
 }
 
 /* For x <= 0 or NaN: *e = escale * exp(x) and *em = expm1(x) from one range
@@ -91,64 +75,157 @@ FA_INLINE FA_T FA_FN(fa_expm1_reduced)(FA_T r)
  * the first product is exact up to the rounding of 1 + q, so a result that lands
  * in the subnormal range is rounded only once, at the last multiply (and this
  * costs the vector loop one power-of-two construction, not two). */
-FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_T x, FA_T escale, FA_T *e, FA_T *em)
+FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_V x, FA_T escale, FA_V *e, FA_V *em)
 {
-    x = x < FA_EXP_MIN_ARG ? FA_EXP_MIN_ARG : x; /* NaN passes through */
-    const FA_T t = FA_FMA(x, FA_LOG2E, FA_ROUND_MAGIC);
-    const FA_T n = t - FA_ROUND_MAGIC;
+    x = FV(max)(FA_SET(FA_EXP_MIN_ARG), x); /* a NaN x passes through (simd.h) */
+    const FA_V magic = FA_SET(FA_ROUND_MAGIC);
+    const FA_V t = FV(muladd)(x, FA_SET(FA_LOG2E), magic);
+    const FA_V n = FV(sub)(t, magic);
     /* n as an integer, read from the mantissa of t (no float->int conversion,
      * which would be undefined for NaN); unsigned, so nothing can overflow. */
-    const FA_FN(fa_u) ni = FA_FN(fa_bits)(t) - FA_FN(fa_bits)(FA_ROUND_MAGIC);
-    FA_T r = FA_FMA(n, -FA_LN2_HI, x);
-    r = FA_FMA(n, -FA_LN2_LO, r);
-    const FA_T q = FA_FN(fa_expm1_reduced)(r);
+    const FA_U ni = FV(usub)(FV(as_u)(t), FV(as_u)(magic));
+    FA_V r = FV(nmuladd)(n, FA_SET(FA_LN2_HI), x);
+    r = FV(nmuladd)(n, FA_SET(FA_LN2_LO), r);
+    const FA_V q = FA_FN(fa_expm1_reduced)(r);
     /* n >= FA_EXP_MIN_ARG*log2(e) keeps n + K inside the normal exponents. */
-    const FA_T sk = FA_FN(fa_from_bits)((FA_FN(fa_u))(ni + FA_EXP_BIAS + FA_SCALE_K)
-                                        << FA_MANT_BITS);
-    *e = FA_FMA(q, sk, sk) * (FA_INV_SCALE_K * escale);
-    const FA_T s = sk * FA_INV_SCALE_K; /* 2^n, itself rounded once if subnormal */
-    *em = FA_FMA(s, q, s - FA_C(1.0));
+    const FA_V sk = FV(from_u)(FV(ushli)(FV(uadd)(ni, FV(usetall)(FA_EXP_BIAS + FA_SCALE_K)),
+                                         FA_MANT_BITS));
+    *e = FV(mul)(FV(muladd)(q, sk, sk), FA_SET(FA_INV_SCALE_K * escale));
+    const FA_V s = FV(mul)(sk, FA_SET(FA_INV_SCALE_K)); /* 2^n, rounded once if subnormal */
+    *em = FV(muladd)(s, q, FV(sub)(s, FA_SET(FA_C(1.0))));
 }
+
+/* exp(x) for x in [FA_EXP_MIN_ARG, 0] or NaN (the caller clamps), nearly correctly
+ * rounded (about 0.55 ULP) and cheaper than fa_exp_expm1_neg: x = (4n + j) ln2/4 + r with |r| <= ln2/8, so
+ * exp(x) = 2^n 2^(j/4) (1 + q(r)) needs only a short polynomial q (degree 4 minimax
+ * for float, degree 9 Taylor for double).  2^(j/4) comes from a 4-entry table, as
+ * the float T_j and its relative rounding error D_j (2^(j/4) = T_j (1 + D_j)), read
+ * with one shuffle per table (the low bits of t are j):
+ *   exp = 2^n T_j (1 + q'),  q' = q + D_j,  rounded once by an FMA.
+ * As in fa_exp_expm1_neg, 2^n is applied as the normal 2^(n+K), the T table holding
+ * T_j 2^-K (times 4 for tanh', `times4`), so a subnormal result is rounded at most
+ * twice, by products whose errors are far below its spacing.  Returns s exp(x) and sets *em = s expm1(x),
+ * s = 4 if times4 else 1, when with_em: 2^n T_j - 1 is exact (Sterbenz) wherever
+ * expm1 is small, and q then has one degree more (its error must be small relative
+ * to q itself, not to 1), so em keeps its full relative precision near 0. */
+#if FA_IS_F32
+#  define FA_EXP_T(s) {0x1p+0f * (s), 0x1.306fe0p+0f * (s), 0x1.6a09e6p+0f * (s), \
+                       0x1.ae89fap+0f * (s)}
+#  define FA_EXP_D {0.0f, 0x1.125002p-25f, 0x1.26055cp-26f, -0x1.f9c304p-27f}
+#else
+#  define FA_EXP_T(s) {0x1p+0 * (s), 0x1.306fe0a31b715p+0 * (s), 0x1.6a09e667f3bcdp+0 * (s), \
+                       0x1.ae89f995ad3adp+0 * (s)}
+#  define FA_EXP_D {0.0, 0x1.34d754db0abb6p-55, -0x1.3b3efbf5e2228p-54, 0x1.c1a7792cb3387p-55}
+#endif
+FA_INLINE FA_V FA_FN(fa_exp_neg)(FA_V x, int times4, int with_em, FA_V *em)
+{
+    static const FA_T T1[4] = FA_EXP_T(FA_INV_SCALE_K), T4[4] = FA_EXP_T(4 * FA_INV_SCALE_K);
+    static const FA_T D[4] = FA_EXP_D;
+#if FA_IS_F32
+    const FA_V ln2_4_hi = FA_SET(0x1.62e000p-3f), ln2_4_lo = FA_SET(0x1.0bfbe8p-17f);
+    const FA_V four_log2e = FA_SET(0x1.715476p+2f);
+    const FA_U exp_mask = FV(usetall)(0x7f800000u);
+#else
+    const FA_V ln2_4_hi = FA_SET(0x1.62e42fefa3800p-3), ln2_4_lo = FA_SET(0x1.ef35793c76730p-47);
+    const FA_V four_log2e = FA_SET(0x1.71547652b82fep+2);
+    const FA_U exp_mask = FV(usetall)(0x7ff0000000000000u);
+#endif
+    const FA_V magic = FA_SET(FA_ROUND_MAGIC);
+    const FA_V t = FV(muladd)(x, four_log2e, magic);  /* N = 4n + j in t's low bits */
+    const FA_V nf = FV(sub)(t, magic);
+    FA_V r = FV(nmuladd)(nf, ln2_4_hi, x);               /* exact: N ln2_4_hi fits */
+    r = FV(nmuladd)(nf, ln2_4_lo, r);
+#define FA_HORNER(c) p = FV(muladd)(p, r, FA_SET(c))
+    FA_V p;
+    if (!with_em) {
+#if FA_IS_F32
+        p = FA_SET(0x1.55661ap-5f);  /* minimax for exp: its error is relative to 1 */
+        FA_HORNER(0x1.557000p-3f);
+        FA_HORNER(0x1.ffffecp-2f);
+#else
+        p = FA_SET(0x1.71de3a556c734p-19);  /* 1/9! ... 1/2!: Taylor */
+        FA_HORNER(0x1.a01a01a01a01ap-16);
+        FA_HORNER(0x1.a01a01a01a01ap-13);
+        FA_HORNER(0x1.6c16c16c16c17p-10);
+        FA_HORNER(0x1.1111111111111p-7);
+        FA_HORNER(0x1.5555555555555p-5);
+        FA_HORNER(0x1.5555555555555p-3);
+        FA_HORNER(0x1.0p-1);
+#endif
+    } else { /* expm1 near 0 needs q to full relative precision: one degree more */
+#if FA_IS_F32
+        p = FA_SET(0x1.111112p-7f);  /* 1/5! ... 1/2!: Taylor */
+        FA_HORNER(0x1.555556p-5f);
+        FA_HORNER(0x1.555556p-3f);
+        FA_HORNER(0x1.0p-1f);
+#else
+        p = FA_SET(0x1.27e4fb7789f5cp-22);  /* 1/10! ... 1/2!: Taylor */
+        FA_HORNER(0x1.71de3a556c734p-19);
+        FA_HORNER(0x1.a01a01a01a01ap-16);
+        FA_HORNER(0x1.a01a01a01a01ap-13);
+        FA_HORNER(0x1.6c16c16c16c17p-10);
+        FA_HORNER(0x1.1111111111111p-7);
+        FA_HORNER(0x1.5555555555555p-5);
+        FA_HORNER(0x1.5555555555555p-3);
+        FA_HORNER(0x1.0p-1);
+#endif
+    }
+#undef FA_HORNER
+    const FA_V q = FV(muladd)(p, FV(mul)(r, r), r);
+    /* 2^(n+K): (N + 4(BIAS+K)) >> 2 into the exponent field, i.e. shifted by
+     * MANT_BITS - 2 with j's two bits masked off; N + 4(BIAS+K) > 0 always. */
+    const FA_U u = FV(uadd)(FV(usub)(FV(as_u)(t), FV(as_u)(magic)),
+                            FV(usetall)(4 * (FA_EXP_BIAS + FA_SCALE_K)));
+    const FA_V sk = FV(from_u)(FV(uand)(FV(ushli)(u, FA_MANT_BITS - 2), exp_mask));
+    /* st = s 2^n T_j, exact where normal; 1 + q' = (1 + q)(1 + D_j) to far below an ULP */
+    const FA_V st = FV(mul)(FV(lut4)(times4 ? T4 : T1, FV(as_u)(t)), sk);
+    const FA_V q1 = FV(add)(q, FV(lut4)(D, FV(as_u)(t)));
+    *em = FV(muladd)(st, q1, FV(sub)(st, FA_SET(times4 ? FA_C(4.0) : FA_C(1.0))));
+    return FV(muladd)(st, q1, st);
+}
+#undef FA_EXP_T
+#undef FA_EXP_D
 
 /* Accurate num/den where the true denominator is den + den_lo (den_lo an exact
  * rounding error) and rcp ~ 1/den.  With FMA the residual is exact and one
  * correction step gives a nearly correctly rounded quotient, returned.
  * The unrounded quotient is also handed out as *h + *l (|*l| << |*h|; *l = 0
  * without FMA), so a product of two quotients can be rounded once (fa_mul_dw). */
-FA_INLINE FA_T FA_FN(fa_quot_dw)(FA_T num, FA_T den, FA_T den_lo, FA_T rcp, FA_T *h, FA_T *l)
+FA_INLINE FA_V FA_FN(fa_quot_dw)(FA_V num, FA_V den, FA_V den_lo, FA_V rcp, FA_V *h, FA_V *l)
 {
 #if FA_HAVE_FMA
-    const FA_T q0 = num * rcp;
-    const FA_T res = FA_FMA(-q0, den, num) - q0 * den_lo;
+    const FA_V q0 = FV(mul)(num, rcp);
+    const FA_V res = FV(sub)(FV(nmuladd)(q0, den, num), FV(mul)(q0, den_lo));
     *h = q0;
-    *l = res * rcp;
-    return FA_FMA(res, rcp, q0);
+    *l = FV(mul)(res, rcp);
+    return FV(muladd)(res, rcp, q0);
 #else
     (void)den_lo; (void)rcp;
-    *h = num / den;
-    *l = FA_C(0.0);
+    *h = FV(div)(num, den);
+    *l = FA_SET(FA_C(0.0));
     return *h;
 #endif
 }
 
-FA_INLINE FA_T FA_FN(fa_quot)(FA_T num, FA_T den, FA_T den_lo, FA_T rcp)
+FA_INLINE FA_V FA_FN(fa_quot)(FA_V num, FA_V den, FA_V den_lo, FA_V rcp)
 {
-    FA_T h, l;
+    FA_V h, l;
     return FA_FN(fa_quot_dw)(num, den, den_lo, rcp, &h, &l);
 }
 
 /* Reciprocal of den + den_lo, refined as above; *h + *l as in fa_quot_dw. */
-FA_INLINE FA_T FA_FN(fa_recip_dw)(FA_T den, FA_T den_lo, FA_T *h, FA_T *l)
+FA_INLINE FA_V FA_FN(fa_recip_dw)(FA_V den, FA_V den_lo, FA_V *h, FA_V *l)
 {
-    const FA_T r0 = FA_C(1.0) / den;
+    const FA_V one = FA_SET(FA_C(1.0));
+    const FA_V r0 = FV(div)(one, den);
     *h = r0;
 #if FA_HAVE_FMA
-    const FA_T res = FA_FMA(-r0, den, FA_C(1.0)) - r0 * den_lo;
-    *l = res * r0;
-    return FA_FMA(res, r0, r0);
+    const FA_V res = FV(sub)(FV(nmuladd)(r0, den, one), FV(mul)(r0, den_lo));
+    *l = FV(mul)(res, r0);
+    return FV(muladd)(res, r0, r0);
 #else
     (void)den_lo;
-    *l = FA_C(0.0);
+    *l = FA_SET(FA_C(0.0));
     return r0;
 #endif
 }
@@ -157,13 +234,13 @@ FA_INLINE FA_T FA_FN(fa_recip_dw)(FA_T den, FA_T den_lo, FA_T *h, FA_T *l)
  * adds the small cross terms to the exact ah*bh before its only rounding, so a
  * derivative formed as a product of two quotients is not rounded three times
  * (that cost up to 3 ULP for tanh' in float32).  Without FMA: the plain product. */
-FA_INLINE FA_T FA_FN(fa_mul_dw)(FA_T ah, FA_T al, FA_T bh, FA_T bl)
+FA_INLINE FA_V FA_FN(fa_mul_dw)(FA_V ah, FA_V al, FA_V bh, FA_V bl)
 {
 #if FA_HAVE_FMA
-    return FA_FMA(ah, bh, FA_FMA(ah, bl, al * bh));
+    return FV(muladd)(ah, bh, FV(muladd)(ah, bl, FV(mul)(al, bh)));
 #else
     (void)al; (void)bl;
-    return ah * bh;
+    return FV(mul)(ah, bh);
 #endif
 }
 
@@ -171,11 +248,12 @@ FA_INLINE FA_T FA_FN(fa_mul_dw)(FA_T ah, FA_T al, FA_T bh, FA_T bl)
  *   *lo = e / (1 + e) = sigma(-|z|),   *hi = 1 / (1 + e) = sigma(|z|),
  *   *prod = e / (1 + e)^2 = lo * hi, rounded once from the unrounded lo and hi.
  * 1 + e is formed with its exact rounding error (Fast2Sum, 1 >= e). */
-FA_INLINE void FA_FN(fa_logistic_pair)(FA_T e, FA_T *lo, FA_T *hi, FA_T *prod)
+FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
 {
-    const FA_T den = FA_C(1.0) + e;
-    const FA_T den_lo = (FA_C(1.0) - den) + e;
-    FA_T rh, rl, qh, ql;
+    const FA_V one = FA_SET(FA_C(1.0));
+    const FA_V den = FV(add)(one, e);
+    const FA_V den_lo = FV(add)(FV(sub)(one, den), e);
+    FA_V rh, rl, qh, ql;
     *hi = FA_FN(fa_recip_dw)(den, den_lo, &rh, &rl);
     *lo = FA_FN(fa_quot_dw)(e, den, den_lo, *hi, &qh, &ql);
     *prod = FA_FN(fa_mul_dw)(qh, ql, rh, rl);
@@ -183,7 +261,6 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_T e, FA_T *lo, FA_T *hi, FA_T *prod)
 
 #undef FA_MANT_BITS
 #undef FA_EXP_BIAS
-#undef FA_EXP_MIN_ARG
 #undef FA_LOG2E
 #undef FA_LN2_HI
 #undef FA_LN2_LO

@@ -2,11 +2,19 @@
  *
  * setup.py compiles this file once per level with FA_LEVEL set (baseline,
  * avx2, avx512) and that level's compiler flags; the result of each is the table
- * fa_table_<level>.  The maths is plain C written for auto-vectorisation, so the
- * same source becomes SSE2, AVX2+FMA, AVX-512 or NEON code.
+ * fa_table_<level>.  The maths is written once against the vector vocabulary
+ * (simd/simd.h), whose header for this level's ISA makes it scalar C (which the
+ * baseline build auto-vectorises), AVX2, AVX-512 or NEON code.
  */
-#include <math.h>
+#include <string.h>
 #include "fastact.h"
+#include "simd/simd.h"
+
+/* FV(op): the vocabulary's operation for the current float type, fv_op_f32 ... */
+#define FV(op) FA_CAT(FA_CAT(fv_, op), FA_CAT(_, FA_S))
+#define FA_V FA_CAT(fv_, FA_S)
+#define FA_U FA_CAT(fv_u, FA_S)
+#define FA_SET(x) FV(setall)(x)
 
 #ifndef FA_LEVEL
 #  define FA_LEVEL baseline
@@ -14,29 +22,23 @@
 
 /* ---------------------------------------------------------------- float32 */
 #define FA_T float
+#define FA_S f32
 #define FA_IS_F32 1
 #define FA_FN(name) FA_CAT(name, _f32)
 #define FA_C(x) x##f
-#define FA_FMA(a, b, c) FA_FMAF(a, b, c)
-#define FA_FABS(x) __builtin_fabsf(x)
-#define FA_COPYSIGN(x, y) __builtin_copysignf((x), (y))
 #include "kernels_impl.h"
 #undef FA_T
+#undef FA_S
 #undef FA_IS_F32
 #undef FA_FN
 #undef FA_C
-#undef FA_FMA
-#undef FA_FABS
-#undef FA_COPYSIGN
 
 /* ---------------------------------------------------------------- float64 */
 #define FA_T double
+#define FA_S f64
 #define FA_IS_F32 0
 #define FA_FN(name) FA_CAT(name, _f64)
 #define FA_C(x) x
-#define FA_FMA(a, b, c) FA_FMAD(a, b, c)
-#define FA_FABS(x) __builtin_fabs(x)
-#define FA_COPYSIGN(x, y) __builtin_copysign((x), (y))
 #include "kernels_impl.h"
 
 /* ---------------------------------------------------------------- table */

@@ -1,70 +1,109 @@
 /* kernels_impl.h - the six loops of every activation for one float type.
- * Included by kernels.c with FA_T / FA_FN / FA_C / FA_FMA / FA_FABS / FA_COPYSIGN
- * defined.  Each loop calls the activation's fused scalar definition; whatever
- * output a loop does not store is dead code the compiler removes. */
+ * Included by kernels.c with FA_T / FA_S / FA_FN / FA_C / FV / FA_V defined.  Each
+ * loop calls the activation's fused vector definition (act/NAME.h); whatever
+ * output a loop does not store is dead code the compiler removes, so the fused
+ * and the separate functions compute every value with the same operations. */
 #include "fa_math_impl.h"
 #include "act/sigmoid.h"
 #include "act/tanh.h"
 #include "act/relu.h"
 #include "act/leaky_relu.h"
 
+#define FA_LANES FA_CAT(FV_LANES_, FA_S)
+
 #define FA_LOOP(name, op) static void FA_FN(FA_CAT(FA_CAT(fa_, name), FA_CAT(_, op)))
 
-/* Elements before p reaches a 64-byte boundary (at most n).  NumPy's large
- * arrays start 16 bytes past a page boundary (malloc's header), so without this
- * every 512-bit store of the AVX-512 loops straddles two cache lines; the
- * memory-bound loops (relu, leaky_relu) then ran at ~57% of copy bandwidth at
- * AVX-512 against ~95% at AVX2.  The first elements of the first output are
- * done separately, so that the main loop stores to aligned lines (a second
- * output allocated alike is aligned too).  Results do not depend on it: every
- * element goes through the same scalar definition. */
+/* Elements before p reaches a vector-size boundary (fewer than a vector, at most
+ * n).  NumPy's large arrays start 16 bytes past a page boundary (malloc's
+ * header), so without this every 512-bit store of the AVX-512 loops straddles two
+ * cache lines; the memory-bound loops (relu, leaky_relu) then ran at ~57% of copy
+ * bandwidth against ~95% at AVX2.  The first elements of the first output are
+ * done as a partial vector, so that the main loop stores to aligned vectors (a
+ * second output allocated alike is aligned too).  Results do not depend on it:
+ * every lane does the same operations. */
 FA_INLINE fa_size FA_FN(fa_head)(const void *p, fa_size n)
 {
-    const fa_size h = (fa_size)(((uintptr_t)0 - (uintptr_t)p) % 64u / sizeof(FA_T));
+    const fa_size bytes = (fa_size)sizeof(FA_V);
+    const fa_size h = (fa_size)(((uintptr_t)0 - (uintptr_t)p) % (uintptr_t)bytes) /
+                      (fa_size)sizeof(FA_T);
     return h < n ? h : n;
 }
 
-/* for (i = 0; i < n; i++) BODY, split at the alignment point of p. */
-#define FA_FOR_ALIGNED(i, n, p, ...)                                                         \
-    const fa_size fa_head_ = FA_FN(fa_head)(p, n);                                            \
-    for (fa_size i = 0; i < fa_head_; i++) { __VA_ARGS__ }                                    \
-    for (fa_size i = fa_head_; i < n; i++) { __VA_ARGS__ }
-
-/* The shapes of the loops' arguments: one input / two inputs, one / two outputs. */
+/* The loops' arguments: one input / two inputs, one / two outputs. */
 #define FA_ARGS_11 (fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y, const fa_params *p)
 #define FA_ARGS_12 (fa_size n, const FA_T *FA_RESTRICT x, FA_T *FA_RESTRICT y, \
                     FA_T *FA_RESTRICT y1, const fa_params *p)
 #define FA_ARGS_21 (fa_size n, const FA_T *FA_RESTRICT g, const FA_T *FA_RESTRICT x, \
                     FA_T *FA_RESTRICT y, const fa_params *p)
 
-/* One loop: the parameters in FA_T, then the body for every i, with y aligned. */
-#define FA_KERNEL(name, op, args, ...)                                                        \
-FA_LOOP(name, op) args                                                                        \
+/* Loading and storing the operands of elements i..i+m-1 of one shape; a partial
+ * vector (m < FA_LANES) goes through zero-filled stack copies, so the maths
+ * never sees a short vector and nothing past the arrays is touched.  The body
+ * reads xv (and gv) and sets yv (and y1v). */
+#define FA_IN(vec, ptr, i, m, buf)                                                            \
+    FA_T buf[FA_LANES] = {0};                                                                 \
+    if ((m) < FA_LANES) memcpy(buf, (ptr) + (i), (size_t)(m) * sizeof(FA_T));                 \
+    const FA_V vec = FV(load)((m) < FA_LANES ? buf : (ptr) + (i));
+#define FA_OUT(vec, ptr, i, m, buf)                                                           \
+    if ((m) < FA_LANES) {                                                                     \
+        FA_T buf[FA_LANES];                                                                   \
+        FV(store)(buf, vec);                                                                  \
+        memcpy((ptr) + (i), buf, (size_t)(m) * sizeof(FA_T));                                 \
+    } else {                                                                                  \
+        FV(store)((ptr) + (i), vec);                                                          \
+    }
+#define FA_STEP_11(i, m, ...)                                                                 \
+    { FA_IN(xv, x, i, m, bx) FA_V yv; __VA_ARGS__ FA_OUT(yv, y, i, m, by) }
+#define FA_STEP_12(i, m, ...)                                                                 \
+    { FA_IN(xv, x, i, m, bx) FA_V yv, y1v; __VA_ARGS__                                        \
+      FA_OUT(yv, y, i, m, by) FA_OUT(y1v, y1, i, m, by1) }
+#define FA_STEP_21(i, m, ...)                                                                 \
+    { FA_IN(gv, g, i, m, bg) FA_IN(xv, x, i, m, bx) FA_V yv; __VA_ARGS__                      \
+      FA_OUT(yv, y, i, m, by) }
+
+/* One loop: the parameters broadcast, a partial head up to y's alignment, whole
+ * vectors, a partial tail. */
+#define FA_KERNEL(name, op, shape, ...)                                                       \
+FA_LOOP(name, op) FA_ARGS_##shape                                                             \
 {                                                                                             \
-    const FA_T alpha = (FA_T)p->alpha, k = (FA_T)p->at_zero;                                  \
+    const FA_V alpha = FA_SET((FA_T)p->alpha), k = FA_SET((FA_T)p->at_zero);                  \
     (void)alpha; (void)k;                                                                     \
-    FA_FOR_ALIGNED(i, n, y, __VA_ARGS__)                                                      \
+    const fa_size head = FA_FN(fa_head)(y, n);                                                \
+    if (head) FA_STEP_##shape(0, head, __VA_ARGS__)                                           \
+    fa_size i = head;                                                                         \
+    for (; i + 2 * FA_LANES <= n; i += 2 * FA_LANES) {                                         \
+        FA_STEP_##shape(i, FA_LANES, __VA_ARGS__)                                             \
+        FA_STEP_##shape(i + FA_LANES, FA_LANES, __VA_ARGS__)                                  \
+    }                                                                                         \
+    for (; i + FA_LANES <= n; i += FA_LANES) FA_STEP_##shape(i, FA_LANES, __VA_ARGS__)        \
+    if (i < n) FA_STEP_##shape(i, n - i, __VA_ARGS__)                                         \
 }
 
-/* a, d: the fused value and derivative at x[i]; da: the derivative from a = x[i]. */
-#define FA_FWD(name) FA_T a, d; FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(x[i], alpha, k, &a, &d)
-#define FA_FROM_A(name) const FA_T da = FA_FN(FA_CAT(FA_CAT(fa_, name), _from_a))(x[i], alpha, k)
+/* av, dv: the fused value and derivative at xv; dav: the derivative from a = xv. */
+#define FA_FWD(name) FA_V av, dv; FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(xv, alpha, k, &av, &dv)
+#define FA_FROM_A(name) const FA_V dav = FA_FN(FA_CAT(FA_CAT(fa_, name), _from_a))(xv, alpha, k)
 
 #define FA_ACTIVATION(name, pv, pd, pa)                                                        \
-    FA_KERNEL(name, value, FA_ARGS_11, FA_FWD(name); y[i] = a;)                                \
-    FA_KERNEL(name, derivative, FA_ARGS_11, FA_FWD(name); y[i] = d;)                           \
-    FA_KERNEL(name, derivative_from_a, FA_ARGS_11, FA_FROM_A(name); y[i] = da;)                \
-    FA_KERNEL(name, and_derivative, FA_ARGS_12, FA_FWD(name); y[i] = a; y1[i] = d;)            \
-    FA_KERNEL(name, backward, FA_ARGS_21, FA_FWD(name); y[i] = g[i] * d;)                      \
-    FA_KERNEL(name, backward_from_a, FA_ARGS_21, FA_FROM_A(name); y[i] = g[i] * da;)
+    FA_KERNEL(name, value, 11, FA_FWD(name); yv = av; (void)dv;)                               \
+    FA_KERNEL(name, derivative, 11, FA_FWD(name); yv = dv; (void)av;)                          \
+    FA_KERNEL(name, derivative_from_a, 11, FA_FROM_A(name); yv = dav;)                         \
+    FA_KERNEL(name, and_derivative, 12, FA_FWD(name); yv = av; y1v = dv;)                      \
+    FA_KERNEL(name, backward, 21, FA_FWD(name); yv = FV(mul)(gv, dv); (void)av;)               \
+    FA_KERNEL(name, backward_from_a, 21, FA_FROM_A(name); yv = FV(mul)(gv, dav);)
 
 #include "activations.def"
 #undef FA_ACTIVATION
+#undef FA_LANES
 #undef FA_LOOP
-#undef FA_FOR_ALIGNED
-#undef FA_KERNEL
-#undef FA_FWD
-#undef FA_FROM_A
 #undef FA_ARGS_11
 #undef FA_ARGS_12
 #undef FA_ARGS_21
+#undef FA_IN
+#undef FA_OUT
+#undef FA_STEP_11
+#undef FA_STEP_12
+#undef FA_STEP_21
+#undef FA_KERNEL
+#undef FA_FWD
+#undef FA_FROM_A
+#undef FA_EXP_MIN_ARG

@@ -3,23 +3,46 @@
  * nothing overflows and the tails keep full relative precision.
  * sigma'(z) = sigma(z) sigma(-z) = e/(1+e)^2 (never a(1-a), which loses the tails),
  * rounded once from the unrounded sigma(z) and sigma(-z). */
-FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_T z, FA_T alpha, FA_T at_zero, FA_T *a, FA_T *d)
+FA_INLINE void FA_FN(fa_sigmoid_fwd_precise)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
 {
     (void)alpha; (void)at_zero;
-    FA_T e, em, lo, hi, prod;
-    FA_FN(fa_exp_expm1_neg)(-FA_FABS(z), FA_C(1.0), &e, &em);
+    FA_V e, em, lo, hi, prod;
+    FA_FN(fa_exp_expm1_neg)(FV(neg)(FV(abs)(z)), FA_C(1.0), &e, &em);
     FA_FN(fa_logistic_pair)(e, &lo, &hi, &prod);
-    *a = z > 0 ? hi : lo;
+    *a = FV(select)(FV(cmpgt)(z, FA_SET(FA_C(0.0))), hi, lo);
     *d = prod;
 }
 
+/* The default, <= 2 ULP, with one division.  q = e/den is corrected by the
+ * residual against the true denominator 1 + e = den + dl (Fast2Sum; the residual
+ * is exact by FMA) over 1/(1+e) = 1 - lo ~ 1 - q: lo = q + c.  sigma' = lo - lo^2
+ * from the unrounded lo, (q - q^2) + c(1 - 2q): rounding lo first would add its
+ * error to the derivative's, and sigma' sits one binade below lo exactly where e
+ * is just above a power of two (that cost 2.3 ULP). */
+FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
+{
+    (void)alpha; (void)at_zero;
+    const FA_V one = FA_SET(FA_C(1.0));
+    FA_V em;
+    const FA_V e = FA_FN(fa_exp_neg)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(z)), 0, 0, &em);
+    const FA_V den = FV(add)(one, e);
+    const FA_V dl = FV(add)(FV(sub)(one, den), e);
+    const FA_V q = FV(div)(e, den);
+    const FA_V omq = FV(sub)(one, q);
+    const FA_V res = FV(nmuladd)(q, dl, FV(nmuladd)(q, den, e));
+    const FA_V c = FV(mul)(res, omq);
+    const FA_V lo = FV(add)(q, c);
+    *a = FV(select)(FV(cmpgt)(z, FA_SET(FA_C(0.0))), FV(sub)(one, lo), lo);
+    *d = FV(muladd)(c, FV(sub)(omq, q), FV(nmuladd)(q, q, q));
+}
+
 /* The lesson's a(1 - a); with FMA a - a*a is rounded once. */
-FA_INLINE FA_T FA_FN(fa_sigmoid_from_a)(FA_T a, FA_T alpha, FA_T at_zero)
+FA_INLINE FA_V FA_FN(fa_sigmoid_from_a)(FA_V a, FA_V alpha, FA_V at_zero)
 {
     (void)alpha; (void)at_zero;
 #if FA_HAVE_FMA
-    return FA_FMA(-a, a, a);
+    return FV(nmuladd)(a, a, a);
 #else
-    return a * (FA_C(1.0) - a);
+    return FV(mul)(a, FV(sub)(FA_SET(FA_C(1.0)), a));
 #endif
 }

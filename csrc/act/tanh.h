@@ -4,33 +4,71 @@
  * 2 + expm1(-2|z|) is 1 + e, so one reciprocal serves the value and the
  * derivative.  4e comes scaled out of the exponential (one rounding even when
  * e is subnormal). */
-FA_INLINE void FA_FN(fa_tanh_fwd)(FA_T z, FA_T alpha, FA_T at_zero, FA_T *a, FA_T *d)
+FA_INLINE void FA_FN(fa_tanh_fwd_precise)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
 {
     (void)alpha; (void)at_zero;
-    FA_T e4, em;
-    FA_FN(fa_exp_expm1_neg)(FA_C(-2.0) * FA_FABS(z), FA_C(4.0), &e4, &em);
+    FA_V e4, em;
+    FA_FN(fa_exp_expm1_neg)(FV(mul)(FA_SET(FA_C(-2.0)), FV(abs)(z)), FA_C(4.0), &e4, &em);
     /* 1 + e from e rather than 2 + em: e carries at most half an ULP of error,
      * em up to about one, and tanh' depends on 1/(1+e)^2. */
-    const FA_T e = FA_C(0.25) * e4;              /* exact where it matters */
-    const FA_T den = FA_C(1.0) + e;
-    const FA_T den_lo = (FA_C(1.0) - den) + e;   /* exact (Fast2Sum, 1 >= e) */
-    FA_T rh, rl, qh, ql;
-    const FA_T rcp = FA_FN(fa_recip_dw)(den, den_lo, &rh, &rl);
-    *a = FA_COPYSIGN(FA_FN(fa_quot)(-em, den, den_lo, rcp), z);
+    const FA_V one = FA_SET(FA_C(1.0));
+    const FA_V e = FV(mul)(FA_SET(FA_C(0.25)), e4);        /* exact where it matters */
+    const FA_V den = FV(add)(one, e);
+    const FA_V den_lo = FV(add)(FV(sub)(one, den), e);     /* exact (Fast2Sum, 1 >= e) */
+    FA_V rh, rl, qh, ql;
+    const FA_V rcp = FA_FN(fa_recip_dw)(den, den_lo, &rh, &rl);
+    *a = FV(copysign)(FA_FN(fa_quot)(FV(neg)(em), den, den_lo, rcp), z);
     /* 4e/(1+e)^2 = (4e/(1+e)) * (1/(1+e)), both factors unrounded, one rounding */
     (void)FA_FN(fa_quot_dw)(e4, den, den_lo, rcp, &qh, &ql);
     *d = FA_FN(fa_mul_dw)(qh, ql, rh, rl);
 }
 
-/* The lesson's 1 - a^2: one rounding with FMA; otherwise (1-|a|)(1+|a|), whose
- * first factor is exact for |a| >= 1/2 (no cancellation near |a| = 1). */
-FA_INLINE FA_T FA_FN(fa_tanh_from_a)(FA_T a, FA_T alpha, FA_T at_zero)
+/* The default, <= 2 ULP, with one division: tanh is the logistic of 2z in disguise.
+ * With e = exp(-2|z|) and lo = e/(1+e) (as for sigmoid, corrected by the exact
+ * residual, lo = q + c):
+ *   |tanh z| = (1 - e)/(1 + e) = -expm1(-2|z|) (1 - lo)    (no cancellation near 0)
+ *   tanh' = 4 lo (1 - lo), from the unrounded lo.
+ * Everything is carried times 4 (e4, em4, q4, c4 come scaled out of the
+ * exponential's table), so tanh' is rounded once even where it is subnormal.
+ * -|z| is clamped before it is doubled: 2|z| would overflow for huge z.  Near 0,
+ * em4 = 4 q exactly (the table's 2^-K scaling never touches q), so tiny and
+ * subnormal z come out as z. */
+FA_INLINE void FA_FN(fa_tanh_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
 {
     (void)alpha; (void)at_zero;
+    const FA_V one = FA_SET(FA_C(1.0)), quarter = FA_SET(FA_C(0.25));
+    const FA_V xh = FV(max)(FA_SET(FA_C(0.5) * FA_EXP_MIN_ARG), FV(nabs)(z));
+    FA_V em4;
+    const FA_V e4 = FA_FN(fa_exp_neg)(FV(add)(xh, xh), 1, 1, &em4);
+    const FA_V e = FV(mul)(quarter, e4);
+    const FA_V den = FV(add)(one, e);
+    const FA_V dl = FV(add)(FV(sub)(one, den), e);
+    const FA_V q4 = FV(div)(e4, den);
+    const FA_V q = FV(mul)(quarter, q4);
+    const FA_V omq = FV(sub)(one, q);
+    const FA_V res4 = FV(nmuladd)(q4, dl, FV(nmuladd)(q4, den, e4));
+    const FA_V c4 = FV(mul)(res4, omq);
+    /* 1 - lo = omq + (domq - c), unrounded: domq is the rounding error of 1 - q */
+    const FA_V domq = FV(sub)(FV(sub)(one, omq), q);
+    const FA_V rest = FV(nmuladd)(quarter, c4, domq);
+    /* em4 (1 - lo) = -4|tanh z|: copysign supplies the sign */
+    const FA_V t = FV(mul)(quarter, FV(muladd)(em4, omq, FV(mul)(em4, rest)));
+    *a = FV(copysign)(t, z);
+    *d = FV(muladd)(c4, FV(sub)(omq, q), FV(nmuladd)(q4, q, q4));
+}
+
+/* The lesson's 1 - a^2: one rounding with FMA; otherwise (1-|a|)(1+|a|), whose
+ * first factor is exact for |a| >= 1/2 (no cancellation near |a| = 1). */
+FA_INLINE FA_V FA_FN(fa_tanh_from_a)(FA_V a, FA_V alpha, FA_V at_zero)
+{
+    (void)alpha; (void)at_zero;
+    const FA_V one = FA_SET(FA_C(1.0));
 #if FA_HAVE_FMA
-    return FA_FMA(-a, a, FA_C(1.0));
+    return FV(nmuladd)(a, a, one);
 #else
-    const FA_T m = FA_FABS(a);
-    return m >= FA_C(0.5) ? (FA_C(1.0) - m) * (FA_C(1.0) + m) : FA_C(1.0) - a * a;
+    const FA_V m = FV(abs)(a);
+    return FV(select)(FV(cmple)(FA_SET(FA_C(0.5)), m),
+                      FV(mul)(FV(sub)(one, m), FV(add)(one, m)),
+                      FV(sub)(one, FV(mul)(a, a)));
 #endif
 }
