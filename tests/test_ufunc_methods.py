@@ -335,3 +335,45 @@ def test_internal_ufuncs_methods_are_right_or_refused(c_module, method, dtype):
             with pytest.raises(ValueError, match="only supported|Only"):
                 _run_method(u, method, x, y)
 
+
+# ------------------------------------------------------ dtype= requests
+
+@pytest.mark.parametrize("kwargs", [dict(dtype=np.int8, casting="unsafe"), dict(dtype=np.int8),
+                                    dict(dtype=np.complex128), dict(signature=(None, np.int8))],
+                         ids=["int8-unsafe", "int8", "complex128", "signature"])
+def test_unsupported_requested_output_dtype_is_named(c_ufuncs, kwargs):
+    """The TypeError names the requested output dtype, not the (fine) input."""
+    asked = np.dtype(kwargs.get("dtype", np.int8))
+    with pytest.raises(TypeError) as err:
+        c_ufuncs["sigmoid"](np.linspace(-1, 1, 5), **kwargs)
+    msg = str(err.value)
+    assert msg == (f"fastact.sigmoid: the requested output dtype {asked} is not supported "
+                   "(results are float16, float32 or float64)")
+
+
+def test_unsupported_requested_dtype_on_two_inputs(c_ufuncs):
+    x = np.linspace(-1, 1, 5)
+    with pytest.raises(TypeError, match=r"^fastact.tanh_backward: the requested output dtype "
+                                        r"uint16 is not supported"):
+        c_ufuncs["tanh_backward"](x, x, dtype=np.uint16, casting="unsafe")
+
+
+def test_unsupported_requested_signature_is_named(c_ufuncs):
+    with pytest.raises(TypeError, match=r"^fastact.sigmoid: no loop for the requested signature "
+                                        r"\(int8, int8\): .*results float16, float32 or float64$"):
+        c_ufuncs["sigmoid"](np.arange(3, dtype=np.int8), signature=(np.int8, np.int8),
+                            casting="unsafe")
+
+
+def test_bad_input_dtype_is_still_named_with_a_request(c_ufuncs):
+    """When the input itself has no loop, the input is what the error names."""
+    with pytest.raises(TypeError, match=r"^fastact.sigmoid: unsupported dtype complex128 "):
+        c_ufuncs["sigmoid"](np.array([1j]), dtype=np.complex128)
+
+
+@pytest.mark.parametrize("dtype", FLOATS)
+def test_supported_requested_dtype_computes_in_it(c_ufuncs, dtype):
+    x = np.linspace(-4, 4, N)
+    got = c_ufuncs["sigmoid"](x, dtype=dtype)
+    want = np.array([c_ufuncs["sigmoid"](v) for v in x.astype(dtype)], dtype=dtype)
+    assert_same_bits(got, want, f"sigmoid(dtype={np.dtype(dtype)})")
