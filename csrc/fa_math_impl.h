@@ -126,14 +126,16 @@ FA_INLINE FA_V FA_FN(fa_exp_neg)(FA_V x, int times4, int with_em, FA_V *em)
     const FA_V four_log2e = FA_SET(0x1.715476p+2f);
     const FA_U exp_mask = FV(usetall)(0x7f800000u);
 #else
-    const FA_V ln2_4_hi = FA_SET(0x1.62e42fefa3800p-3), ln2_4_lo = FA_SET(0x1.ef35793c76730p-47);
+    const FA_V ln2_4_hi = FA_SET(0x1.62e42fefa0000p-3), ln2_4_lo = FA_SET(0x1.cf79abc9e3b3ap-42);
     const FA_V four_log2e = FA_SET(0x1.71547652b82fep+2);
     const FA_U exp_mask = FV(usetall)(0x7ff0000000000000u);
 #endif
     const FA_V magic = FA_SET(FA_ROUND_MAGIC);
     const FA_V t = FV(muladd)(x, four_log2e, magic);  /* N = 4n + j in t's low bits */
     const FA_V nf = FV(sub)(t, magic);
-    FA_V r = FV(nmuladd)(nf, ln2_4_hi, x);               /* exact: N ln2_4_hi fits */
+    /* N ln2_4_hi is exact without FMA too: |N| has at most 10 (float) / 13 (double)
+     * bits, ln2_4_hi 14 / 39 */
+    FA_V r = FV(nmuladd)(nf, ln2_4_hi, x);
     r = FV(nmuladd)(nf, ln2_4_lo, r);
 #define FA_HORNER(c) p = FV(muladd)(p, r, FA_SET(c))
     FA_V p;

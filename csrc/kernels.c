@@ -6,6 +6,7 @@
  * (simd/simd.h), whose header for this level's ISA makes it scalar C (which the
  * baseline build auto-vectorises), AVX2, AVX-512 or NEON code.
  */
+#include <math.h>
 #include <string.h>
 #include "fastact.h"
 #include "simd/simd.h"

@@ -134,6 +134,91 @@ static void store_f64(char *dst, fa_size step, const double *src, fa_size n, fa_
         memcpy(dst + i * step, &src[i], sizeof(double));
 }
 
+/* ---- operand overlap ----------------------------------------------------- */
+
+/* The bytes [lo, hi) that n >= 1 elements of `size` bytes at byte step `step`
+ * cover from p; with a negative step the elements lie below p. */
+typedef struct { uintptr_t lo, hi; } fa_span;
+
+static fa_span operand_span(const char *p, fa_size step, fa_size n, fa_size size)
+{
+    const uintptr_t base = (uintptr_t)p;
+    const uintptr_t reach = (uintptr_t)(n - 1) * (uintptr_t)(step < 0 ? -step : step);
+    fa_span s;
+    s.lo = step < 0 ? base - reach : base;
+    s.hi = (step < 0 ? base : base + reach) + (uintptr_t)size;
+    return s;
+}
+
+static int spans_overlap(const char *pa, fa_size sa, fa_size za, const char *pb, fa_size sb,
+                         fa_size zb, fa_size n)
+{
+    const fa_span a = operand_span(pa, sa, n, za), b = operand_span(pb, sb, n, zb);
+    return a.lo < b.hi && b.lo < a.hi;
+}
+
+/* A call's operands by role: data inputs, parameter inputs, outputs (NumPy's
+ * order, see fa_loop_spec). */
+typedef struct {
+    int nin, npar, nout;
+    char *const *in, *const *par, *const *out;
+    const fa_size *in_step, *par_step, *out_step;
+} fa_operands;
+
+static fa_operands split_operands(const fa_loop_spec *spec, char *const *args,
+                                  const fa_size *steps)
+{
+    fa_operands v;
+    v.nin = fa_op_nin(spec->op);
+    v.npar = !!(spec->params & FA_P_ALPHA) + !!(spec->params & FA_P_AT_ZERO);
+    v.nout = fa_op_nout(spec->op);
+    v.in = args;
+    v.par = args + v.nin;
+    v.out = args + v.nin + v.npar;
+    v.in_step = steps;
+    v.par_step = steps + v.nin;
+    v.out_step = steps + v.nin + v.npar;
+    return v;
+}
+
+/* Whether this call must run element by element, in order.  The kernels are
+ * restrict-qualified and vectorised, so they may read an input slot before an
+ * earlier element's output lands there.  NumPy makes exactly such calls for the
+ * ufunc methods: reduce and reduceat pass the accumulator as both in0 and out
+ * with step 0, accumulate passes in0 = out - step; their meaning is NumPy's
+ * sequential loop (element i reads what element i-1 wrote).  So an input
+ * (parameters included) that overlaps an output other than as the very same
+ * elements (same pointer and step, step != 0: in place, which the block loop
+ * handles), two outputs that overlap at all, or an output with step 0 over
+ * several elements, takes the sequential path.  O(nin * nout) arithmetic per
+ * call, nothing per element; plain calls never take it (NumPy copies
+ * overlapping operands of a plain call). */
+static int operands_conflict(const fa_loop_spec *spec, const fa_operands *v, fa_size n)
+{
+    if (n < 1)
+        return 0;
+    const fa_size in_size = fa_storage_itemsize(spec->in_type);
+    const fa_size par_size = spec->compute_f64 ? (fa_size)sizeof(double) : (fa_size)sizeof(float);
+    const fa_size out_size = fa_storage_itemsize(spec->out_type);
+    for (int o = 0; o < v->nout; o++) {
+        const char *po = v->out[o];
+        const fa_size so = v->out_step[o];
+        if (so == 0 && n > 1)
+            return 1;
+        for (int i = 0; i < v->nin + v->npar; i++) {
+            const char *pi = v->in[i]; /* v->par follows v->in in args */
+            const fa_size si = v->in_step[i], size = i < v->nin ? in_size : par_size;
+            const int in_place = pi == po && si == so;
+            if (!in_place && spans_overlap(pi, si, size, po, so, out_size, n))
+                return 1;
+        }
+        for (int q = 0; q < o; q++)
+            if (spans_overlap(v->out[q], v->out_step[q], out_size, po, so, out_size, n))
+                return 1;
+    }
+    return 0;
+}
+
 /* ---- the driver, once per compute type ---------------------------------- */
 
 #define FA_GLUE_T float
@@ -156,10 +241,11 @@ void fa_ufunc_loop(char **args, const fa_size *dims, const fa_size *steps, void 
 {
     const fa_loop_spec *spec = (const fa_loop_spec *)data;
     const fa_activation *row = &fa_active_table()[spec->act];
+    const fa_operands v = split_operands(spec, args, steps);
     if (spec->compute_f64)
-        glue_run_f64(spec, row->f64[spec->op], args, dims[0], steps);
+        glue_run_f64(spec, row->f64[spec->op], &v, dims[0]);
     else
-        glue_run_f32(spec, row->f32[spec->op], args, dims[0], steps);
+        glue_run_f32(spec, row->f32[spec->op], &v, dims[0]);
     /* NaN and inf inputs legitimately raise "invalid" inside the kernels (e.g.
      * ordered compares, inf * 0 in backward); the contract is quiet IEEE
      * results, so no flag may reach NumPy's error check. */

@@ -30,14 +30,38 @@ static void FA_G(glue_params)(const fa_loop_spec *spec, char *const *par, fa_siz
     }
 }
 
-static void FA_G(glue_run)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, char **args, fa_size n,
-                           const fa_size *steps)
+/* One element at a time, in order: element j's inputs are loaded after element
+ * j-1's outputs are stored, NumPy's sequential semantics for operands that
+ * overlap (see operands_conflict).  Each step is the same scalar kernel the
+ * vector loops run, so the results are bit-identical to theirs. */
+static void FA_G(glue_sequential)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, const fa_operands *v,
+                                  fa_size n)
+{
+    FA_GLUE_T xv[2] = {0, 0}, yv[2] = {0, 0};
+    const FA_GLUE_T *x[2] = {&xv[0], &xv[1]};
+    FA_GLUE_T *y[2] = {&yv[0], &yv[1]};
+    fa_params p = {0.0, 0.0};
+    for (fa_size j = 0; j < n; j++) {
+        for (int i = 0; i < v->nin; i++)
+            FA_CAT(load_, FA_GLUE_S)(&xv[i], v->in[i] + j * v->in_step[i], 0, 1, spec->in_type);
+        if (v->npar) /* re-read each time: a parameter may overlap an output too */
+            FA_G(glue_params)(spec, v->par, j, v->par_step, &p);
+        FA_G(glue_call)(spec->op, k, 1, x, y, &p);
+        for (int o = 0; o < v->nout; o++)
+            FA_CAT(store_, FA_GLUE_S)(v->out[o] + j * v->out_step[o], 0, &yv[o], 1,
+                                      spec->out_type);
+    }
+}
+
+/* The block loop: one kernel call over everything when every operand is
+ * contiguous and native, else blocks converted on the stack. */
+static void FA_G(glue_blocks)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, const fa_operands *v,
+                              fa_size n)
 {
     const fa_op op = spec->op;
-    const int nin = fa_op_nin(op), nout = fa_op_nout(op);
-    const int npar = !!(spec->params & FA_P_ALPHA) + !!(spec->params & FA_P_AT_ZERO);
-    char *const *in = args, *const *par = args + nin, *const *out = args + nin + npar;
-    const fa_size *in_step = steps, *par_step = steps + nin, *out_step = steps + nin + npar;
+    const int nin = v->nin, nout = v->nout, npar = v->npar;
+    char *const *in = v->in, *const *par = v->par, *const *out = v->out;
+    const fa_size *in_step = v->in_step, *par_step = v->par_step, *out_step = v->out_step;
     const fa_size es = (fa_size)sizeof(FA_GLUE_T);
     const int native_in = spec->in_type == FA_GLUE_NATIVE;
     const int native_out = spec->out_type == FA_GLUE_NATIVE;
@@ -49,8 +73,8 @@ static void FA_G(glue_run)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, char **ar
     if (npar)
         FA_G(glue_params)(spec, par, 0, par_step, &p);
 
-    /* An input that is also an output (in place) is copied to the stack first:
-     * the kernels' restrict contract forbids aliasing. */
+    /* An input that is also an output (in place: the only overlap left here) is
+     * copied to the stack first: the kernels' restrict contract forbids aliasing. */
     int direct_in[2] = {0, 0}, direct_out[2] = {0, 0}, all_direct = const_params;
     for (int i = 0; i < nin; i++) {
         int aliased = 0;
@@ -101,6 +125,15 @@ static void FA_G(glue_run)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, char **ar
                 FA_CAT(store_, FA_GLUE_S)(out[o] + off * out_step[o], out_step[o], buf_out[o], m,
                                           spec->out_type);
     }
+}
+
+static void FA_G(glue_run)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, const fa_operands *v,
+                           fa_size n)
+{
+    if (operands_conflict(spec, v, n))
+        FA_G(glue_sequential)(spec, k, v, n);
+    else
+        FA_G(glue_blocks)(spec, k, v, n);
 }
 
 #undef FA_G

@@ -36,12 +36,17 @@ FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, 
     *d = FV(muladd)(c, FV(sub)(omq, q), FV(nmuladd)(q, q, q));
 }
 
-/* The lesson's a(1 - a); with FMA a - a*a is rounded once. */
+/* The lesson's a(1 - a); with FMA a - a*a is rounded once.  An a outside [0, 1]
+ * gets the formula as written (torch's sigmoid_backward does the same), so
+ * a = +-inf gives -inf: a(1 - a) does that by itself, but the fused form is
+ * inf - inf = NaN at a = +inf, hence the select (every finite a keeps the single
+ * rounding). */
 FA_INLINE FA_V FA_FN(fa_sigmoid_from_a)(FA_V a, FA_V alpha, FA_V at_zero)
 {
     (void)alpha; (void)at_zero;
 #if FA_HAVE_FMA
-    return FV(nmuladd)(a, a, a);
+    const FA_V inf = FA_SET((FA_T)INFINITY);
+    return FV(select)(FV(cmpeq)(a, inf), FV(neg)(a), FV(nmuladd)(a, a, a));
 #else
     return FV(mul)(a, FV(sub)(FA_SET(FA_C(1.0)), a));
 #endif

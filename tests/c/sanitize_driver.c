@@ -11,6 +11,9 @@
  *    every integer/bool storage type, parameters per element, lengths around the
  *    glue's 256-element block; each result is compared bit for bit with the
  *    contiguous kernel applied to the converted input.
+ * 3. fa_ufunc_loop with input 0 inside output 0's memory, as NumPy's accumulate
+ *    (in0 = out - step) and reduce (both step 0) call it, against NumPy's
+ *    sequential loop simulated element by element.
  * Exit status 0 if everything held, 1 otherwise (sanitizer errors abort).
  */
 #include <math.h>
@@ -187,6 +190,47 @@ static double load_arg(const unsigned char *src, fa_storage st)
 #undef GET
 }
 
+/* The compute type's kernel on one element: what the glue must produce for it. */
+static void call_one(const fa_activation *row, fa_op op, int f64, const double *x, double *y,
+                     const fa_params *p)
+{
+    const int nin = fa_op_nin(op), nout = fa_op_nout(op);
+    if (f64) {
+        const fa_kernel_f64 kf = row->f64[op];
+        if (nin == 2) kf.k21(1, &x[0], &x[1], &y[0], p);
+        else if (nout == 2) kf.k12(1, &x[0], &y[0], &y[1], p);
+        else kf.k11(1, &x[0], &y[0], p);
+    } else {
+        float xf[2] = {(float)x[0], (float)x[1]}, yf[2] = {0.0f, 0.0f};
+        const fa_kernel_f32 kf = row->f32[op];
+        if (nin == 2) kf.k21(1, &xf[0], &xf[1], &yf[0], p);
+        else if (nout == 2) kf.k12(1, &xf[0], &yf[0], &yf[1], p);
+        else kf.k11(1, &xf[0], &yf[0], p);
+        y[0] = yf[0]; y[1] = yf[1];
+    }
+}
+
+/* v rounded to an output storage type (F16, F32 or F64), as the glue stores it. */
+static void store_value(unsigned char *dst, fa_storage st, double v)
+{
+    if (st == FA_ST_F16) {
+        const uint16_t h = fa_float_to_half((float)v);
+        memcpy(dst, &h, 2);
+    } else if (st == FA_ST_F32) {
+        const float f = (float)v;
+        memcpy(dst, &f, 4);
+    } else {
+        memcpy(dst, &v, 8);
+    }
+}
+
+/* Same bits, or both NaN (the payload is not part of the contract here). */
+static int same_stored(const unsigned char *got, const unsigned char *want, fa_storage st)
+{
+    const double g = load_arg(got, st), w = load_arg(want, st);
+    return (g != g && w != w) || memcmp(got, want, (size_t)fa_storage_itemsize(st)) == 0;
+}
+
 /* Operand layouts exercised. */
 enum { L_CONTIG, L_STRIDE3, L_NEGATIVE, L_INPLACE, L_PARAM_ARRAYS, L_COUNT };
 
@@ -241,22 +285,10 @@ static void check_glue_case(int a, fa_op op, fa_storage st, int layout, long n, 
         if (spec.params & FA_P_ALPHA) p.alpha = 0.25 + (per_elem ? (double)(k % 5) / 8 : 0);
         if (spec.params & FA_P_AT_ZERO) p.at_zero = 0.75 + (per_elem ? (double)(k % 5) / 8 : 0);
         if (c_es == 4) { p.alpha = (float)p.alpha; p.at_zero = (float)p.at_zero; }
-        double x[2], y[2];
+        double x[2] = {0.0, 0.0}, y[2];
         for (int i = 0; i < nin; i++)
             x[i] = load_arg((unsigned char *)args[i] + k * steps[i], st);
-        if (c_es == 8) {
-            const fa_kernel_f64 kf = row->f64[op];
-            if (nin == 2) kf.k21(1, &x[0], &x[1], &y[0], &p);
-            else if (nout == 2) kf.k12(1, &x[0], &y[0], &y[1], &p);
-            else kf.k11(1, &x[0], &y[0], &p);
-        } else {
-            float xf[2] = {(float)x[0], (float)x[1]}, yf[2];
-            const fa_kernel_f32 kf = row->f32[op];
-            if (nin == 2) kf.k21(1, &xf[0], &xf[1], &yf[0], &p);
-            else if (nout == 2) kf.k12(1, &xf[0], &yf[0], &yf[1], &p);
-            else kf.k11(1, &xf[0], &yf[0], &p);
-            y[0] = yf[0]; y[1] = yf[1];
-        }
+        call_one(row, op, c_es == 8, x, y, &p);
         for (int o = 0; o < nout; o++)
             expect[o][k] = y[o];
     }
@@ -268,18 +300,8 @@ static void check_glue_case(int a, fa_op op, fa_storage st, int layout, long n, 
         for (long k = 0; k < n; k++) {
             const unsigned char *got = (unsigned char *)args[nin + npar + o] + k * steps[nin + npar + o];
             unsigned char want[8];
-            if (spec.out_type == FA_ST_F16) {
-                const uint16_t h = fa_float_to_half((float)expect[o][k]);
-                memcpy(want, &h, 2);
-            } else if (spec.out_type == FA_ST_F32) {
-                const float f = (float)expect[o][k];
-                memcpy(want, &f, 4);
-            } else {
-                memcpy(want, &expect[o][k], 8);
-            }
-            const double g = load_arg(got, spec.out_type);
-            const int both_nan = g != g && expect[o][k] != expect[o][k];
-            if (!both_nan && memcmp(got, want, (size_t)out_es) != 0) {
+            store_value(want, spec.out_type, expect[o][k]);
+            if (!same_stored(got, want, spec.out_type)) {
                 fail("ufunc loop result", row->name, op, level, n, layout);
                 break;
             }
@@ -299,6 +321,108 @@ static void check_glue_case(int a, fa_op op, fa_storage st, int layout, long n, 
             guarded_free(out_buf[o]);
 }
 
+/* ------------------------------------- overlapping operands (ufunc methods) */
+
+/* How input 0 shares output 0's memory, as NumPy's methods call the loop:
+ * accumulate passes in0 = out - step (also with a negative step), reduce and
+ * reduceat pass the accumulator as in0 and out, both with step 0. */
+enum { O_ACCUMULATE, O_ACCUMULATE_NEG, O_REDUCE, O_COUNT };
+
+/* NumPy's loop, one element after another, on operands laid out as for
+ * fa_ufunc_loop: element k's inputs are read after element k-1's outputs are
+ * stored. */
+static void sequential_reference(const fa_activation *row, const fa_loop_spec *spec,
+                                 char *const *args, const fa_size *steps, long n,
+                                 const fa_params *p)
+{
+    const int nin = fa_op_nin(spec->op), nout = fa_op_nout(spec->op);
+    const int npar = !!(spec->params & FA_P_ALPHA) + !!(spec->params & FA_P_AT_ZERO);
+    for (long k = 0; k < n; k++) {
+        double x[2] = {0.0, 0.0}, y[2];
+        for (int i = 0; i < nin; i++)
+            x[i] = load_arg((unsigned char *)args[i] + k * steps[i], spec->in_type);
+        call_one(row, spec->op, spec->compute_f64, x, y, p);
+        for (int o = 0; o < nout; o++)
+            store_value((unsigned char *)args[nin + npar + o] + k * steps[nin + npar + o],
+                        spec->out_type, y[o]);
+    }
+}
+
+/* One call of fa_ufunc_loop with input 0 inside output 0's memory, against
+ * sequential_reference on a copy of that memory.  Float storage only (an
+ * accumulator has the output's type); parameters are broadcast (step 0). */
+static void check_glue_overlap_case(int a, fa_op op, fa_storage st, int kind, long n, int level)
+{
+    if (n < 1)
+        return;
+    const fa_activation *row = &fa_active_table()[a];
+    fa_loop_spec spec;
+    fa_loop_spec_init(&spec, a, op, st, row->params[op]);
+    const int nin = fa_op_nin(op), nout = fa_op_nout(op);
+    const int npar = !!(spec.params & FA_P_ALPHA) + !!(spec.params & FA_P_AT_ZERO);
+    const int es = fa_storage_itemsize(st);
+    const long cells = kind == O_REDUCE ? 1 : n + 1; /* output 0's memory, in elements */
+    const size_t bytes = (size_t)cells * (size_t)es, other_bytes = (size_t)n * (size_t)es;
+    const fa_size step = kind == O_REDUCE ? 0 : kind == O_ACCUMULATE ? es : -es;
+    /* byte offsets in that memory of out0[0] and of in0[0] = out0[0] - step */
+    const long out_off = kind == O_ACCUMULATE ? es : kind == O_ACCUMULATE_NEG ? (n - 1) * es : 0;
+    const long in_off = out_off - (long)step;
+    const double par_v[2] = {0.25, 0.75};
+    const float par_f[2] = {0.25f, 0.75f};
+    fa_params p = {0.0, 0.0};
+    if (spec.params & FA_P_ALPHA) p.alpha = par_v[0];
+    if (spec.params & FA_P_AT_ZERO) p.at_zero = par_v[npar - 1];
+
+    /* copy 0: what fa_ufunc_loop works on; copy 1: the reference's */
+    unsigned char *acc[2], *other_out[2], *other_in = guarded(other_bytes);
+    for (long k = 0; k < n; k++)
+        store_arg(other_in + k * es, st, (unsigned)(k + 131));
+    for (int c = 0; c < 2; c++) {
+        acc[c] = guarded(bytes);
+        other_out[c] = guarded(other_bytes);
+        for (long k = 0; k < cells; k++)
+            store_arg(acc[c] + k * es, st, (unsigned)(k + 7));
+        char *args[6];
+        fa_size steps[6];
+        args[0] = (char *)acc[c] + in_off;
+        steps[0] = step;
+        args[1] = (char *)other_in; /* used when nin == 2 */
+        steps[1] = es;
+        for (int j = 0; j < npar; j++) {
+            args[nin + j] = spec.compute_f64 ? (char *)&par_v[j] : (char *)&par_f[j];
+            steps[nin + j] = 0;
+        }
+        args[nin + npar] = (char *)acc[c] + out_off;
+        steps[nin + npar] = step;
+        args[nin + npar + 1] = (char *)other_out[c]; /* used when nout == 2 */
+        steps[nin + npar + 1] = es;
+        if (c == 0) {
+            const fa_size dims[1] = {n};
+            fa_ufunc_loop(args, dims, steps, &spec);
+        } else {
+            sequential_reference(row, &spec, args, steps, n, &p);
+        }
+    }
+
+    for (long k = 0; k < cells; k++)
+        if (!same_stored(acc[0] + k * es, acc[1] + k * es, st)) {
+            fail("overlapping operands: output 0", row->name, op, level, n, kind);
+            break;
+        }
+    for (long k = 0; nout == 2 && k < n; k++)
+        if (!same_stored(other_out[0] + k * es, other_out[1] + k * es, st)) {
+            fail("overlapping operands: output 1", row->name, op, level, n, kind);
+            break;
+        }
+    for (int c = 0; c < 2; c++) {
+        if (!guards_ok(acc[c], bytes) || !guards_ok(other_out[c], other_bytes))
+            fail("overlapping operands: guard", row->name, op, level, n, kind);
+        guarded_free(acc[c]);
+        guarded_free(other_out[c]);
+    }
+    guarded_free(other_in);
+}
+
 static void check_glue(void)
 {
     static const long lengths[] = {0, 1, 2, 7, 8, 17, 255, 256, 257, 300, 600};
@@ -311,6 +435,13 @@ static void check_glue(void)
                     for (int layout = 0; layout < L_COUNT; layout++)
                         for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
                             check_glue_case(a, (fa_op)op, (fa_storage)st, layout, lengths[li], level);
+        for (int a = 0; a < fa_num_activations(); a++)
+            for (int op = 0; op < FA_NOPS; op++)
+                for (int st = FA_ST_F16; st <= FA_ST_F64; st++)
+                    for (int kind = 0; kind < O_COUNT; kind++)
+                        for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
+                            check_glue_overlap_case(a, (fa_op)op, (fa_storage)st, kind,
+                                                    lengths[li], level);
         printf("ufunc loop %-8s ok so far (%d failures)\n", fa_level_name((fa_level)level), failures);
     }
 }
