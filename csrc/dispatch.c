@@ -8,15 +8,22 @@
  */
 #include "fastact.h"
 
-extern const fa_activation fa_table_baseline[];
+extern const fa_activation *const fa_tables_baseline[FA_NACC];
 #ifdef FA_COMPILED_AVX2
-extern const fa_activation fa_table_avx2[];
+extern const fa_activation *const fa_tables_avx2[FA_NACC];
 #endif
 #ifdef FA_COMPILED_AVX512
-extern const fa_activation fa_table_avx512[];
+extern const fa_activation *const fa_tables_avx512[FA_NACC];
+#endif
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#  define FA_THREAD_LOCAL __declspec(thread)
+#else
+#  define FA_THREAD_LOCAL _Thread_local
 #endif
 
 static const char *const level_names[FA_NLEVELS] = {"baseline", "avx2", "avx512"};
+static const char *const accuracy_names[FA_NACC] = {"default", "high"};
 
 static const char *const op_suffixes[FA_NOPS] = {
     "", "_derivative", "_derivative_from_a", "_and_derivative", "_backward", "_backward_from_a",
@@ -27,7 +34,7 @@ int fa_op_nout(fa_op op) { return op == FA_OP_AND_DERIVATIVE ? 2 : 1; }
 const char *fa_op_suffix(fa_op op) { return (unsigned)op < FA_NOPS ? op_suffixes[op] : NULL; }
 
 /* Counted from the table itself, so activations.def stays the only list. */
-#define FA_ACTIVATION(name, pv, pd, pa) +1
+#define FA_ACTIVATION(name, high, pv, pd, pa) +1
 int fa_num_activations(void) { return 0
 #include "activations.def"
     ;
@@ -39,21 +46,26 @@ const char *fa_level_name(fa_level level)
     return (unsigned)level < FA_NLEVELS ? level_names[level] : NULL;
 }
 
-static const fa_activation *compiled_table(fa_level level)
+const char *fa_accuracy_name(fa_accuracy acc)
+{
+    return (unsigned)acc < FA_NACC ? accuracy_names[acc] : NULL;
+}
+
+static const fa_activation *const *compiled_tables(fa_level level)
 {
     switch (level) {
-    case FA_LEVEL_BASELINE: return fa_table_baseline;
+    case FA_LEVEL_BASELINE: return fa_tables_baseline;
 #ifdef FA_COMPILED_AVX2
-    case FA_LEVEL_AVX2: return fa_table_avx2;
+    case FA_LEVEL_AVX2: return fa_tables_avx2;
 #endif
 #ifdef FA_COMPILED_AVX512
-    case FA_LEVEL_AVX512: return fa_table_avx512;
+    case FA_LEVEL_AVX512: return fa_tables_avx512;
 #endif
     default: return NULL;
     }
 }
 
-int fa_level_compiled(fa_level level) { return compiled_table(level) != NULL; }
+int fa_level_compiled(fa_level level) { return compiled_tables(level) != NULL; }
 
 static int cpu_runs(fa_level level)
 {
@@ -84,29 +96,55 @@ fa_level fa_best_level(void)
     return FA_LEVEL_BASELINE;
 }
 
-const fa_activation *fa_level_table(fa_level level)
+const fa_activation *fa_level_table(fa_level level, fa_accuracy acc)
 {
-    return fa_level_supported(level) ? compiled_table(level) : NULL;
+    if ((unsigned)acc >= FA_NACC || !fa_level_supported(level))
+        return NULL;
+    return compiled_tables(level)[acc];
 }
 
-/* Set once at import (before any ufunc runs) and by tests; a plain pointer
- * store, read once per ufunc inner-loop call. */
+/* Set once at import (before any ufunc runs) and by tests; plain stores, read
+ * once per ufunc inner-loop call. */
 static fa_level active_level = FA_LEVEL_BASELINE;
-static const fa_activation *active_table = fa_table_baseline;
+static const fa_activation *const *active_tables = fa_tables_baseline;
+static fa_accuracy default_accuracy = FA_ACC_DEFAULT;
+static FA_THREAD_LOCAL int thread_accuracy = -1;
 
 fa_level fa_get_level(void) { return active_level; }
 
 int fa_set_level(fa_level level)
 {
-    const fa_activation *t = fa_level_table(level);
-    if (!t)
+    if (!fa_level_supported(level))
         return -1;
     active_level = level;
-    active_table = t;
+    active_tables = compiled_tables(level);
     return 0;
 }
 
-const fa_activation *fa_active_table(void) { return active_table; }
+fa_accuracy fa_get_accuracy(void)
+{
+    return thread_accuracy >= 0 ? (fa_accuracy)thread_accuracy : default_accuracy;
+}
+
+int fa_set_accuracy(int acc)
+{
+    if (acc < 0 || acc >= FA_NACC)
+        return -1;
+    default_accuracy = (fa_accuracy)acc;
+    return 0;
+}
+
+int fa_get_thread_accuracy(void) { return thread_accuracy; }
+
+int fa_set_thread_accuracy(int acc)
+{
+    if (acc < -1 || acc >= FA_NACC)
+        return -1;
+    thread_accuracy = acc;
+    return 0;
+}
+
+const fa_activation *fa_active_table(void) { return active_tables[fa_get_accuracy()]; }
 
 const char *fa_compiler(void)
 {

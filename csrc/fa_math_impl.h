@@ -36,9 +36,10 @@
 #  define FA_INV_SCALE_K 0x1p-64
 #endif
 
-/* expm1(r) for |r| <= ln2/2: Taylor series, truncated where the remainder
- * is below 2^-60 (double) / 2^-30 (float) relative to r. */
-FA_INLINE FA_V FA_FN(fa_expm1_reduced)(FA_V r)
+/* expm1(r) = r + r^2 P(r) for |r| <= ln2/2: P from the Taylor series, truncated
+ * where the remainder is below 2^-60 (double) / 2^-30 (float) relative to r.
+ * Returns P(r). */
+FA_INLINE FA_V FA_FN(fa_expm1_reduced_p)(FA_V r)
 {
 #define FA_HORNER(c) p = FV(muladd)(p, r, FA_SET(c))
 #if FA_IS_F32
@@ -65,17 +66,21 @@ FA_INLINE FA_V FA_FN(fa_expm1_reduced)(FA_V r)
     FA_HORNER(0x1.0p-1);
 #endif
 #undef FA_HORNER
-    return FV(muladd)(FV(mul)(r, r), p, r);
+    return p;
 }
 
-/* For x <= 0 or NaN: *e = escale * exp(x) and *em = expm1(x) from one range
- * reduction; escale is a power of two in [1, 4] (tanh' wants 4 exp(-2|z|)).
- * x = n ln2 + r;  exp(x) = 2^n (1 + q),  expm1(x) = 2^n q + (2^n - 1), q = expm1(r).
+/* For x <= 0 or NaN: *e = escale * exp(x) and expm1(x) = *em_h + *em_l (unrounded,
+ * |*em_l| << |*em_h|) from one range reduction; escale is a power of two in [1, 4]
+ * (tanh' wants 4 exp(-2|z|)).
+ * x = n ln2 + r;  exp(x) = 2^n (1 + q),  expm1(x) = (2^n - 1) + 2^n q,  q = expm1(r).
  * 2^n is applied as the normal 2^(n+K) times the constant 2^-K (times escale):
  * the first product is exact up to the rounding of 1 + q, so a result that lands
  * in the subnormal range is rounded only once, at the last multiply (and this
- * costs the vector loop one power-of-two construction, not two). */
-FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_V x, FA_T escale, FA_V *e, FA_V *em)
+ * costs the vector loop one power-of-two construction, not two).
+ * expm1 comes as a pair: *em_h is the value rounded once, *em_l the rounding error
+ * of q carried along (for n = 0, where expm1 is small and tanh needs it to the
+ * last bit, em_h = q and the pair is exact); without FMA the low part is 0. */
+FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_V x, FA_T escale, FA_V *e, FA_V *em_h, FA_V *em_l)
 {
     x = FV(max)(FA_SET(FA_EXP_MIN_ARG), x); /* a NaN x passes through (simd.h) */
     const FA_V magic = FA_SET(FA_ROUND_MAGIC);
@@ -86,13 +91,20 @@ FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_V x, FA_T escale, FA_V *e, FA_V *em)
     const FA_U ni = FV(usub)(FV(as_u)(t), FV(as_u)(magic));
     FA_V r = FV(nmuladd)(n, FA_SET(FA_LN2_HI), x);
     r = FV(nmuladd)(n, FA_SET(FA_LN2_LO), r);
-    const FA_V q = FA_FN(fa_expm1_reduced)(r);
+    const FA_V p = FA_FN(fa_expm1_reduced_p)(r), rr = FV(mul)(r, r);
+    const FA_V q = FV(muladd)(rr, p, r);
     /* n >= FA_EXP_MIN_ARG*log2(e) keeps n + K inside the normal exponents. */
     const FA_V sk = FV(from_u)(FV(ushli)(FV(uadd)(ni, FV(usetall)(FA_EXP_BIAS + FA_SCALE_K)),
                                          FA_MANT_BITS));
     *e = FV(mul)(FV(muladd)(q, sk, sk), FA_SET(FA_INV_SCALE_K * escale));
     const FA_V s = FV(mul)(sk, FA_SET(FA_INV_SCALE_K)); /* 2^n, rounded once if subnormal */
-    *em = FV(muladd)(s, q, FV(sub)(s, FA_SET(FA_C(1.0))));
+    *em_h = FV(muladd)(s, q, FV(sub)(s, FA_SET(FA_C(1.0))));
+#if FA_HAVE_FMA
+    /* q's rounding error: r - q is exact (Sterbenz: q/2 <= r <= 2q) */
+    *em_l = FV(mul)(s, FV(muladd)(rr, p, FV(sub)(r, q)));
+#else
+    *em_l = FA_SET(FA_C(0.0));
+#endif
 }
 
 /* exp(x) for x in [FA_EXP_MIN_ARG, 0] or NaN (the caller clamps), nearly correctly
@@ -213,6 +225,19 @@ FA_INLINE FA_V FA_FN(fa_quot)(FA_V num, FA_V den, FA_V den_lo, FA_V rcp)
 {
     FA_V h, l;
     return FA_FN(fa_quot_dw)(num, den, den_lo, rcp, &h, &l);
+}
+
+/* (num + num_lo) / (den + den_lo), nearly correctly rounded, as fa_quot_dw. */
+FA_INLINE FA_V FA_FN(fa_quot2)(FA_V num, FA_V num_lo, FA_V den, FA_V den_lo, FA_V rcp)
+{
+#if FA_HAVE_FMA
+    const FA_V q0 = FV(mul)(num, rcp);
+    const FA_V res = FV(sub)(FV(add)(FV(nmuladd)(q0, den, num), num_lo), FV(mul)(q0, den_lo));
+    return FV(muladd)(res, rcp, q0);
+#else
+    (void)num_lo; (void)den_lo; (void)rcp;
+    return FV(div)(num, den);
+#endif
 }
 
 /* Reciprocal of den + den_lo, refined as above; *h + *l as in fa_quot_dw. */

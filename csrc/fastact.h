@@ -74,16 +74,31 @@ const char *fa_op_suffix(fa_op op);   /* "", "_derivative", ... */
 /* ---- dispatch (dispatch.c) ---- */
 typedef enum { FA_LEVEL_BASELINE = 0, FA_LEVEL_AVX2, FA_LEVEL_AVX512, FA_NLEVELS } fa_level;
 
+/* Accuracy modes: every level has one kernel table per mode.  "default" keeps
+ * every value and derivative within 2 ULP (at the levels with FMA), "high" within
+ * 1 ULP, at some cost in speed. */
+typedef enum { FA_ACC_DEFAULT = 0, FA_ACC_HIGH, FA_NACC } fa_accuracy;
+const char *fa_accuracy_name(fa_accuracy acc);
+
 int fa_num_activations(void);
 const char *fa_level_name(fa_level level);
 int fa_level_compiled(fa_level level);   /* kernels for it are in this build */
 int fa_level_supported(fa_level level);  /* compiled and the CPU can run it */
 fa_level fa_best_level(void);
-/* The kernels of one level; NULL if that level is not supported here. */
-const fa_activation *fa_level_table(fa_level level);
+/* The kernels of one level in one accuracy mode; NULL if that level is not
+ * supported here. */
+const fa_activation *fa_level_table(fa_level level, fa_accuracy acc);
 /* The level used by the ufuncs; the ufunc loops read it on every call. */
 fa_level fa_get_level(void);
 int fa_set_level(fa_level level);        /* 0 on success, -1 if unsupported */
+/* The accuracy mode: a process-wide default, and a per-thread override (-1: none)
+ * that scoped changes use, so one thread's `with fastact.accuracy(...)` never
+ * changes another's results.  Both return 0, or -1 for an unknown mode. */
+fa_accuracy fa_get_accuracy(void);         /* in effect for the calling thread */
+int fa_set_accuracy(int acc);              /* the process-wide default */
+int fa_get_thread_accuracy(void);          /* the calling thread's override, or -1 */
+int fa_set_thread_accuracy(int acc);       /* -1 clears the override */
+/* The table the ufunc loops use: the active level, the calling thread's mode. */
 const fa_activation *fa_active_table(void);
 const char *fa_compiler(void);          /* name and version of the C compiler */
 

@@ -1,8 +1,8 @@
 /* kernels.c - every activation x operation x float type, for one ISA level.
  *
  * setup.py compiles this file once per level with FA_LEVEL set (baseline,
- * avx2, avx512) and that level's compiler flags; the result of each is the table
- * fa_table_<level>.  The maths is written once against the vector vocabulary
+ * avx2, avx512) and that level's compiler flags; the result of each is
+ * fa_tables_<level>, one table per accuracy mode.  The maths is written once against the vector vocabulary
  * (simd/simd.h), whose header for this level's ISA makes it scalar C (which the
  * baseline build auto-vectorises), AVX2, AVX-512 or NEON code.
  */
@@ -53,11 +53,24 @@
         {.k21 = FA_K(name, FA_CAT(backward_, S))},                     \
         {.k21 = FA_K(name, FA_CAT(backward_from_a_, S))},              \
     }
-#define FA_ACTIVATION(name, pv, pd, pa)                                \
+#define FA_ROW(name, kname, pv, pd, pa)                                \
     {#name, {pv, pd, pa, pd, pd, pa},                                  \
-     FA_ROW_KERNELS(name, f32), FA_ROW_KERNELS(name, f64)},
+     FA_ROW_KERNELS(kname, f32), FA_ROW_KERNELS(kname, f64)},
 
-const fa_activation FA_CAT(fa_table_, FA_LEVEL)[] = {
+/* The default accuracy mode's table, and the "high" (<= 1 ULP) one: an activation
+ * without a separate high definition has the same kernels in both. */
+#define FA_ACTIVATION(name, high, pv, pd, pa) FA_ROW(name, name, pv, pd, pa)
+static const fa_activation table_default[] = {
 #include "activations.def"
 };
 #undef FA_ACTIVATION
+#define FA_HIGH_KERNELS_0(name) name
+#define FA_HIGH_KERNELS_1(name) name##_high
+#define FA_ACTIVATION(name, high, pv, pd, pa) \
+    FA_ROW(name, FA_HIGH_KERNELS_##high(name), pv, pd, pa)
+static const fa_activation table_high[] = {
+#include "activations.def"
+};
+#undef FA_ACTIVATION
+
+const fa_activation *const FA_CAT(fa_tables_, FA_LEVEL)[FA_NACC] = {table_default, table_high};

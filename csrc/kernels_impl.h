@@ -79,17 +79,28 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
     if (i < n) FA_STEP_##shape(i, n - i, __VA_ARGS__)                                         \
 }
 
-/* av, dv: the fused value and derivative at xv; dav: the derivative from a = xv. */
-#define FA_FWD(name) FA_V av, dv; FA_FN(FA_CAT(FA_CAT(fa_, name), _fwd))(xv, alpha, k, &av, &dv)
-#define FA_FROM_A(name) const FA_V dav = FA_FN(FA_CAT(FA_CAT(fa_, name), _from_a))(xv, alpha, k)
+/* av, dv: the fused value and derivative at xv (fwd: the fused definition); dav:
+ * the derivative from a = xv (from_a: its definition). */
+#define FA_FWD(fwd) FA_V av, dv; FA_FN(fwd)(xv, alpha, k, &av, &dv)
+#define FA_FROM_A(from_a) const FA_V dav = FA_FN(from_a)(xv, alpha, k)
 
-#define FA_ACTIVATION(name, pv, pd, pa)                                                        \
-    FA_KERNEL(name, value, 11, FA_FWD(name); yv = av; (void)dv;)                               \
-    FA_KERNEL(name, derivative, 11, FA_FWD(name); yv = dv; (void)av;)                          \
-    FA_KERNEL(name, derivative_from_a, 11, FA_FROM_A(name); yv = dav;)                         \
-    FA_KERNEL(name, and_derivative, 12, FA_FWD(name); yv = av; y1v = dv;)                      \
-    FA_KERNEL(name, backward, 21, FA_FWD(name); yv = FV(mul)(gv, dv); (void)av;)               \
-    FA_KERNEL(name, backward_from_a, 21, FA_FROM_A(name); yv = FV(mul)(gv, dav);)
+/* The six loops fa_<kname>_<op> from one fused definition and one from-a one. */
+#define FA_KERNELS(kname, fwd, from_a)                                                         \
+    FA_KERNEL(kname, value, 11, FA_FWD(fwd); yv = av; (void)dv;)                               \
+    FA_KERNEL(kname, derivative, 11, FA_FWD(fwd); yv = dv; (void)av;)                          \
+    FA_KERNEL(kname, derivative_from_a, 11, FA_FROM_A(from_a); yv = dav;)                      \
+    FA_KERNEL(kname, and_derivative, 12, FA_FWD(fwd); yv = av; y1v = dv;)                      \
+    FA_KERNEL(kname, backward, 21, FA_FWD(fwd); yv = FV(mul)(gv, dv); (void)av;)               \
+    FA_KERNEL(kname, backward_from_a, 21, FA_FROM_A(from_a); yv = FV(mul)(gv, dav);)
+
+/* Every activation's loops, and with high = 1 a second set fa_<name>_high_<op> from
+ * its <= 1 ULP definition (the from-a definition is shared: it is already exact). */
+#define FA_KERNELS_HIGH_0(name)
+#define FA_KERNELS_HIGH_1(name) \
+    FA_KERNELS(name##_high, fa_##name##_fwd_high, fa_##name##_from_a)
+#define FA_ACTIVATION(name, high, pv, pd, pa)                                                  \
+    FA_KERNELS(name, fa_##name##_fwd, fa_##name##_from_a)                                      \
+    FA_KERNELS_HIGH_##high(name)
 
 #include "activations.def"
 #undef FA_ACTIVATION
@@ -106,4 +117,7 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
 #undef FA_KERNEL
 #undef FA_FWD
 #undef FA_FROM_A
+#undef FA_KERNELS
+#undef FA_KERNELS_HIGH_0
+#undef FA_KERNELS_HIGH_1
 #undef FA_EXP_MIN_ARG

@@ -19,6 +19,7 @@ import os as _os
 from . import _backends, _spec
 from ._config import show_config
 from ._eval import evaluate_file
+from ._mode import accuracy, get_accuracy, set_accuracy
 
 __version__ = "0.1.0"
 
@@ -29,9 +30,11 @@ ActivationFunctions = _ns.ActivationFunctions
 
 if BACKEND == "c" and _os.environ.get("FASTACT_SIMD"):
     _backends.compiled_module().set_level(_os.environ["FASTACT_SIMD"])
+if _os.environ.get("FASTACT_ACCURACY"):
+    set_accuracy(_os.environ["FASTACT_ACCURACY"])
 
 ACTIVATIONS = tuple(act.name for act in _spec.ACTIVATIONS)
 
 __all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
-           "__version__",
+           "set_accuracy", "get_accuracy", "accuracy", "__version__",
            *_spec.all_public_names()]

@@ -6,7 +6,7 @@ and bool give float64), scalars in give NumPy floating scalars out; anything
 else array-like (lists, dask arrays, xarray objects) is typed Any.
 """
 import os
-from typing import Any, Callable, Final, Literal, Optional, Tuple, Union, overload
+from typing import Any, Callable, ContextManager, Final, Literal, Optional, Tuple, Union, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -23,6 +23,9 @@ _Alpha = ArrayLike
 _Pair = Tuple[NDArray[_Float], NDArray[_Float]]
 
 def show_config() -> None: ...
+def set_accuracy(mode: Literal["default", "high"]) -> None: ...
+def get_accuracy() -> Literal["default", "high"]: ...
+def accuracy(mode: Literal["default", "high"]) -> ContextManager[None]: ...
 def evaluate_file(
     input: Union[str, "os.PathLike[str]"],
     output: Union[str, "os.PathLike[str]"],

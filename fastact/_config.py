@@ -19,6 +19,8 @@ def config() -> Dict[str, Any]:
         "numpy": np.__version__,
         "machine": platform.machine(),
     }
+    info["accuracy"] = fastact.get_accuracy() + (
+        "" if fastact.BACKEND == "c" else " (selects nothing in the NumPy fallback)")
     mod = _backends.compiled_module()
     if mod is not None:
         info["simd_level"] = mod.get_level() if fastact.BACKEND == "c" else None

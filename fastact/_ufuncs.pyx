@@ -19,6 +19,9 @@ cdef extern from "fastact.h":
     ctypedef enum fa_level:
         FA_LEVEL_BASELINE
         FA_NLEVELS
+    ctypedef enum fa_accuracy:
+        FA_ACC_DEFAULT
+        FA_NACC
     ctypedef struct fa_activation:
         const char *name
         unsigned params[6]
@@ -34,7 +37,12 @@ cdef extern from "fastact.h":
     fa_level fa_best_level()
     fa_level fa_get_level()
     int fa_set_level(fa_level level)
-    const fa_activation *fa_level_table(fa_level level)
+    const fa_activation *fa_level_table(fa_level level, fa_accuracy acc)
+    const char *fa_accuracy_name(fa_accuracy acc)
+    fa_accuracy fa_get_accuracy()
+    int fa_set_accuracy(int acc)
+    int fa_get_thread_accuracy()
+    int fa_set_thread_accuracy(int acc)
     const char *fa_compiler()
 
 cdef extern from "ufunc_glue.h":
@@ -119,7 +127,7 @@ cdef object _make_ufunc(int act, fa_op op, unsigned params, str name, str doc):
 
 
 cdef dict _build():
-    cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE)
+    cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE, FA_ACC_DEFAULT)
     cdef int a, o
     result = {}
     for a in range(fa_num_activations()):
@@ -135,7 +143,7 @@ cdef dict _build():
 
 def c_params():
     """{(activation, op): parameter names} as the C table declares them."""
-    cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE)
+    cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE, FA_ACC_DEFAULT)
     cdef int a, o
     out = {}
     for a in range(fa_num_activations()):
@@ -185,3 +193,36 @@ def set_level(str name):
 
 
 set_level(best_level())
+
+
+def accuracy_modes():
+    """Names of the accuracy modes, in the C enum's order ("default", "high")."""
+    return [fa_accuracy_name(<fa_accuracy>a).decode() for a in range(FA_NACC)]
+
+
+def _accuracy_index(name):
+    modes = accuracy_modes()
+    if name not in modes:
+        raise ValueError(f"unknown accuracy mode {name!r}; choose from {modes}")
+    return modes.index(name)
+
+
+def get_accuracy():
+    """The accuracy mode in effect for the calling thread."""
+    return fa_accuracy_name(fa_get_accuracy()).decode()
+
+
+def set_accuracy(str name):
+    """Set the process-wide default accuracy mode."""
+    fa_set_accuracy(_accuracy_index(name))
+
+
+def get_thread_accuracy():
+    """The calling thread's override of the mode, or None."""
+    cdef int acc = fa_get_thread_accuracy()
+    return None if acc < 0 else fa_accuracy_name(<fa_accuracy>acc).decode()
+
+
+def set_thread_accuracy(name):
+    """Override the mode for the calling thread only (None: follow the default)."""
+    fa_set_thread_accuracy(-1 if name is None else _accuracy_index(name))

@@ -3,11 +3,11 @@
  * nothing overflows and the tails keep full relative precision.
  * sigma'(z) = sigma(z) sigma(-z) = e/(1+e)^2 (never a(1-a), which loses the tails),
  * rounded once from the unrounded sigma(z) and sigma(-z). */
-FA_INLINE void FA_FN(fa_sigmoid_fwd_precise)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
+FA_INLINE void FA_FN(fa_sigmoid_fwd_high)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
 {
     (void)alpha; (void)at_zero;
-    FA_V e, em, lo, hi, prod;
-    FA_FN(fa_exp_expm1_neg)(FV(neg)(FV(abs)(z)), FA_C(1.0), &e, &em);
+    FA_V e, em, em_lo, lo, hi, prod;
+    FA_FN(fa_exp_expm1_neg)(FV(nabs)(z), FA_C(1.0), &e, &em, &em_lo);
     FA_FN(fa_logistic_pair)(e, &lo, &hi, &prod);
     *a = FV(select)(FV(cmpgt)(z, FA_SET(FA_C(0.0))), hi, lo);
     *d = prod;

@@ -4,11 +4,11 @@
  * 2 + expm1(-2|z|) is 1 + e, so one reciprocal serves the value and the
  * derivative.  4e comes scaled out of the exponential (one rounding even when
  * e is subnormal). */
-FA_INLINE void FA_FN(fa_tanh_fwd_precise)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
+FA_INLINE void FA_FN(fa_tanh_fwd_high)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
 {
     (void)alpha; (void)at_zero;
-    FA_V e4, em;
-    FA_FN(fa_exp_expm1_neg)(FV(mul)(FA_SET(FA_C(-2.0)), FV(abs)(z)), FA_C(4.0), &e4, &em);
+    FA_V e4, em, em_lo;
+    FA_FN(fa_exp_expm1_neg)(FV(mul)(FA_SET(FA_C(-2.0)), FV(abs)(z)), FA_C(4.0), &e4, &em, &em_lo);
     /* 1 + e from e rather than 2 + em: e carries at most half an ULP of error,
      * em up to about one, and tanh' depends on 1/(1+e)^2. */
     const FA_V one = FA_SET(FA_C(1.0));
@@ -17,7 +17,8 @@ FA_INLINE void FA_FN(fa_tanh_fwd_precise)(FA_V z, FA_V alpha, FA_V at_zero, FA_V
     const FA_V den_lo = FV(add)(FV(sub)(one, den), e);     /* exact (Fast2Sum, 1 >= e) */
     FA_V rh, rl, qh, ql;
     const FA_V rcp = FA_FN(fa_recip_dw)(den, den_lo, &rh, &rl);
-    *a = FV(copysign)(FA_FN(fa_quot)(FV(neg)(em), den, den_lo, rcp), z);
+    /* -expm1 carried as a pair: its rounding alone made tanh 2 ULP */
+    *a = FV(copysign)(FA_FN(fa_quot2)(FV(neg)(em), FV(neg)(em_lo), den, den_lo, rcp), z);
     /* 4e/(1+e)^2 = (4e/(1+e)) * (1/(1+e)), both factors unrounded, one rounding */
     (void)FA_FN(fa_quot_dw)(e4, den, den_lo, rcp, &qh, &ql);
     *d = FA_FN(fa_mul_dw)(qh, ql, rh, rl);

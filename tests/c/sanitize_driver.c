@@ -1,7 +1,8 @@
 /* sanitize_driver.c - drives every kernel and the ufunc inner loop under
  * AddressSanitizer / UndefinedBehaviorSanitizer (see run_sanitizers.sh).
  *
- * 1. Kernels: every level this CPU runs x activation x operation x float type,
+ * 1. Kernels: every level this CPU runs x accuracy mode x activation x operation x
+ *    float type,
  *    every length 0..300 at element offsets 0..7 (so every vector alignment and
  *    every remainder loop is hit).  Inputs are allocated to their exact size, so
  *    an over-read lands in ASan's red zone; outputs are surrounded by guard
@@ -122,8 +123,9 @@ static void check_kernels(void)
 {
     static unsigned char first[2 * MAX_LEN * sizeof(double)], now[2 * MAX_LEN * sizeof(double)];
     const fa_params p = {0.01, 0.5};
-    for (int level = 0; level < FA_NLEVELS; level++) {
-        const fa_activation *table = fa_level_table((fa_level)level);
+    for (int level = 0; level < FA_NLEVELS; level++)
+      for (int acc = 0; acc < FA_NACC; acc++) {
+        const fa_activation *table = fa_level_table((fa_level)level, (fa_accuracy)acc);
         if (!table)
             continue;
         for (int a = 0; a < fa_num_activations(); a++)
@@ -139,8 +141,9 @@ static void check_kernels(void)
                             if (off && !same_bits(first, now, bytes))
                                 fail("result depends on alignment", table[a].name, op, level, n, off);
                         }
-        printf("kernels %-8s ok so far (%d failures)\n", fa_level_name((fa_level)level), failures);
-    }
+        printf("kernels %-8s %-7s ok so far (%d failures)\n", fa_level_name((fa_level)level),
+               fa_accuracy_name((fa_accuracy)acc), failures);
+      }
 }
 
 /* ------------------------------------------------------------ ufunc loop */
@@ -426,8 +429,9 @@ static void check_glue_overlap_case(int a, fa_op op, fa_storage st, int kind, lo
 static void check_glue(void)
 {
     static const long lengths[] = {0, 1, 2, 7, 8, 17, 255, 256, 257, 300, 600};
-    for (int level = 0; level < FA_NLEVELS; level++) {
-        if (fa_set_level((fa_level)level) != 0)
+    for (int level = 0; level < FA_NLEVELS; level++)
+      for (int acc = 0; acc < FA_NACC; acc++) {
+        if (fa_set_level((fa_level)level) != 0 || fa_set_accuracy(acc) != 0)
             continue;
         for (int a = 0; a < fa_num_activations(); a++)
             for (int op = 0; op < FA_NOPS; op++)
@@ -442,8 +446,10 @@ static void check_glue(void)
                         for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
                             check_glue_overlap_case(a, (fa_op)op, (fa_storage)st, kind,
                                                     lengths[li], level);
-        printf("ufunc loop %-8s ok so far (%d failures)\n", fa_level_name((fa_level)level), failures);
-    }
+        printf("ufunc loop %-8s %-7s ok so far (%d failures)\n", fa_level_name((fa_level)level),
+               fa_accuracy_name((fa_accuracy)acc), failures);
+      }
+    fa_set_accuracy(FA_ACC_DEFAULT);
 }
 
 int main(void)
