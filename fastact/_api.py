@@ -207,8 +207,10 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
                     if (type(alpha) is float and act.has_alpha and math.isfinite(alpha)
                             and (alpha > 0 or not positive)):
                         # alpha=<float>: validated here without the general checks below
-                        return core(*args, *param_values(to_compute(name, "alpha", alpha, ct,
-                                                                    positive)))
+                        # (a float is already float64's parameter: no call for that)
+                        if ct is not _F64:
+                            alpha = to_compute(name, "alpha", alpha, ct, positive)
+                        return core(*args, *param_values(alpha))
         return general(args, kwargs)
 
     def general(args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
