@@ -2,9 +2,12 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import time
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
+
 
 HELP = ("apply an activation (or its derivative, both, or the backward pass) to a .npy "
         "file of any size, streaming, and write .npy/.npz")
@@ -63,33 +66,69 @@ def _op(args: argparse.Namespace) -> str:
         return "backward"
     return "value"
 
+class _Signalled(BaseException):
+    """SIGTERM or SIGHUP, raised where the run is so that evaluate_file's
+    cleanup runs as it does for SIGINT's KeyboardInterrupt."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise _Signalled for the duration (once: a second
+    signal during the cleanup is ignored, so the cleanup finishes)."""
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+    def handler(signum: int, frame: object) -> None:
+        for s in wanted:
+            signal.signal(s, signal.SIG_IGN)
+        raise _Signalled(signum)
+    before = {s: signal.signal(s, handler) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import _eval
 
     show = not args.quiet and sys.stderr.isatty()
     progress: Optional[_Progress] = _Progress() if show else None
     try:
-        _eval.evaluate_file(args.input, args.output, args.fn, op=_op(args), grad=args.backward,
-                            alpha=args.alpha, at_zero=args.at_zero, dtype=args.dtype,
-                            force=args.force, chunk_bytes=int(args.chunk_mb * (1 << 20)),
-                            progress=progress)
+        with _signals_raise():
+            _eval.evaluate_file(args.input, args.output, args.fn, op=_op(args),
+                                grad=args.backward, alpha=args.alpha, at_zero=args.at_zero,
+                                dtype=args.dtype, force=args.force,
+                                chunk_bytes=int(args.chunk_mb * (1 << 20)), progress=progress)
     except _eval.EvalError as exc:
-        if progress is not None:
-            progress.close()
-        print(f"fastact eval: error: {exc}", file=sys.stderr)
-        return 1
+        return _stop(progress, f"error: {exc}", 1)
     except KeyboardInterrupt:
-        print("fastact eval: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return _stop(progress, "interrupted; nothing was written", 128 + signal.SIGINT)
+    except _Signalled as sig:
+        name = signal.Signals(sig.signum).name
+        return _stop(progress, f"stopped by {name}; nothing was written", 128 + sig.signum)
+    return _stop(progress, "", 0)
+
+
+def _stop(progress: Optional[_Progress], message: str, status: int) -> int:
+    """End the progress line, then print `message` (if any) as one line."""
     if progress is not None:
         progress.close()
-    return 0
+    if message:
+        print(f"fastact eval: {message}", file=sys.stderr)
+    return status
+
 
 def _positive_mb(text: str) -> float:
     value = float(text)
     if not value > 0:
         raise argparse.ArgumentTypeError("must be > 0")
     return value
+
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="INPUT.npy", help="input array (.npy, any size)")
