@@ -8,6 +8,7 @@ import sys
 import time
 from typing import Any, Iterator, Optional
 
+from ._cli_args import real
 
 HELP = ("apply an activation (or its derivative, both, or the backward pass) to a .npy "
         "file of any size, streaming, and write .npy/.npz")
@@ -123,11 +124,9 @@ def _stop(progress: Optional[_Progress], message: str, status: int) -> int:
     return status
 
 
-def _positive_mb(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be > 0")
-    return value
+# A chunk larger than this is no longer a bound on memory, and int() of it
+# could overflow; 1 TiB.
+_MAX_CHUNK_MB = float(1 << 20)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
@@ -141,8 +140,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                       help="both g(z) and g'(z) (arrays 'a' and 'derivative'; .npz output)")
     what.add_argument("--backward", metavar="GRAD.npy",
                       help="grad * g'(z) with the upstream gradient from GRAD.npy")
-    parser.add_argument("--alpha", type=float, help="leaky_relu's slope for z < 0 (0.01)")
-    parser.add_argument("--at-zero", type=float, metavar="K",
+    parser.add_argument("--alpha", type=real(), help="leaky_relu's slope for z < 0 (0.01)")
+    parser.add_argument("--at-zero", type=real(), metavar="K",
                         help="derivative at the kink z == 0 (relu: 0, leaky_relu: alpha)")
     parser.add_argument("--dtype", choices=("float16", "float32", "float64"),
                         help="compute and write in this dtype")
@@ -150,6 +149,6 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="output file; .npz holds named arrays (a, derivative, backward)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing output")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--chunk-mb", type=_positive_mb, default=64,
-                        help="memory budget per chunk in MiB (default 64)")
+    parser.add_argument("--chunk-mb", type=real(0, _MAX_CHUNK_MB, low_open=True), default=64,
+                        help="memory budget per chunk in MiB, > 0 (default 64)")
     parser.set_defaults(func=_run)
