@@ -242,8 +242,12 @@ def remove_stale_temps(output: PathLike) -> List[str]:
     output = os.fspath(output)
     directory = os.path.dirname(os.path.abspath(output))
     prefix = _temp_prefix(output)
-    removed = []
-    for name in os.listdir(directory):
+    removed: List[str] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:  # a directory we may write but not list: nothing to clean
+        return removed
+    for name in names:
         if name.startswith(prefix) and name.endswith(".tmp") and \
                 not _writer_alive(name[len(prefix):].split(".", 1)[0]):
             try:
