@@ -1,27 +1,35 @@
 """`python -m fastact SUBCOMMAND`.
 
 Each subcommand lives in its own module fastact/_cli_NAME.py, which defines
-HELP (one line) and register(parser); this file only collects them."""
+HELP (one line) and register(parser); this file only collects them and turns
+the errors a user's input can cause into one line on stderr."""
 from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import pkgutil
 import sys
 from typing import List, Optional
 
 import fastact
 
+from ._cli_args import Parser, fail
+
+PROG = "python -m fastact"
+
 
 def _subcommand_modules():
     for info in sorted(pkgutil.iter_modules(fastact.__path__), key=lambda m: m.name):
         if info.name.startswith("_cli_"):
-            yield info.name[len("_cli_"):], importlib.import_module("fastact." + info.name)
+            module = importlib.import_module("fastact." + info.name)
+            if hasattr(module, "register"):  # _cli_args is shared code, not a subcommand
+                yield info.name[len("_cli_"):], module
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="python -m fastact",
+    parser = Parser(
+        prog=PROG,
         description="fastact: activation functions and their derivatives, fast and exact.")
     parser.add_argument("--version", action="version", version=f"fastact {fastact.__version__}")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
@@ -36,7 +44,26 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    return int(args.func(args) or 0)
+    prog = f"fastact {args.command}"  # as the subcommands sign their own errors
+    # The subcommands report what they expect themselves; these are the rest a
+    # user's input or machine can still cause.  Anything else is a bug and keeps
+    # its traceback.
+    try:
+        return int(args.func(args) or 0)
+    except KeyboardInterrupt:
+        return fail(prog, "interrupted", 130)
+    except BrokenPipeError:
+        # `... | head`: the reader left; say nothing, and keep Python's exit-time
+        # flush of stdout from raising again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
+    except MemoryError:
+        return fail(prog, "not enough memory (try smaller sizes)", 1)
+    except OSError as exc:
+        where = f": {exc.filename!r}" if exc.filename else ""
+        return fail(prog, f"{exc.strerror or exc}{where}", 1)
+    except ValueError as exc:
+        return fail(prog, str(exc), 1)
 
 
 if __name__ == "__main__":

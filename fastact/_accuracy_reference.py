@@ -47,6 +47,23 @@ def wide_dtype(dtype: Any) -> Optional[np.dtype]:
 
 # ---------------------------------------------------------------- mpmath side
 
+# Activations whose references are exact selects and one IEEE product: no mpmath.
+EXACT = ("relu", "leaky_relu")
+
+
+def mpmath_missing(names: Any) -> Optional[str]:
+    """Why the references for activations `names` cannot be computed here (mpmath
+    is not installed and one of them needs it), or None."""
+    if all(n in EXACT for n in names):
+        return None
+    try:
+        _mp()
+    except ImportError:
+        return ("mpmath is not installed; the sigmoid and tanh references need it "
+                "(pip install mpmath, or pip install 'fastact[test]')")
+    return None
+
+
 def _mp():
     import mpmath  # a test/report dependency only, imported when needed
 
@@ -160,7 +177,7 @@ def reference_fwd(name: str, z: np.ndarray, alpha: float, at_zero: Optional[floa
     compute dtype (z.dtype; float32 for float16)."""
     dt = z.dtype
     with np.errstate(all="ignore"):
-        if name in ("relu", "leaky_relu"):
+        if name in EXACT:
             al_c = _compute_alpha(name, alpha, dt)
             al = dt.type(al_c)
             # alpha * z rounded once: exact in float64 for float16/float32 data
@@ -184,7 +201,7 @@ def reference_from_a(name: str, a: np.ndarray, alpha: float,
     """(the lesson's g'(z) from a = g(z), points that needed mpmath)."""
     dt = a.dtype
     with np.errstate(all="ignore"):
-        if name in ("relu", "leaky_relu"):
+        if name in EXACT:
             return _slope(name, a, alpha, at_zero), 0
         wide = wide_dtype(dt)
         if wide is None:

@@ -106,6 +106,7 @@ class Progress:
         self.start = time.monotonic()
         self.tty = sys.stderr.isatty()
         self.last_decile = -1
+        self.width = 0
 
     def advance(self, n: int, label: str) -> None:
         self.done += n
@@ -113,9 +114,13 @@ class Progress:
             return
         frac = self.done / self.total
         bar = "#" * int(frac * 30)
-        line = f"[{bar:<30}] {frac:6.1%}  {label}  {time.monotonic() - self.start:7.0f} s"
+        elapsed = time.monotonic() - self.start
+        # Remaining time at the rate so far: a long sweep says how long it will take.
+        left = f", {elapsed * (1 - frac) / frac:.0f} s left" if 0 < frac < 1 else ""
+        line = f"[{bar:<30}] {frac:6.1%}  {label}  {elapsed:7.0f} s{left}"
         if self.tty:
-            sys.stderr.write("\r" + line)
+            self.width = max(self.width, len(line))  # blank out a longer previous line
+            sys.stderr.write("\r" + line.ljust(self.width))
             if self.done >= self.total:
                 sys.stderr.write("\n")
         elif int(frac * 10) > self.last_decile:
@@ -139,6 +144,7 @@ def run_sweeps(sweeps: List[Sweep], jobs: int = 1, chunk: int = 1 << 22,
         for sw, blocks in plans:
             label = f"{sw.backend}{'/' + sw.level if sw.level else ''} {sw.dtype} {sw.name} ({sw.group})"
             t0 = time.monotonic()
+            progress.advance(0, label)  # shown before the first block, not after it
             results: Iterator[Tuple[Dict[str, Stats], int, int]]
             if pool is None:
                 results = (_run_block(sw, b) for b in blocks)

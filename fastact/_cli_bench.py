@@ -3,44 +3,53 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import Optional
+
+from ._cli_args import fail, integer, listing, real, too_much_memory, writable_file
 
 HELP = ("time fastact against the lesson's NumPy code and the installed peers "
         "(scipy, numexpr, torch, jax): ns/element, GB/s, share of copy bandwidth, ratios")
 
+DTYPES = ("float16", "float32", "float64")
+# Arrays of the largest itemsize alive at once in one case: the input, the
+# copy target, two outputs, two out= arrays and the lesson's temporaries.
+_ARRAYS_ALIVE = 10
 
-def _csv(kind):
-    def parse(text: str):
-        return [kind(t) for t in text.split(",") if t.strip()]
-    return parse
+
+def _check_outputs(args: argparse.Namespace) -> Optional[str]:
+    """Why the files asked for cannot be written (before the long run, not after)."""
+    if args.plot:
+        try:
+            import matplotlib  # noqa: F401
+        except ImportError:
+            return "--plot needs matplotlib (pip install matplotlib)"
+        from ._plot import unsupported_format
+        problem = unsupported_format(args.plot) or writable_file(args.plot, "--plot")
+        if problem:
+            return problem
+    return writable_file(args.json, "--json") if args.json else None
 
 
-def _size(text: str) -> int:
-    return int(float(text))  # accepts 1e6
+def _check_peers(args: argparse.Namespace) -> Optional[str]:
+    from . import _bench
+    if args.peers is None:
+        return None
+    missing = [p for p in args.peers if p != "none" and _bench.peer(p) is None]
+    return f"peer {missing[0]!r} is not installed" if missing else None
 
 
 def _run(args: argparse.Namespace) -> int:
     from . import _bench
-    bad = [a for a in args.functions if a not in _bench.ACTS]
-    if bad:
-        print(f"unknown function {bad[0]!r}; choose from {', '.join(_bench.ACTS)}",
-              file=sys.stderr)
-        return 2
     levels = _bench.simd_levels() if args.levels == ["all"] else args.levels
     unknown = [lv for lv in levels if lv not in _bench.simd_levels()]
     if unknown:
-        print(f"SIMD level {unknown[0]!r} not available here; choose from "
-              f"{', '.join(_bench.simd_levels()) or 'none (no compiled extension)'}",
-              file=sys.stderr)
-        return 2
-    if args.plot:  # fail before the long run, not after
-        try:
-            import matplotlib  # noqa: F401
-        except ImportError:
-            print("--plot needs matplotlib (pip install matplotlib)", file=sys.stderr)
-            return 2
-    sizes = args.sizes
-    if args.quick:
-        sizes = [10, 1000]
+        return fail("fastact bench", f"SIMD level {unknown[0]!r} not available here; choose "
+                    f"from {', '.join(_bench.simd_levels()) or 'none (no compiled extension)'}")
+    sizes = [10, 1000] if args.quick else args.sizes
+    problem = (_check_outputs(args) or _check_peers(args)
+               or too_much_memory(max(sizes) * 8 * _ARRAYS_ALIVE, f"n = {max(sizes)}"))
+    if problem:
+        return fail("fastact bench", problem, 2)
     info = _bench.machine_info()
     for k, v in info.items():
         print(f"{k:>13}: {v}")
@@ -49,8 +58,9 @@ def _run(args: argparse.Namespace) -> int:
         print(f"\r  timing {msg:<50}", end="", file=sys.stderr, flush=True)
 
     progress = show if sys.stderr.isatty() else None
+    peers = None if args.peers is None else [p for p in args.peers if p != "none"]
     rows = _bench.run(acts=args.functions, ops=args.ops, dtypes=args.dtypes, sizes=sizes,
-                      levels=levels, peers=args.peers, threads=args.threads,
+                      levels=levels, peers=peers, threads=args.threads,
                       rounds=args.rounds, target=args.target, progress=progress)
     if progress:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
@@ -74,26 +84,30 @@ def _run(args: argparse.Namespace) -> int:
 
 def register(parser: argparse.ArgumentParser) -> None:
     from . import _bench
-    parser.add_argument("-f", "--functions", type=_csv(str), default=list(_bench.ACTS),
-                        metavar="F,..", help="activations (default: all four)")
-    parser.add_argument("--ops", type=_csv(str), default=["and_derivative"], metavar="OP,..",
-                        help="and_derivative and/or value (default: and_derivative)")
-    parser.add_argument("-d", "--dtypes", type=_csv(str), default=["float32", "float64"],
-                        metavar="D,..", help="default: float32,float64")
-    parser.add_argument("-n", "--sizes", type=_csv(_size), default=list(_bench.DEFAULT_SIZES),
-                        metavar="N,..", help="array sizes, e.g. 10,1e3,1e6,1e7 "
-                        "(default: 1000,1000000)")
+    parser.add_argument("-f", "--functions", type=listing(str, _bench.ACTS),
+                        default=list(_bench.ACTS), metavar="F,..",
+                        help="activations (default: all four)")
+    parser.add_argument("--ops", type=listing(str, _bench.OPS), default=["and_derivative"],
+                        metavar="OP,..", help="and_derivative and/or value (default: "
+                        "and_derivative)")
+    parser.add_argument("-d", "--dtypes", type=listing(str, DTYPES),
+                        default=["float32", "float64"], metavar="D,..",
+                        help=f"{', '.join(DTYPES)} (default: float32,float64)")
+    parser.add_argument("-n", "--sizes", type=listing(integer(1)),
+                        default=list(_bench.DEFAULT_SIZES), metavar="N,..",
+                        help="array sizes, e.g. 10,1e3,1e6,1e7 (default: 1000,1000000)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes only (smoke test)")
-    parser.add_argument("--levels", type=_csv(str), default=[], metavar="L,..",
+    parser.add_argument("--levels", type=listing(str), default=[], metavar="L,..",
                         help="also time these SIMD levels of fastact ('all' for every one)")
-    parser.add_argument("--peers", type=_csv(str), default=None, metavar="P,..",
-                        help=f"peers to include (default: every installed one of "
-                        f"{', '.join(_bench.PEERS)})")
-    parser.add_argument("-t", "--threads", type=int, default=1,
+    parser.add_argument("--peers", type=listing(str, _bench.PEERS + ("none",)), default=None,
+                        metavar="P,..", help=f"peers to include, or none (default: every "
+                        f"installed one of {', '.join(_bench.PEERS)})")
+    parser.add_argument("-t", "--threads", type=integer(1, 1024), default=1,
                         help="threads for torch and numexpr (default 1)")
-    parser.add_argument("--rounds", type=int, default=7, help="interleaved rounds (median kept)")
-    parser.add_argument("--target", type=float, default=0.005,
-                        help="seconds per timed sample (default 0.005)")
+    parser.add_argument("--rounds", type=integer(1, 1000), default=7,
+                        help="interleaved rounds (median kept; default 7)")
+    parser.add_argument("--target", type=real(0, 10, low_open=True), default=0.005,
+                        help="seconds per timed sample, in (0, 10] (default 0.005)")
     parser.add_argument("--markdown", action="store_true", help="also print a Markdown table")
     parser.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     parser.add_argument("--plot", metavar="FILE", help="write a log-log PNG (needs matplotlib)")

@@ -2,9 +2,13 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import signal
 import sys
 import time
-from typing import Any, Optional
+from typing import Any, Iterator, Optional
+
+from ._cli_args import real
 
 HELP = ("apply an activation (or its derivative, both, or the backward pass) to a .npy "
         "file of any size, streaming, and write .npy/.npz")
@@ -63,33 +67,67 @@ def _op(args: argparse.Namespace) -> str:
         return "backward"
     return "value"
 
+class _Signalled(BaseException):
+    """SIGTERM or SIGHUP, raised where the run is so that evaluate_file's
+    cleanup runs as it does for SIGINT's KeyboardInterrupt."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _signals_raise() -> Iterator[None]:
+    """SIGTERM and SIGHUP raise _Signalled for the duration (once: a second
+    signal during the cleanup is ignored, so the cleanup finishes)."""
+    wanted = [getattr(signal, n) for n in ("SIGTERM", "SIGHUP") if hasattr(signal, n)]
+
+    def handler(signum: int, frame: object) -> None:
+        for s in wanted:
+            signal.signal(s, signal.SIG_IGN)
+        raise _Signalled(signum)
+    before = {s: signal.signal(s, handler) for s in wanted}
+    try:
+        yield
+    finally:
+        for s, h in before.items():
+            signal.signal(s, h)
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import _eval
 
     show = not args.quiet and sys.stderr.isatty()
     progress: Optional[_Progress] = _Progress() if show else None
     try:
-        _eval.evaluate_file(args.input, args.output, args.fn, op=_op(args), grad=args.backward,
-                            alpha=args.alpha, at_zero=args.at_zero, dtype=args.dtype,
-                            force=args.force, chunk_bytes=int(args.chunk_mb * (1 << 20)),
-                            progress=progress)
+        with _signals_raise():
+            _eval.evaluate_file(args.input, args.output, args.fn, op=_op(args),
+                                grad=args.backward, alpha=args.alpha, at_zero=args.at_zero,
+                                dtype=args.dtype, force=args.force,
+                                chunk_bytes=int(args.chunk_mb * (1 << 20)), progress=progress)
     except _eval.EvalError as exc:
-        if progress is not None:
-            progress.close()
-        print(f"fastact eval: error: {exc}", file=sys.stderr)
-        return 1
+        return _stop(progress, f"error: {exc}", 1)
     except KeyboardInterrupt:
-        print("fastact eval: interrupted; nothing was written", file=sys.stderr)
-        return 130
+        return _stop(progress, "interrupted; nothing was written", 128 + signal.SIGINT)
+    except _Signalled as sig:
+        name = signal.Signals(sig.signum).name
+        return _stop(progress, f"stopped by {name}; nothing was written", 128 + sig.signum)
+    return _stop(progress, "", 0)
+
+
+def _stop(progress: Optional[_Progress], message: str, status: int) -> int:
+    """End the progress line, then print `message` (if any) as one line."""
     if progress is not None:
         progress.close()
-    return 0
+    if message:
+        print(f"fastact eval: {message}", file=sys.stderr)
+    return status
 
-def _positive_mb(text: str) -> float:
-    value = float(text)
-    if not value > 0:
-        raise argparse.ArgumentTypeError("must be > 0")
-    return value
+
+# A chunk larger than this is no longer a bound on memory, and int() of it
+# could overflow; 1 TiB.
+_MAX_CHUNK_MB = float(1 << 20)
+
 
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="INPUT.npy", help="input array (.npy, any size)")
@@ -102,8 +140,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                       help="both g(z) and g'(z) (arrays 'a' and 'derivative'; .npz output)")
     what.add_argument("--backward", metavar="GRAD.npy",
                       help="grad * g'(z) with the upstream gradient from GRAD.npy")
-    parser.add_argument("--alpha", type=float, help="leaky_relu's slope for z < 0 (0.01)")
-    parser.add_argument("--at-zero", type=float, metavar="K",
+    parser.add_argument("--alpha", type=real(), help="leaky_relu's slope for z < 0 (0.01)")
+    parser.add_argument("--at-zero", type=real(), metavar="K",
                         help="derivative at the kink z == 0 (relu: 0, leaky_relu: alpha)")
     parser.add_argument("--dtype", choices=("float16", "float32", "float64"),
                         help="compute and write in this dtype")
@@ -111,6 +149,6 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="output file; .npz holds named arrays (a, derivative, backward)")
     parser.add_argument("--force", action="store_true", help="overwrite an existing output")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
-    parser.add_argument("--chunk-mb", type=_positive_mb, default=64,
-                        help="memory budget per chunk in MiB (default 64)")
+    parser.add_argument("--chunk-mb", type=real(0, _MAX_CHUNK_MB, low_open=True), default=64,
+                        help="memory budget per chunk in MiB, > 0 (default 64)")
     parser.set_defaults(func=_run)

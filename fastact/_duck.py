@@ -24,6 +24,7 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 import numpy as np
 
 from . import _spec
+from ._api import as_data
 
 
 _DUCK_MODULES = ("dask.", "xarray.")
@@ -44,11 +45,32 @@ def _kind(x: Any) -> str:
     return ""
 
 
+def _plain(x: Any) -> bool:
+    """Not a dask or xarray object, from its type alone."""
+    t = type(x)
+    return t is np.ndarray or not t.__module__.startswith(_DUCK_MODULES)
+
+
+def _plain_out(out: Any) -> bool:
+    if type(out) is not tuple:
+        return _plain(out)
+    for o in out:
+        if type(o) is not np.ndarray and not _plain(o):
+            return False
+    return True
+
+
+def _outs(kwargs: Dict[str, Any]) -> Tuple[Any, ...]:
+    out = kwargs.get("out")
+    return out if isinstance(out, tuple) else () if out is None else (out,)
+
+
 def _duck_kind(args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
     """The kind the call dispatches on: xarray wins over dask (xarray unwraps to
-    dask itself), '' means plain NumPy."""
+    dask itself), '' means plain NumPy.  out= counts, as it does for a ufunc's
+    __array_ufunc__ (a dask out= makes a NumPy call lazy)."""
     found = ""
-    for x in (*args, kwargs.get("alpha")):
+    for x in (*args, kwargs.get("alpha"), *_outs(kwargs)):
         kind = _kind(x)
         if kind == "xarray":
             return kind
@@ -57,19 +79,22 @@ def _duck_kind(args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
 
 
 class _Call:
-    """One call split into array inputs (data, and alpha when it is an array)
-    and fixed keywords, so dask/xarray can hand us blocks of the arrays."""
+    """One call split into array inputs (data, and alpha when it is an array),
+    fixed keywords and out=, so dask/xarray can hand us blocks of the arrays."""
 
     def __init__(self, act: _spec.Activation, op: str, args: Sequence[Any],
                  kwargs: Dict[str, Any]) -> None:
         name = _spec.public_name(act, op)
         nin = _spec.OP_NIN[op]
-        if kwargs.get("out") is not None:
-            raise TypeError(f"fastact.{name}: out= is not supported for dask or xarray "
-                            "input (the result is a new lazy array)")
+        self.outs = _outs(kwargs)
+        if any(_kind(o) == "xarray" for o in self.outs):
+            # What xarray's __array_ufunc__ says for a NumPy ufunc, here too.
+            raise NotImplementedError(f"fastact.{name}: xarray objects are not supported as "
+                                      "out= (pass NumPy arrays, e.g. .values)")
         if len(args) < nin:
             raise TypeError(f"fastact.{name}() takes {nin} positional input"
                             f"{'s' if nin > 1 else ''}, got {len(args)}")
+        self.out = kwargs.get("out")
         kwargs = {k: v for k, v in kwargs.items() if k != "out"}
         if len(args) == nin + 1 and act.has_alpha and "alpha" not in kwargs:
             kwargs["alpha"] = args[nin]  # alpha given positionally
@@ -132,8 +157,10 @@ def _output_dtypes(block: _Block, arrays: Sequence[Any], nout: int) -> List[np.d
     return [np.asarray(r).dtype for r in results]
 
 
-def _apply_dask(block: _Block, arrays: Sequence[Any], nout: int) -> Any:
+def _apply_dask(block: _Block, arrays: Sequence[Any], nout: int,
+                outs: Tuple[Any, ...]) -> Any:
     import dask.array as da
+    from dask.array.core import handle_out
 
     dtypes = _output_dtypes(block, arrays, nout)  # raises now for bad input, not at compute
     inputs = [da.asarray(x) for x in arrays]
@@ -149,7 +176,12 @@ def _apply_dask(block: _Block, arrays: Sequence[Any], nout: int) -> Any:
     signature = ",".join(["()"] * len(inputs)) + "->" + ",".join(["()"] * nout)
     result = da.apply_gufunc(block, signature, *inputs, output_dtypes=dtypes,
                              vectorize=False, allow_rechunk=False)
-    return tuple(result) if nout == 2 else result
+    results = tuple(result) if nout == 2 else (result,)
+    if outs:
+        # out= as dask's own elementwise ufuncs take it: a dask array becomes
+        # the lazy result; a NumPy array is dask's NotImplementedError.
+        results = tuple(handle_out(o, r) for o, r in zip(outs, results))
+    return results if nout == 2 else results[0]
 
 
 def _apply_xarray(public: Callable[..., Any], call: _Call, nout: int) -> Any:
@@ -161,6 +193,10 @@ def _apply_xarray(public: Callable[..., Any], call: _Call, nout: int) -> Any:
         kwargs = dict(call.kwargs)
         if call.alpha_is_array:
             kwargs["alpha"] = arrays[call.nin]
+        if call.out is not None:
+            # as xarray does for a NumPy ufunc: NumPy data is written into the
+            # NumPy out= arrays, which the result then wraps
+            kwargs["out"] = call.out
         return public(*arrays[:call.nin], **kwargs)
 
     # The options xarray itself applies to NumPy ufuncs (see xarray's
@@ -182,22 +218,27 @@ def dispatching(act: _spec.Activation, op: str, fn: Callable[..., Any], backend:
         # for other types), nothing imported, nothing converted.
         for x in args:
             t = type(x)
-            if t is not np.ndarray and t.__module__.startswith(_DUCK_MODULES):
+            if t is not np.ndarray and (t.__module__.startswith(_DUCK_MODULES)
+                                        or t is list or t is tuple):
                 break
         else:
             if not kwargs:
                 return fn(*args)
-            if "alpha" not in kwargs or \
-                    not type(kwargs["alpha"]).__module__.startswith(_DUCK_MODULES):
+            out = kwargs.get("out")
+            if out is None and "out" in kwargs:
+                # out=None means "allocate"; NumPy's two-output ufuncs refuse it
+                kwargs = {k: v for k, v in kwargs.items() if k != "out"}
+            if _plain(kwargs.get("alpha")) and _plain_out(out):
                 return fn(*args, **kwargs)
         kind = _duck_kind(args, kwargs)
         if not kind:
-            return fn(*args, **kwargs)
+            # sequences converted here: a ragged one is a ValueError on every NumPy
+            return fn(*(as_data(x) for x in args), **kwargs)
         call = _Call(act, op, args, kwargs)
         if kind == "xarray":
             return _apply_xarray(public, call, nout)
         block = _Block(backend, call.name, call.nin, call.alpha_is_array, call.kwargs, fn)
-        return _apply_dask(block, call.arrays, nout)
+        return _apply_dask(block, call.arrays, nout, call.outs)
 
     public.__name__ = public.__qualname__ = _spec.public_name(act, op)
     public.__doc__ = doc

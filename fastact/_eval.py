@@ -1,21 +1,33 @@
 """`fastact.evaluate_file`: one public function over a .npy file of any size.
 
-The input is memory-mapped one chunk at a time (each chunk's map is dropped
-before the next, so the resident set stays near the chunk budget however large
-the file), and the results are written through memory maps into a temporary
-file in the target directory that is renamed over the target only when it is
-complete: a failure never leaves a half-written output.  The output's space is
-reserved up front (posix_fallocate), so a full disk is an error before anything
-is computed, not a SIGBUS in a memory-mapped write.
+The input is read one chunk at a time into buffers allocated once (so the
+resident set stays near the chunk budget however large the file; plain reads,
+not memory maps, so an input that shrinks mid-run is a short read and an
+error, not a SIGBUS), and the results are written into a temporary file in the
+target directory that is renamed over the target only when it is complete: a
+failure never leaves a half-written output.  The output's space is reserved up
+front (posix_fallocate), so a full disk is an error before anything is
+computed.  Temporary files are named for their target and their writer
+(.fastact-TARGET-HASH.HOST-PID.*.tmp), so a run removes those of earlier runs
+for the same target that were killed (SIGKILL) before they could clean up.
 """
 from __future__ import annotations
 
+import ast
+import contextlib
 import errno
+import hashlib
+import io
+import math
 import os
+import re
+import socket
+import stat
+import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from typing import Any, Callable, Dict, List, Literal, Mapping, Optional, Sequence, Tuple, Union
+from typing import BinaryIO, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -53,40 +65,122 @@ class NpyInfo:
 
     @property
     def size(self) -> int:
-        return int(np.prod(self.shape, dtype=np.int64))
+        return math.prod(self.shape)  # a Python int: never wraps
+
+    @property
+    def nbytes(self) -> int:
+        return self.size * self.dtype.itemsize
+
+
+# .npy format versions: (length field, encoding of the header text).
+_NPY_VERSIONS = {(1, 0): ("<H", "latin1"), (2, 0): ("<I", "latin1"), (3, 0): ("<I", "utf8")}
+_NPY_MAGIC = b"\x93NUMPY"
+# NumPy's own limit for untrusted headers (literal_eval of a longer text can
+# take unbounded time and memory); a header of 64 dims is far shorter.
+_MAX_HEADER_BYTES = 10_000
+_MAX_DIMS = 64
+_INTP_MAX = int(np.iinfo(np.intp).max)
+
+
+class _BadHeader(Exception):
+    """Why a .npy header is not one fastact reads (for the caller's message)."""
 
 
 def read_npy_header(path: PathLike, what: str = "input") -> NpyInfo:
     """The header of a .npy file, checked against the file's size; clear errors
-    for anything that is not a complete .npy file of real numbers."""
+    for anything that is not a complete .npy file of real numbers.  The file
+    is untrusted: every field is checked, and sizes are Python ints."""
     path = os.fspath(path)
     try:
+        mode = os.stat(path).st_mode
+        if stat.S_ISDIR(mode):
+            raise EvalError(f"{what} {path!r} is a directory, not a .npy file")
+        if not stat.S_ISREG(mode):
+            # A FIFO would block, a device has no size to check the header against.
+            raise EvalError(f"{what} {path!r} is not a regular file")
         with open(path, "rb") as f:
             try:
-                version = np.lib.format.read_magic(f)
-                if version == (1, 0):
-                    shape, fortran, dtype = np.lib.format.read_array_header_1_0(f)
-                else:
-                    shape, fortran, dtype = np.lib.format.read_array_header_2_0(f)
-            except (ValueError, OSError, SyntaxError) as exc:
+                shape, fortran, dtype = _parse_header(f)
+            except _BadHeader as exc:
                 raise EvalError(f"{what} {path!r} is not a valid .npy file ({exc})") from None
             offset = f.tell()
             file_size = os.fstat(f.fileno()).st_size
     except FileNotFoundError:
         raise EvalError(f"{what} file not found: {path!r}") from None
-    except IsADirectoryError:
-        raise EvalError(f"{what} {path!r} is a directory, not a .npy file") from None
     except PermissionError:
         raise EvalError(f"permission denied reading {what} {path!r}") from None
+    except OSError as exc:
+        raise EvalError(f"cannot read {what} {path!r}: {exc.strerror or exc}") from None
     if dtype.kind not in "biuf" or dtype.hasobject or dtype.fields is not None:
         raise EvalError(f"{what} {path!r} has dtype {dtype}: fastact needs real numbers "
                         "(floating, integer or boolean), not object, complex or structured data")
-    info = NpyInfo(path, tuple(shape), dtype, bool(fortran), offset)
-    if file_size < offset + info.size * dtype.itemsize:
+    info = NpyInfo(path, shape, dtype, fortran, offset)
+    data_size = file_size - offset
+    if data_size < info.nbytes:
         raise EvalError(f"{what} {path!r} is truncated: its header promises "
-                        f"{info.size * dtype.itemsize} bytes of data, the file has "
-                        f"{file_size - offset}")
+                        f"{info.nbytes} bytes of data, the file has {data_size}")
+    if data_size > info.nbytes:
+        raise EvalError(f"{what} {path!r} is not a valid .npy file: it has "
+                        f"{data_size - info.nbytes} bytes after the {info.nbytes} bytes of "
+                        "data its header describes")
     return info
+
+
+def _parse_header(f: BinaryIO) -> Tuple[Tuple[int, ...], bool, np.dtype]:
+    """(shape, fortran_order, dtype) from the start of a .npy file; _BadHeader
+    for anything else."""
+    magic = f.read(8)
+    if len(magic) < 8 or magic[:6] != _NPY_MAGIC:
+        raise _BadHeader("no .npy magic string at the start")
+    version = (magic[6], magic[7])
+    if version not in _NPY_VERSIONS:
+        raise _BadHeader(f"unknown format version {version[0]}.{version[1]}; "
+                         f"fastact reads {', '.join(f'{a}.{b}' for a, b in _NPY_VERSIONS)}")
+    length_format, encoding = _NPY_VERSIONS[version]
+    raw_length = f.read(struct.calcsize(length_format))
+    if len(raw_length) < struct.calcsize(length_format):
+        raise _BadHeader("the file ends inside the header")
+    length = struct.unpack(length_format, raw_length)[0]
+    if length > _MAX_HEADER_BYTES:
+        raise _BadHeader(f"header of {length} bytes, more than the {_MAX_HEADER_BYTES} "
+                         "fastact reads from an untrusted file")
+    raw = f.read(length)
+    if len(raw) < length:
+        raise _BadHeader("the file ends inside the header")
+    try:
+        header = ast.literal_eval(raw.decode(encoding))
+    except (ValueError, SyntaxError, UnicodeDecodeError, MemoryError, RecursionError):
+        raise _BadHeader("the header is not a Python literal") from None
+    if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
+        raise _BadHeader("the header is not a dict of descr, fortran_order and shape")
+    if not isinstance(header["fortran_order"], bool):
+        raise _BadHeader(f"fortran_order {header['fortran_order']!r} is not True or False")
+    return _checked_shape(header["shape"]), header["fortran_order"], \
+        _checked_dtype(header["descr"], header["shape"])
+
+
+def _checked_shape(shape: object) -> Tuple[int, ...]:
+    if not isinstance(shape, tuple) or not all(type(n) is int for n in shape):
+        raise _BadHeader(f"shape {shape!r} is not a tuple of integers")
+    if len(shape) > _MAX_DIMS:
+        raise _BadHeader(f"shape has {len(shape)} dimensions, more than {_MAX_DIMS}")
+    if any(n < 0 for n in shape):
+        raise _BadHeader(f"shape {shape} has a negative dimension")
+    return shape
+
+
+def _checked_dtype(descr: object, shape: Tuple[int, ...]) -> np.dtype:
+    if not isinstance(descr, str):
+        raise _BadHeader(f"descr {descr!r} is a structured or subarray dtype")
+    try:
+        dtype = np.dtype(descr)
+    except (TypeError, ValueError):
+        raise _BadHeader(f"descr {descr!r} is not a dtype") from None
+    # NumPy's own rule (even for an empty array): the bytes the nonzero dims
+    # span must fit in an index.
+    if math.prod(n for n in shape if n) * max(dtype.itemsize, 1) > _INTP_MAX:
+        raise _BadHeader(f"shape {shape} is too large for any array")
+    return dtype
 
 
 def resolve_function(fn: str, op: str) -> Tuple[_spec.Activation, str]:
@@ -108,11 +202,69 @@ def resolve_function(fn: str, op: str) -> Tuple[_spec.Activation, str]:
     return _spec.BY_NAME[fn], op
 
 
-def _map(info: NpyInfo, start: int, count: int, dtype: np.dtype,
-         mode: Literal["r", "r+"]) -> "np.memmap[Any, np.dtype[Any]]":
-    """Elements [start, start + count) of a .npy file's data, in file order."""
-    return np.memmap(info.path, dtype=dtype, mode=mode,
-                     offset=info.offset + start * dtype.itemsize, shape=(count,))
+def _temp_prefix(output: str) -> str:
+    """What every temporary file for `output` starts with: the target's name
+    (shortened to keep within NAME_MAX, a hash keeps it unique) and a dot."""
+    base = os.path.basename(output)
+    digest = hashlib.sha1(base.encode("utf-8", "surrogateescape")).hexdigest()[:8]
+    return f".fastact-{base[:64]}-{digest}."
+
+
+def _writer_tag() -> str:
+    """HOST-PID of this process: who wrote a temporary file.  The host keeps a
+    run on another machine sharing the directory (or in another container)
+    from judging our writers by its own process table."""
+    host = re.sub(r"[^A-Za-z0-9]", "", socket.gethostname())[:32] or "host"
+    return f"{host}-{os.getpid()}"
+
+
+def _writer_alive(tag: str) -> bool:
+    """Whether the writer of a temporary file may still be running; True when
+    in doubt, so a live run's files are never touched."""
+    host, _, pid = tag.rpartition("-")
+    if os.name != "posix" or not pid.isdigit() or host != _writer_tag().rpartition("-")[0]:
+        return True  # (os.kill(pid, 0) would terminate the process on Windows)
+    if int(pid) in (0, os.getpid()):
+        return True
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return False
+    except (OSError, OverflowError):  # EPERM: alive, another user's
+        return True
+    return True
+
+
+def remove_stale_temps(output: PathLike) -> List[str]:
+    """Delete the temporary files that runs for `output` left when they were
+    killed (SIGKILL, power loss): those whose writer is no longer running on
+    this host.  Returns their paths."""
+    output = os.fspath(output)
+    directory = os.path.dirname(os.path.abspath(output))
+    prefix = _temp_prefix(output)
+    removed: List[str] = []
+    try:
+        names = os.listdir(directory)
+    except OSError:  # a directory we may write but not list: nothing to clean
+        return removed
+    for name in names:
+        if name.startswith(prefix) and name.endswith(".tmp") and \
+                not _writer_alive(name[len(prefix):].split(".", 1)[0]):
+            try:
+                os.unlink(os.path.join(directory, name))
+                removed.append(os.path.join(directory, name))
+            except FileNotFoundError:  # a concurrent run removed it first
+                pass
+    return removed
+
+
+def _mkstemp(output: str, suffix: str, temps: List[str]) -> Tuple[int, str]:
+    """A new temporary file next to `output`, named for it and for this writer."""
+    directory = os.path.dirname(os.path.abspath(output))
+    fd, path = tempfile.mkstemp(dir=directory, suffix=suffix,
+                                prefix=f"{_temp_prefix(output)}{_writer_tag()}.")
+    temps.append(path)
+    return fd, path
 
 
 def _reserve(fd: int, size: int) -> None:
@@ -126,10 +278,9 @@ def _reserve(fd: int, size: int) -> None:
                 raise
 
 
-def _create_npy(directory: str, shape: Tuple[int, ...], dtype: np.dtype,
+def _create_npy(output: str, shape: Tuple[int, ...], dtype: np.dtype,
                 fortran: bool, temps: List[str]) -> NpyInfo:
-    fd, path = tempfile.mkstemp(dir=directory, prefix=".fastact-", suffix=".npy.tmp")
-    temps.append(path)
+    fd, path = _mkstemp(output, ".npy.tmp", temps)
     with os.fdopen(fd, "wb") as f:
         header = {"descr": np.lib.format.dtype_to_descr(dtype), "fortran_order": fortran,
                   "shape": shape}
@@ -137,7 +288,7 @@ def _create_npy(directory: str, shape: Tuple[int, ...], dtype: np.dtype,
             np.lib.format.write_array_header_1_0(f, header)
         offset = f.tell()
         f.flush()
-        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        nbytes = math.prod(shape) * dtype.itemsize
         _reserve(f.fileno(), offset + nbytes)
         f.truncate(offset + nbytes)
     return NpyInfo(path, shape, dtype, fortran, offset)
@@ -235,17 +386,16 @@ def evaluate_file(input: PathLike, output: PathLike, fn: str, *, op: str = "valu
                             f"{data.shape}{' (Fortran order)' if data.fortran_order else ''}: "
                             "they must match")
         inputs.insert(0, g)
-    if os.path.exists(output) and not force:
-        raise EvalError(f"output {output!r} exists (use --force to overwrite)")
-    directory = os.path.dirname(os.path.abspath(output))
-    if not os.path.isdir(directory):
-        raise EvalError(f"output directory {directory!r} does not exist")
+    _check_output(output, force)
+    for x in inputs:
+        _check_computable(x, dtype)
 
     compute_dtypes = [np.dtype(dtype) if dtype else x.dtype for x in inputs]
     out_dtype = _output_dtype(call, compute_dtypes, dtype)
     temps: List[str] = []
     try:
-        outs = [_create_npy(directory, data.shape, out_dtype, data.fortran_order, temps)
+        remove_stale_temps(output)
+        outs = [_create_npy(output, data.shape, out_dtype, data.fortran_order, temps)
                 for _ in range(nout)]
         _stream(inputs, outs, call, dtype, out_dtype, chunk_bytes, progress)
         for o in outs:
@@ -253,7 +403,7 @@ def evaluate_file(input: PathLike, output: PathLike, fn: str, *, op: str = "valu
         if ext == ".npy":
             final = outs[0].path
         else:
-            final = _zip(directory, outs, NPZ_NAMES[op], temps)
+            final = _zip(output, outs, NPZ_NAMES[op], temps)
         os.replace(final, output)
         temps.remove(final)
     except EvalError:
@@ -269,38 +419,101 @@ def evaluate_file(input: PathLike, output: PathLike, fn: str, *, op: str = "valu
     return output
 
 
+def _check_output(output: str, force: bool) -> None:
+    # lexists: a dangling symlink is something in the way too.
+    if os.path.isdir(output):
+        raise EvalError(f"output {output!r} is a directory")
+    if os.path.lexists(output) and not force:
+        raise EvalError(f"output {output!r} exists (use --force to overwrite)")
+    directory = os.path.dirname(os.path.abspath(output))
+    if not os.path.isdir(directory):
+        raise EvalError(f"output directory {directory!r} does not exist")
+
+
+def _check_computable(info: NpyInfo, dtype: Optional[str]) -> None:
+    """Long double is a real floating dtype, but none fastact computes in: say
+    how to convert it rather than let the function's dtype error contradict
+    the header check."""
+    if dtype is None and info.dtype.kind == "f" and info.dtype.itemsize > 8:
+        raise EvalError(f"{info.path!r} has dtype {info.dtype} (long double), which fastact "
+                        "does not compute in; add --dtype float64 (or float32, float16) to "
+                        "convert it as it is read")
+
+
 def _stream(inputs: Sequence[NpyInfo], outs: Sequence[NpyInfo],
             call: Callable[..., object], dtype: Optional[str], out_dtype: np.dtype,
             chunk_bytes: int, progress: Optional[Progress]) -> None:
+    """Read, compute and write one chunk at a time, with plain reads and writes
+    into buffers allocated once: a file that shrinks while it is read gives a
+    short read (an EvalError), where a memory map would give SIGBUS."""
     total = inputs[-1].size
-    step = _chunk_elements(chunk_bytes, [x.dtype for x in inputs], out_dtype, len(outs))
+    step = max(1, min(total, _chunk_elements(chunk_bytes, [x.dtype for x in inputs],
+                                             out_dtype, len(outs))))
     if progress:
         progress(0, total)
-    for start in range(0, total, step):
-        count = min(step, total - start)
-        xs: List[np.ndarray] = [_map(x, start, count, x.dtype, "r") for x in inputs]
-        if dtype is not None:
-            xs = [x.astype(dtype) for x in xs]  # computed in the asked dtype
-        ys = [_map(o, start, count, out_dtype, "r+") for o in outs]
-        with np.errstate(all="ignore"):
-            call(*xs, out=tuple(ys) if len(ys) == 2 else ys[0])
-        for y in ys:
-            y.flush()
-        del xs, ys  # unmap: the resident set stays at one chunk
-        if progress:
-            progress(start + count, total)
-    for o in outs:
-        with open(o.path, "rb+") as f:
+    with contextlib.ExitStack() as stack:
+        readers = [_open_at(stack, x, "rb") for x in inputs]
+        writers = [_open_at(stack, o, "r+b") for o in outs]
+        x_bufs = _buffers([x.dtype for x in inputs], step)
+        y_bufs = _buffers([out_dtype] * len(outs), step)
+        for start in range(0, total, step):
+            count = min(step, total - start)
+            xs = [_read_into(f, b[:count], x) for f, b, x in zip(readers, x_bufs, inputs)]
+            if dtype is not None:
+                xs = [x.astype(dtype) for x in xs]  # computed in the asked dtype
+            ys = [b[:count] for b in y_bufs]
+            with np.errstate(all="ignore"):
+                call(*xs, out=tuple(ys) if len(ys) == 2 else ys[0])
+            for f, y in zip(writers, ys):
+                _write_all(f, y)
+            if progress:
+                progress(start + count, total)
+        for f in writers:
             os.fsync(f.fileno())
 
 
-def _zip(directory: str, outs: Sequence[NpyInfo], names: Sequence[str],
+def _open_at(stack: contextlib.ExitStack, info: NpyInfo, mode: str) -> io.FileIO:
+    """The file of `info`, unbuffered, positioned at its data."""
+    f = stack.enter_context(io.FileIO(info.path, mode.replace("b", "")))
+    f.seek(info.offset)
+    return f
+
+
+def _buffers(dtypes: Sequence[np.dtype], count: int) -> List[np.ndarray]:
+    try:
+        return [np.empty(count, d) for d in dtypes]
+    except MemoryError:
+        raise EvalError(f"not enough memory for chunks of {count} elements; use a smaller "
+                        "chunk size (--chunk-mb)") from None
+
+
+def _read_into(f: io.FileIO, buf: np.ndarray, info: NpyInfo) -> np.ndarray:
+    """Fill buf from f's position; an EvalError if the file ends first."""
+    view = buf.view(np.uint8).data
+    done = 0
+    while done < len(view):
+        n = f.readinto(view[done:])
+        if not n:
+            raise EvalError(f"input {info.path!r} shrank while it was read (it ended "
+                            f"{len(view) - done} bytes short of the next chunk); "
+                            "nothing was written")
+        done += n
+    return buf
+
+
+def _write_all(f: io.FileIO, buf: np.ndarray) -> None:
+    view = buf.view(np.uint8).data
+    done = 0
+    while done < len(view):
+        done += f.write(view[done:])
+
+
+def _zip(output: str, outs: Sequence[NpyInfo], names: Sequence[str],
          temps: List[str]) -> str:
     """An .npz (uncompressed zip of .npy members, as np.savez writes), copied
     from the finished temporary .npy files in bounded memory."""
-    fd, path = tempfile.mkstemp(dir=directory, prefix=".fastact-", suffix=".npz.tmp")
+    fd, path = _mkstemp(output, ".npz.tmp", temps)
     os.close(fd)
-    temps.append(path)
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as zf:
         for o, name in zip(outs, names):
             zf.write(o.path, arcname=name + ".npy")

@@ -9,6 +9,7 @@ NumPy scalars for scalar input, and quiet IEEE results.
 """
 from __future__ import annotations
 
+import math
 from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
@@ -157,11 +158,12 @@ def _dtype_operand(x: Any) -> Any:
     return np.array(x)
 
 
-def _result_dtype(name: str, operands: Sequence[Any]) -> Tuple[np.dtype, np.dtype]:
-    """(result dtype, compute dtype) with the compiled ufuncs' rules: float16 ->
-    float16 computed in float32, float32 -> float32, float64 and integers/bool ->
-    float64; anything else is a TypeError naming the dtype."""
-    ops = [_dtype_operand(x) for x in operands]
+def _result_dtype(name: str, data: Sequence[Any]) -> Tuple[np.dtype, np.dtype]:
+    """(result dtype, compute dtype) of the data inputs, with the compiled
+    ufuncs' rules: float16 -> float16 computed in float32, float32 -> float32,
+    float64 and integers/bool -> float64; anything else is a TypeError naming
+    the dtype.  Parameters never take part: they arrive in the compute dtype."""
+    ops = [_dtype_operand(x) for x in data]
     for op in ops:
         dt = op if isinstance(op, np.dtype) else getattr(op, "dtype", None)
         if dt is not None and dt.kind not in "biuf":
@@ -185,20 +187,29 @@ def _to(x: Any, dt: np.dtype) -> Any:
     return np.positive(x, dtype=dt)
 
 
-def _check_outs(name: str, out: Any, nout: int, shape: Tuple[int, ...],
-                rt: np.dtype) -> Tuple[Optional[np.ndarray], ...]:
-    """Validate every output before anything is computed or written."""
-    outs = out if isinstance(out, tuple) else (out,)
-    if len(outs) != nout:
-        raise ValueError(f"fastact.{name}: 'out' must be a tuple of {nout} arrays, got {len(outs)}")
+def _broadcast_shape(name: str, shapes: Sequence[Tuple[int, ...]]) -> Tuple[int, ...]:
+    """np.broadcast_shapes for any number of dims a ufunc takes (np.broadcast,
+    behind np.broadcast_shapes, stops at 32; NumPy 2's ufuncs go to 64)."""
+    result = [1] * max(map(len, shapes), default=0)
+    for shape in shapes:
+        for i, n in enumerate(shape, len(result) - len(shape)):
+            if n != 1 and result[i] not in (1, n):
+                raise ValueError(f"fastact.{name}: operands could not be broadcast together "
+                                 f"with shapes {' '.join(map(str, shapes))}")
+            result[i] = n if n != 1 else result[i]
+    return tuple(result)
+
+
+def _check_outs(name: str, outs: Sequence[Optional[np.ndarray]], shape: Tuple[int, ...],
+                rt: np.dtype) -> None:
+    """Validate every output (already through _api.out_tuple) before anything is
+    computed or written."""
     for o in outs:
         if o is None:
             continue
-        if not isinstance(o, np.ndarray):
-            raise TypeError(f"fastact.{name}: 'out' must be a numpy.ndarray, not {type(o).__name__}")
         # Like a ufunc: the inputs may broadcast up to out's shape, not beyond it.
         try:
-            ok = np.broadcast_shapes(shape, o.shape) == o.shape
+            ok = _broadcast_shape(name, (shape, o.shape)) == o.shape
         except ValueError:
             ok = False
         if not ok:
@@ -209,106 +220,116 @@ def _check_outs(name: str, out: Any, nout: int, shape: Tuple[int, ...],
                             "with casting rule 'same_kind'")
         if not o.flags.writeable:
             raise ValueError(f"fastact.{name}: output array is read-only")
-    return outs
 
 
 def _finish(r: Any, rt: np.dtype, o: Optional[np.ndarray], scalar: bool) -> Any:
+    """The result in the result dtype, then (as a ufunc's loop does) cast to out."""
     if scalar:  # computed on shape (1,), see make_core
         r = r[0]
+    if r.dtype != rt:
+        r = np.positive(r, dtype=rt)
     if o is not None:
         np.positive(r, out=o)
         return o
-    if r.dtype != rt:
-        r = np.positive(r, dtype=rt)
     return r
 
 
-# Large arrays are computed in blocks of this many bytes of compute dtype: the
+# Large results are computed in blocks of this many bytes of compute dtype: the
 # formulas' temporaries then stay in the L2 cache instead of streaming whole
 # arrays through memory once per NumPy call (~2x faster at 10^6 elements), and
-# the extra memory is a few blocks instead of several full-size temporaries.
+# the extra memory is a few blocks whatever the size, also in place.
 _BLOCK_BYTES = 128 * 1024
-# Operations that are a single NumPy call already stream once through memory;
-# blocking would only add the copy into the output.
-_UNBLOCKED = {("tanh", "value"), ("relu", "value")}
+# Below this many result elements the direct path's full-size temporaries are
+# small anyway (a few times 512 KB) and cheaper than setting up the blocks.
+_BLOCK_MIN = 4 * (_BLOCK_BYTES // 8)
+# Operations that are a single NumPy call: with nothing to convert and no out=,
+# their only allocation is the result, and blocking would add a copy into it.
+_SINGLE_CALL = {("tanh", "value"), ("relu", "value")}
 
 
-def _blockable(args: Sequence[Any], nin: int, outs: Sequence[Optional[np.ndarray]]) -> bool:
-    """Whether the blocked path applies: same-shape C-contiguous ndarray data,
-    scalar parameters, outputs (if given) of that shape, C-contiguous and not
-    overlapping the inputs (an in-place call would otherwise read what it
-    already wrote)."""
-    data = args[:nin]
-    x0 = data[0]
-    if type(x0) is not np.ndarray or x0.size < 4 * (_BLOCK_BYTES // 8):
-        return False
-    for x in data:
-        if type(x) is not np.ndarray or x.shape != x0.shape or not x.flags.c_contiguous:
-            return False
-    if any(np.ndim(p) for p in args[nin:]):
-        return False
-    for o in outs:
-        # out may be a larger broadcast target of the inputs: that is the
-        # unblocked path's job, the blocks cover the inputs' shape only
-        if o is not None and (o.shape != x0.shape or not o.flags.c_contiguous
-                              or any(np.may_share_memory(o, x) for x in data)):
-            return False
-    return True
+def _blocked(compute: Callable[..., Tuple[Any, ...]], inputs: Sequence[Any],
+             outs: Sequence[Optional[np.ndarray]], rt: np.dtype, ct: np.dtype) -> Tuple[Any, ...]:
+    """compute() over blocks of the broadcast inputs, with NumPy's buffered
+    iterator doing what a ufunc's does: broadcasting (also up to a larger out),
+    any layout and byte order, casting the inputs to ct and each block's result
+    (rounded to rt) to out's dtype, and copying only where an out partially
+    overlaps an input (exact in-place calls are safe: each block is read whole
+    before it is written)."""
+    nread = len(inputs)
+    op_flags: Any = [["readonly", "overlap_assume_elementwise"]] * nread + \
+        [["writeonly", "allocate", "no_broadcast", "overlap_assume_elementwise"]] * len(outs)
+    it = np.nditer([*inputs, *outs],
+                   flags=["external_loop", "buffered", "copy_if_overlap", "zerosize_ok"],
+                   op_flags=op_flags, op_dtypes=[ct] * nread + [rt] * len(outs),
+                   casting="same_kind", order="K", buffersize=_BLOCK_BYTES // ct.itemsize)
+    with it:
+        for block in it:
+            for o, part in zip(block[nread:], compute(block[:nread])):
+                o[...] = part
+        results = it.operands[nread:]
+    return tuple(r if o is None else o for r, o in zip(results, outs))
 
 
 def make_core(act: _spec.Activation, op: str) -> Callable[..., Any]:
     """The fallback for one (activation, operation): positional data inputs, then
     the parameter values (alpha, at_zero as the ufunc takes them), then out=."""
+    from ._api import as_data, out_tuple
+
     name = _spec.public_name(act, op)
     nin, nout = _spec.OP_NIN[op], _spec.OP_NOUT[op]
     params = act.params(op)
     fwd, from_a = _FORMULAS[act.name]
     want_a = op in ("value", "and_derivative")
     want_d = op != "value"
-    blocked = (act.name, op) not in _UNBLOCKED
+    single_call = (act.name, op) in _SINGLE_CALL
 
     def core(*args: Any, out: Any = None) -> Any:
         if len(args) != nin + len(params):
             raise TypeError(f"fastact.{name} takes {nin + len(params)} positional inputs, "
                             f"got {len(args)}")
-        rt, ct = _result_dtype(name, args)
-        outs: Sequence[Optional[np.ndarray]] = (None,) * nout
-        if out is not None:
-            shape = np.broadcast_shapes(*(np.shape(x) for x in args))
-            outs = _check_outs(name, out, nout, shape, rt)
-        # All-scalar input is computed on shape (1,) so the formulas may work in
-        # place, and handed back as NumPy scalars, as a ufunc would.
-        scalar = all(np.ndim(x) == 0 for x in args)
-        pv = dict(zip(params, (_to(p, ct) if np.ndim(p) else ct.type(p) for p in args[nin:])))
-        alpha, at_zero = pv.get("alpha"), pv.get("at_zero")
+        outs = out_tuple(name, out, nout)  # first, as a ufunc checks it
+        data = [as_data(x) for x in args[:nin]]
+        rt, ct = _result_dtype(name, data)
+        # The wrappers pass parameters in the compute dtype already (_api.to_compute).
+        pv = [_to(p, ct) if isinstance(p, np.ndarray) and p.ndim else ct.type(p)
+              for p in args[nin:]]
+        # Array parameters are cut into blocks with the data, scalars are fixed.
+        arrays = [i for i, p in enumerate(pv) if isinstance(p, np.ndarray)]
+        inputs = [*data, *(pv[i] for i in arrays)]
+        shapes = [getattr(x, "shape", ()) for x in inputs]
+        shape = shapes[0] if shapes.count(shapes[0]) == len(shapes) else \
+            _broadcast_shape(name, shapes)
+        _check_outs(name, outs, shape, rt)
 
         def compute(xs: Sequence[Any]) -> Tuple[Any, ...]:
+            p = list(pv)
+            for i, x in zip(arrays, xs[nin:]):
+                p[i] = x
+            kw = dict(zip(params, p))
+            alpha, at_zero = kw.get("alpha"), kw.get("at_zero")
+            z = xs[nin - 1]
             if op in _spec.FROM_A_OPS:
-                a, d = None, from_a(xs[-1], alpha, at_zero)
+                a, d = None, from_a(z, alpha, at_zero)
             else:
-                a, d = fwd(xs[-1], alpha, at_zero, want_a, want_d)
-            results = (a,) if op == "value" else (a, d) if nout == 2 else (d,)
+                a, d = fwd(z, alpha, at_zero, want_a, want_d)
             if nin == 2:
-                results = (np.multiply(xs[0], d),)
-            return results
+                return (np.multiply(xs[0], d),)
+            return (a,) if op == "value" else (a, d) if nout == 2 else (d,)
 
+        size = math.prod(outs[0].shape if outs[0] is not None else shape)
+        direct = size < _BLOCK_MIN or (single_call and out is None and not arrays
+                                       and data[0].dtype == ct == rt)
         with np.errstate(all="ignore"):
-            if not scalar and blocked and _blockable(args, nin, outs):
-                shape = args[0].shape
-                res = tuple(np.empty(shape, rt) if o is None else o for o in outs)
-                flat_in = [x.reshape(-1) for x in args[:nin]]
-                flat_out = [r.reshape(-1) for r in res]
-                n = flat_in[0].size
-                block = _BLOCK_BYTES // ct.itemsize
-                for s in range(0, n, block):
-                    parts = compute([_to(x[s:s + block], ct) for x in flat_in])
-                    for fo, part in zip(flat_out, parts):
-                        np.copyto(fo[s:s + block], part, casting="same_kind")
-                return res if nout == 2 else res[0]
-            xs = [_to(x, ct) for x in args[:nin]]
-            if scalar:
-                xs = [np.reshape(x, (1,)) for x in xs]
-            done = tuple(_finish(r, rt, o, scalar) for r, o in zip(compute(xs), outs))
+            if not direct:
+                done = _blocked(compute, inputs, outs, rt, ct)
+            else:
+                # All-scalar input is computed on shape (1,) so the formulas may
+                # work in place, and handed back as NumPy scalars, as a ufunc would.
+                scalar = shape == ()
+                xs = [_to(x, ct) for x in inputs]
+                if scalar:
+                    xs = [np.reshape(x, (1,)) for x in xs]
+                done = tuple(_finish(r, rt, o, scalar) for r, o in zip(compute(xs), outs))
         return done if nout == 2 else done[0]
 
     core.__name__ = core.__qualname__ = name

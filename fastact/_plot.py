@@ -11,7 +11,8 @@ FigureCanvasAgg), so no GUI backend and no pyplot global state are involved.
 """
 from __future__ import annotations
 
-from typing import Any, Dict, List, Tuple
+import os
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
@@ -109,6 +110,19 @@ def figure(dpi: int = DPI) -> Any:
     return fig
 
 
+def unsupported_format(path: str) -> Optional[str]:
+    """Why matplotlib cannot write `path` (by its extension), or None: checked
+    before drawing, where savefig would fail only after the work."""
+    _, FigureCanvasAgg = _matplotlib()
+    formats = FigureCanvasAgg.get_supported_filetypes()
+    ext = os.path.splitext(path)[1].lower().lstrip(".")
+    if ext in formats:
+        return None
+    found = f"extension '.{ext}'" if ext else "no extension"
+    return (f"cannot write {path!r}: {found}; use an image format matplotlib writes "
+            f"({', '.join(sorted(formats))})")
+
+
 def save(path: str, dpi: int = DPI) -> str:
     """Render the figure to `path` (PNG, or any format matplotlib infers)."""
     fig = figure(dpi)
@@ -116,4 +130,4 @@ def save(path: str, dpi: int = DPI) -> str:
     return path
 
 
-__all__ = ["figure", "save", "curves", "THRESHOLD", "PlotUnavailable"]
+__all__ = ["figure", "save", "curves", "unsupported_format", "THRESHOLD", "PlotUnavailable"]

@@ -45,40 +45,49 @@ import sys
 from typing import List, Optional
 
 from . import _spec
+from ._accuracy_reference import mpmath_missing
 from ._accuracy_report import as_json, markdown
 from ._accuracy_run import Sweep, cross_check, run_sweeps
+from ._cli_args import Parser, fail, integer, listing, too_much_memory, writable_file
 
 DTYPES = ("float16", "float32", "float64")
-
-
-def _csv(value: str) -> List[str]:
-    return [v.strip() for v in value.split(",") if v.strip()]
+BACKENDS = ("c", "python", "both")
+GROUPS = ("z", "a")
+PROG = "fastact accuracy"
+# Working memory per argument of a block: the arguments, references, results
+# and ULP arrays of every check, float64-sized.
+_BYTES_PER_ARGUMENT = 8 * 16
 
 
 def build_parser(p: Optional[argparse.ArgumentParser] = None) -> argparse.ArgumentParser:
     """The tool's options, on a new parser or on `p` (the `accuracy` subcommand)."""
     if p is None:
-        p = argparse.ArgumentParser(prog="python -m fastact.accuracy",
-                                    description="Measure the ULP error of every fastact function.",
-                                    formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("--backend", type=_csv, default=None,
+        p = Parser(prog="python -m fastact.accuracy",
+                   description="Measure the ULP error of every fastact function.",
+                   formatter_class=argparse.RawDescriptionHelpFormatter)
+    names = [a.name for a in _spec.ACTIVATIONS]
+    p.add_argument("--backend", type=listing(str, BACKENDS), default=None,
                    help="c, python or both (comma-separated); default: the one fastact uses")
-    p.add_argument("--level", type=_csv, default=None,
+    p.add_argument("--level", type=listing(str), default=None,
                    help="SIMD level(s) of the compiled backend (baseline, avx2, avx512, or 'all'); "
                         "default: the best this CPU runs")
-    p.add_argument("--functions", type=_csv, default=[a.name for a in _spec.ACTIVATIONS],
+    p.add_argument("--functions", type=listing(str, names), default=names,
                    help="activations (comma-separated); default: all")
-    p.add_argument("--dtype", type=_csv, default=["float32", "float64"],
+    p.add_argument("--dtype", type=listing(str, DTYPES), default=["float32", "float64"],
                    help="float16, float32, float64 (comma-separated); default: float32,float64")
-    p.add_argument("--groups", type=_csv, default=["z", "a"],
+    p.add_argument("--groups", type=listing(str, GROUPS), default=list(GROUPS),
                    help="z: functions of z; a: derivative_from_a / backward_from_a; default: both")
-    p.add_argument("--sample", type=int, default=0,
-                   help="float16/float32: N evenly strided bit patterns instead of all of them")
-    p.add_argument("--f64-points", type=int, default=10**6, help="float64 sample size per function")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--jobs", type=int, default=1, help="worker processes")
-    p.add_argument("--chunk", type=int, default=1 << 22, help="arguments per block (memory bound)")
-    p.add_argument("--cross-check", type=int, default=500,
+    p.add_argument("--sample", type=integer(0), default=0,
+                   help="float16/float32: N evenly strided bit patterns instead of all of them; "
+                        "the default 0 sweeps every pattern: 2^32 per float32 function, about "
+                        "an hour and a half of one core for all of them (--jobs spreads it)")
+    p.add_argument("--f64-points", type=integer(1), default=10**6,
+                   help="float64 sample size per function")
+    p.add_argument("--seed", type=integer(0), default=0)
+    p.add_argument("--jobs", type=integer(1, 1024), default=1, help="worker processes")
+    p.add_argument("--chunk", type=integer(1), default=1 << 22,
+                   help="arguments per block (memory bound)")
+    p.add_argument("--cross-check", type=integer(0), default=500,
                    help="random points per activation/dtype to check the fast reference "
                         "against mpmath (0: skip)")
     p.add_argument("--json", metavar="PATH", help="also write the results as JSON")
@@ -87,26 +96,31 @@ def build_parser(p: Optional[argparse.ArgumentParser] = None) -> argparse.Argume
     return p
 
 
+class _Refused(Exception):
+    """A request this machine cannot serve (one line, exit status 2)."""
+
+
 def _targets(args: argparse.Namespace) -> List[tuple]:
     from . import _backends
 
     mod = _backends.compiled_module()
     backends = args.backend or [_backends.choose()]
+    if "both" in backends:
+        backends = ["c", "python"]
     out = []
-    for b in backends:
+    for b in dict.fromkeys(backends):  # each once, in the order given
         if b == "python":
             out.append(("python", None))
             continue
-        if b != "c":
-            raise SystemExit(f"unknown backend {b!r}")
         if mod is None or _backends.extensions_disabled():
-            raise SystemExit("the compiled backend is not available")
+            raise _Refused("the compiled backend is not available")
         levels = args.level or [mod.get_level()]
         if levels == ["all"]:
             levels = mod.simd_levels()
         for lvl in levels:
             if lvl not in mod.simd_levels():
-                raise SystemExit(f"SIMD level {lvl!r} is not available here ({mod.simd_levels()})")
+                raise _Refused(f"SIMD level {lvl!r} is not available here "
+                               f"(choose from {', '.join(mod.simd_levels())})")
             out.append(("c", lvl))
     return out
 
@@ -115,18 +129,48 @@ def main(argv: Optional[List[str]] = None) -> int:
     return run(build_parser().parse_args(argv), argv)
 
 
+def _refusal(args: argparse.Namespace) -> Optional[str]:
+    """What stops this run before it starts (None: nothing)."""
+    for path, what in ((args.json, "--json"), (args.markdown, "--markdown")):
+        problem = path and writable_file(path, what)
+        if problem:
+            return problem
+    return (too_much_memory(args.chunk * _BYTES_PER_ARGUMENT, f"--chunk {args.chunk}")
+            or too_much_memory(args.f64_points * _BYTES_PER_ARGUMENT,
+                               f"--f64-points {args.f64_points}"))
+
+
+def _announce(sweeps: List[Sweep], jobs: int) -> None:
+    """Say up front when a sweep is exhaustive: 2^32 arguments per float32 sweep
+    is a long run, and the default."""
+    exhaustive = [sw for sw in sweeps if sw.exhaustive]
+    if exhaustive:
+        dtypes = ", ".join(dict.fromkeys(sw.dtype for sw in exhaustive))
+        print(f"{PROG}: exhaustive {dtypes} sweeps (every bit pattern) of {len(exhaustive)} "
+              f"function groups on {jobs} job{'s' if jobs > 1 else ''}: about 10 min of one "
+              "core per float32 group, 1.5 h for all; --sample N for a quick look, --jobs N "
+              "for more cores",
+              file=sys.stderr)
+
+
 def run(args: argparse.Namespace, argv: Optional[List[str]] = None) -> int:
     """Run the sweeps `args` asks for; argv is recorded in the JSON output."""
-    for name in args.functions:
-        if name not in _spec.BY_NAME:
-            raise SystemExit(f"unknown activation {name!r}")
-    for dt in args.dtype:
-        if dt not in DTYPES:
-            raise SystemExit(f"unknown dtype {dt!r}; expected one of {DTYPES}")
+    try:
+        targets = _targets(args)
+    except _Refused as exc:
+        return fail(PROG, str(exc), 2)
+    problem = _refusal(args)
+    if problem:
+        return fail(PROG, problem, 2)
+    problem = mpmath_missing(args.functions)
+    if problem:
+        return fail(PROG, problem, 1)
     sweeps = [Sweep(b, lvl, dt, name, group, sample=args.sample, f64_points=args.f64_points,
                     seed=args.seed)
-              for b, lvl in _targets(args) for dt in args.dtype
+              for b, lvl in targets for dt in args.dtype
               for name in args.functions for group in args.groups]
+    if not args.quiet:
+        _announce(sweeps, args.jobs)
     run_sweeps(sweeps, jobs=args.jobs, chunk=args.chunk, show_progress=not args.quiet)
     checks = []
     if args.cross_check > 0:
@@ -154,4 +198,6 @@ def run(args: argparse.Namespace, argv: Optional[List[str]] = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    # Through the CLI's main, which turns interrupts and OS errors into one line.
+    from .__main__ import main as cli_main
+    sys.exit(cli_main(["accuracy", *sys.argv[1:]]))

@@ -119,3 +119,22 @@ def assert_ulp(got, ref, dtype, max_ulp, what=""):
         i = int(np.argmax(err))
         raise AssertionError(f"{what}: max error {err.max():.3g} ULP > {max_ulp} at index {i}: "
                              f"got {np.ravel(got)[i]!r}, reference {np.ravel(ref)[i]!r}")
+
+
+# -- the shape of a public function's call, from its name (for tests over all of them)
+
+def nin(name):
+    """Data inputs of the public function `name`: 2 for the backward ones."""
+    return 2 if "_backward" in name else 1
+
+
+def nout(name):
+    """Outputs of the public function `name`: 2 for the fused ones."""
+    return 2 if name.endswith("_and_derivative") else 1
+
+
+def params(name):
+    """The parameters (alpha, at_zero) the public function `name` takes."""
+    from fastact import _spec
+    return next(act.params(op) for act in _spec.ACTIVATIONS for op in _spec.OPS
+                if _spec.public_name(act, op) == name)

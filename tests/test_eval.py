@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
+import struct
 import subprocess
 import sys
 import textwrap
@@ -247,3 +249,216 @@ def test_progress_bar_only_on_a_terminal(tmp_path, capsys, monkeypatch, tty, qui
         assert "[" + "#" * 25 + "] 100%" in err
     np.testing.assert_allclose(np.load(tmp_path / "a.npy"),
                                expected("sigmoid", "value", grid(50_000), None), rtol=1e-13)
+
+
+# ---------------------------------------------------------------- untrusted headers
+
+def npy_bytes(header, version=(1, 0), length_format="<H", data=b""):
+    """A .npy file written byte by byte: magic, version, header length in
+    `length_format`, the header text padded as NumPy pads it, then `data`."""
+    text = header if isinstance(header, str) else repr(header)
+    prefix = 8 + struct.calcsize(length_format)
+    pad = -(prefix + len(text) + 1) % 64
+    body = (text + " " * pad + "\n").encode("latin1")
+    return (b"\x93NUMPY" + bytes(version) + struct.pack(length_format, len(body)) + body
+            + data)
+
+
+def _header(shape, descr="<f8", fortran=False):
+    return {"descr": descr, "fortran_order": fortran, "shape": shape}
+
+
+BAD_HEADERS = [
+    # (id, file bytes, what the message must say)
+    ("count-overflows-int64", npy_bytes(_header((3, 6148914691236517206))), "too large"),
+    ("negative-dim", npy_bytes(_header((-1,))), "negative dimension"),
+    ("negative-dims-positive-product", npy_bytes(_header((-2, -2)), data=bytes(32)),
+     "negative dimension"),
+    ("dim-2**70", npy_bytes(_header((2**70,))), "too large"),
+    ("empty-but-too-large", npy_bytes(_header((0, 2**62, 4))), "too large"),
+    ("65-dims", npy_bytes(_header((1,) * 65), data=bytes(8)), "65 dimensions"),
+    ("version-4.0", npy_bytes(_header((1,)), version=(4, 0), length_format="<I",
+                              data=bytes(8)), "unknown format version 4.0"),
+    ("version-1.5", npy_bytes(_header((1,)), version=(1, 5), data=bytes(8)),
+     "unknown format version 1.5"),
+    ("bool-dim", npy_bytes(_header((True,)), data=bytes(8)), "not a tuple of integers"),
+    ("float-dim", npy_bytes(_header((2.0,)), data=bytes(16)), "not a tuple of integers"),
+    ("shape-list", npy_bytes(_header([2]), data=bytes(16)), "not a tuple of integers"),
+    ("fortran-not-bool", npy_bytes({"descr": "<f8", "fortran_order": 0, "shape": (1,)},
+                                   data=bytes(8)), "fortran_order"),
+    ("extra-key", npy_bytes({**_header((1,)), "x": 1}, data=bytes(8)), "dict of descr"),
+    ("not-a-dict", npy_bytes("[1, 2]"), "dict of descr"),
+    ("code", npy_bytes("__import__('os').system('true')"), "not a Python literal"),
+    ("bad-descr", npy_bytes(_header((1,), descr="<q9")), "not a dtype"),
+    ("structured", npy_bytes(_header((1,), descr=[("a", "<f8")]), data=bytes(8)),
+     "structured"),
+    ("datetime", npy_bytes(_header((1,), descr="<M8[s]"), data=bytes(8)), "datetime64"),
+    ("header-length-past-end", npy_bytes(_header((1,)))[:20], "ends inside the header"),
+    ("huge-header", npy_bytes(repr(_header((1,))) + " " * 20_000, version=(2, 0),
+                              length_format="<I"), "more than the 10000"),
+    ("no-magic", b"\x93NUMPX\x01\x00", "magic"),
+    ("empty-file", b"", "magic"),
+    ("trailing-bytes", npy_bytes(_header((2,)), data=bytes(24)), "8 bytes after"),
+    ("truncated", npy_bytes(_header((3,)), data=bytes(16)), "truncated"),
+]
+
+
+@pytest.mark.parametrize("raw,needle", [b[1:] for b in BAD_HEADERS],
+                         ids=[b[0] for b in BAD_HEADERS])
+def test_untrusted_header_is_one_line_and_writes_nothing(tmp_path, capsys, raw, needle):
+    (tmp_path / "in.npy").write_bytes(raw)
+    line = _error(capsys, tmp_path / "in.npy", "--fn", "tanh", "-o", tmp_path / "out.npy")
+    assert needle in line
+    assert listing(tmp_path) == ["in.npy"]  # no output, no temporary file
+
+
+@pytest.mark.parametrize("version,length_format", [((1, 0), "<H"), ((2, 0), "<I"),
+                                                     ((3, 0), "<I")])
+def test_hand_written_headers_of_every_version_are_read(tmp_path, use_backend, version,
+                                                        length_format):
+    z = np.linspace(-4, 4, 12).reshape(3, 4)
+    big_endian = z.astype(">f8")
+    (tmp_path / "in.npy").write_bytes(npy_bytes(_header((3, 4), descr=">f8"), version,
+                                                length_format, big_endian.tobytes()))
+    assert run_cli(tmp_path / "in.npy", "--fn", "tanh", "-o", tmp_path / "out.npy") == 0
+    np.testing.assert_allclose(np.load(tmp_path / "out.npy"), np.tanh(z), rtol=1e-13)
+
+
+def test_long_double_input_says_how_to_convert(tmp_path, capsys, use_backend):
+    z = np.linspace(-3, 3, 50)
+    np.save(tmp_path / "ld.npy", z.astype(np.longdouble))
+    if np.dtype(np.longdouble).itemsize <= 8:
+        pytest.skip("long double is float64 here")
+    line = _error(capsys, tmp_path / "ld.npy", "--fn", "sigmoid", "-o", tmp_path / "a.npy")
+    assert "long double" in line and "--dtype float64" in line
+    assert "expected real floating" not in line  # no self-contradicting dtype error
+    assert listing(tmp_path) == ["ld.npy"]
+    assert run_cli(tmp_path / "ld.npy", "--fn", "sigmoid", "--dtype", "float64", "-o",
+                   tmp_path / "a.npy") == 0
+    np.testing.assert_allclose(np.load(tmp_path / "a.npy"), 1 / (1 + np.exp(-z)), rtol=1e-13)
+
+
+# ---------------------------------------------------------------- the output path
+
+def test_dangling_symlink_at_the_output_is_not_replaced_without_force(tmp_path, capsys):
+    np.save(tmp_path / "z.npy", grid(100))
+    link = tmp_path / "out.npy"
+    os.symlink(tmp_path / "nowhere.npy", link)
+    assert "--force" in _error(capsys, tmp_path / "z.npy", "--fn", "tanh", "-o", link)
+    assert os.readlink(link) == str(tmp_path / "nowhere.npy")
+    assert listing(tmp_path) == ["out.npy", "z.npy"]
+    assert run_cli(tmp_path / "z.npy", "--fn", "tanh", "-o", link, "--force") == 0
+    assert not link.is_symlink()
+    np.testing.assert_allclose(np.load(link), np.tanh(grid(100)), rtol=1e-13, atol=1e-300)
+
+
+def test_output_that_is_a_directory(tmp_path, capsys):
+    np.save(tmp_path / "z.npy", grid(100))
+    (tmp_path / "d.npy").mkdir()
+    assert "is a directory" in _error(capsys, tmp_path / "z.npy", "--fn", "tanh", "-o",
+                                      tmp_path / "d.npy", "--force")
+    assert listing(tmp_path) == ["d.npy", "z.npy"] and listing(tmp_path / "d.npy") == []
+
+
+# ---------------------------------------------------------------- signals, SIGKILL, shrinking
+
+# The real CLI in a subprocess, with the progress callback (called after each
+# chunk) replaced by a hook: after the first chunk it says so on stdout and
+# waits, so a signal arrives mid-run deterministically, or it truncates the input.
+_HOOKED_CLI = textwrap.dedent("""
+    import os, sys, time
+    from fastact import _cli_eval
+    from fastact.__main__ import main
+    action, argv = sys.argv[1], sys.argv[2:]
+
+    class Hook:
+        chunks = 0
+        def __call__(self, done, total):
+            if done == 0:
+                return
+            Hook.chunks += 1
+            if Hook.chunks == 1 and action == "shrink":
+                os.truncate(argv[0], 1000)
+            elif Hook.chunks == 1:
+                print("mid-run", flush=True)
+                time.sleep(120)
+        def close(self):
+            pass
+
+    _cli_eval._Progress = Hook
+    sys.stderr.isatty = lambda: True
+    sys.exit(main(["eval", *argv]))
+""")
+_ENV = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+
+
+def _big_input(tmp_path, n=1 << 17):
+    z = np.linspace(-8, 8, n)
+    np.save(tmp_path / "z.npy", z)
+    return z
+
+
+def _start_hooked(action, *argv):
+    proc = subprocess.Popen([sys.executable, "-c", _HOOKED_CLI, action, *map(str, argv)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=_ENV)
+    if action != "shrink":
+        assert proc.stdout.readline() == "mid-run\n", proc.communicate()[1]
+    return proc
+
+
+def _temps(path):
+    return [n for n in listing(path) if n.startswith(".fastact-") and n.endswith(".tmp")]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGHUP", "SIGINT"])
+def test_signal_mid_run_cleans_up_and_exits_128_plus_n(tmp_path, signame):
+    _big_input(tmp_path)
+    proc = _start_hooked("wait", tmp_path / "z.npy", "--fn", "tanh", "--and-derivative",
+                         "-o", tmp_path / "out.npz", "--chunk-mb", "0.05")
+    temps = _temps(tmp_path)
+    assert len(temps) == 2 and all(os.path.getsize(tmp_path / t) > 8 << 17 for t in temps)
+    signum = getattr(signal, signame)
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 128 + signum, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "nothing was written" in err
+    assert listing(tmp_path) == ["z.npy"]
+
+
+@pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
+def test_sigkill_then_next_run_removes_only_its_own_dead_temporaries(tmp_path):
+    z = _big_input(tmp_path)
+    out = tmp_path / "out.npy"
+    proc = _start_hooked("wait", tmp_path / "z.npy", "--fn", "sigmoid", "-o", out,
+                         "--chunk-mb", "0.05")
+    proc.kill()
+    proc.communicate(timeout=60)
+    (left,) = _temps(tmp_path)  # SIGKILL: nothing could clean up
+    assert os.path.getsize(tmp_path / left) > 8 << 17  # full-size
+    assert "out.npy" in left and f"-{proc.pid}." in left  # recognisable: target and writer
+    # a live writer's file for the same target (this pytest process) and a dead
+    # writer's file for another target: neither is this run's to remove
+    live = _eval._temp_prefix(str(out)) + _eval._writer_tag() + ".abcdefgh.npy.tmp"
+    other = left.replace(_eval._temp_prefix(str(out)), _eval._temp_prefix("other.npy"))
+    for name in (live, other):
+        (tmp_path / name).write_bytes(b"x")
+    res = subprocess.run([sys.executable, "-m", "fastact", "eval", str(tmp_path / "z.npy"),
+                          "--fn", "sigmoid", "-o", str(out)], capture_output=True, text=True,
+                         env=_ENV, timeout=60)
+    assert res.returncode == 0, res.stderr
+    assert sorted(_temps(tmp_path)) == sorted([live, other])
+    np.testing.assert_allclose(np.load(out), expected("sigmoid", "value", z, None), rtol=1e-13)
+
+
+def test_input_that_shrinks_mid_run_is_a_one_line_error(tmp_path):
+    _big_input(tmp_path)
+    proc = _start_hooked("shrink", tmp_path / "z.npy", "--fn", "tanh", "-o",
+                         tmp_path / "out.npy", "--chunk-mb", "0.05")
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 1, err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert "shrank" in err
+    assert listing(tmp_path) == ["z.npy"]
