@@ -77,9 +77,8 @@ FA_INLINE FA_V FA_FN(fa_expm1_reduced_p)(FA_V r)
  * the first product is exact up to the rounding of 1 + q, so a result that lands
  * in the subnormal range is rounded only once, at the last multiply (and this
  * costs the vector loop one power-of-two construction, not two).
- * expm1 comes as a pair: *em_h is the value rounded once, *em_l the rounding error
- * of q carried along (for n = 0, where expm1 is small and tanh needs it to the
- * last bit, em_h = q and the pair is exact); without FMA the low part is 0. */
+ * expm1 comes as a pair, *em_h + *em_l, nearly exact: its rounding alone would
+ * cost tanh a second ULP.  Without FMA the low part is 0. */
 FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_V x, FA_T escale, FA_V *e, FA_V *em_h, FA_V *em_l)
 {
     x = FV(max)(FA_SET(FA_EXP_MIN_ARG), x); /* a NaN x passes through (simd.h) */
@@ -98,10 +97,14 @@ FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_V x, FA_T escale, FA_V *e, FA_V *em_h,
                                          FA_MANT_BITS));
     *e = FV(mul)(FV(muladd)(q, sk, sk), FA_SET(FA_INV_SCALE_K * escale));
     const FA_V s = FV(mul)(sk, FA_SET(FA_INV_SCALE_K)); /* 2^n, rounded once if subnormal */
-    *em_h = FV(muladd)(s, q, FV(sub)(s, FA_SET(FA_C(1.0))));
+    /* (2^n - 1) + 2^n q by Fast2Sum: 2^n - 1 is exact and, for n < 0, at least
+     * 1/2 >= |2^n q|; 2^n q is exact (a power of two).  The low part adds q's own
+     * rounding error (r - q is exact, Sterbenz: q/2 <= r <= 2q). */
+    const FA_V a = FV(sub)(s, FA_SET(FA_C(1.0))), b = FV(mul)(s, q);
+    *em_h = FV(add)(a, b);
 #if FA_HAVE_FMA
-    /* q's rounding error: r - q is exact (Sterbenz: q/2 <= r <= 2q) */
-    *em_l = FV(mul)(s, FV(muladd)(rr, p, FV(sub)(r, q)));
+    const FA_V q_err = FV(muladd)(rr, p, FV(sub)(r, q));
+    *em_l = FV(muladd)(s, q_err, FV(add)(FV(sub)(a, *em_h), b));
 #else
     *em_l = FA_SET(FA_C(0.0));
 #endif

@@ -44,20 +44,30 @@ def fa(request):
     return _backend_param(request, request.param)
 
 
-@pytest.fixture(params=["python"] + [f"c-{level}" for level in _levels()])
+def _modes():
+    mod = _backends.compiled_module()
+    return mod.accuracy_modes() if mod is not None else ["default"]
+
+
+@pytest.fixture(params=["python"] + [f"c-{level}" + ("" if mode == "default" else f"-{mode}")
+                                     for level in _levels() for mode in _modes()])
 def fa_level(request):
-    """Like `fa`, but the compiled backend once per SIMD level this CPU runs."""
+    """Like `fa`, but the compiled backend once per SIMD level this CPU runs and
+    accuracy mode ("c-avx2" is the default mode, "c-avx2-high" the <= 1 ULP one)."""
     if request.param == "python":
         yield _backend_param(request, "python")
         return
     ns = _backend_param(request, "c")
     mod = _backends.compiled_module()
-    before = mod.get_level()
-    mod.set_level(request.param[2:])
+    level, _, mode = request.param[2:].partition("-")
+    before = mod.get_level(), mod.get_accuracy()
+    mod.set_level(level)
+    mod.set_accuracy(mode or "default")
     try:
         yield ns
     finally:
-        mod.set_level(before)
+        mod.set_level(before[0])
+        mod.set_accuracy(before[1])
 
 
 @pytest.fixture

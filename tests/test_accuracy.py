@@ -7,9 +7,10 @@ float64: mpmath at 50 digits, point by point, on log-uniform arguments and
 edge cases; and the long-double reference on 10^5 points.
 
 Bounds (ULP, see fastact/accuracy.py for the definition):
-  compiled, FMA levels (avx2, avx512): functions of z <= 2, of a <= 1  (the targets)
-  compiled, baseline (no FMA):         functions of z <= 6, of a <= 1  (measured 4)
-  NumPy fallback:                      functions of z <= 8, of a <= 1  (measured 6)
+  compiled, FMA levels (avx2, avx512), default mode: functions of z <= 2, of a <= 1
+  compiled, FMA levels, "high" mode:                 functions of z <= 1, of a <= 1
+  compiled, baseline (no FMA), either mode:          functions of z <= 6, of a <= 1
+  NumPy fallback:                                    functions of z <= 8, of a <= 1
 The exhaustive numbers are in docs/accuracy.md.
 """
 from __future__ import annotations
@@ -39,7 +40,9 @@ def bound(fa, group: str) -> float:
     level = level_of(fa)
     if group == "a":
         return 1.0
-    return {"avx2": 2.0, "avx512": 2.0, "python": 8.0}.get(level, 6.0)
+    if level in ("avx2", "avx512"):
+        return 1.0 if _backends.compiled_module().get_accuracy() == "high" else 2.0
+    return {"python": 8.0}.get(level, 6.0)
 
 
 def _fail_message(name, stats) -> str:
