@@ -92,7 +92,7 @@ const fa_activation *fa_level_table(fa_level level, fa_accuracy acc);
 fa_level fa_get_level(void);
 int fa_set_level(fa_level level);        /* 0 on success, -1 if unsupported */
 /* The accuracy mode: a process-wide default, and a per-thread override (-1: none)
- * that scoped changes use, so one thread's `with fastact.accuracy(...)` never
+ * that scoped changes use, so one thread's `with fastact.accuracy_mode(...)` never
  * changes another's results.  Both return 0, or -1 for an unknown mode. */
 fa_accuracy fa_get_accuracy(void);         /* in effect for the calling thread */
 int fa_set_accuracy(int acc);              /* the process-wide default */

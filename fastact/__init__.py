@@ -19,7 +19,7 @@ import os as _os
 from . import _backends, _spec
 from ._config import show_config
 from ._eval import evaluate_file
-from ._mode import accuracy, get_accuracy, set_accuracy
+from ._mode import accuracy_mode, get_accuracy, set_accuracy
 
 __version__ = "0.1.0"
 
@@ -36,5 +36,5 @@ if _os.environ.get("FASTACT_ACCURACY"):
 ACTIVATIONS = tuple(act.name for act in _spec.ACTIVATIONS)
 
 __all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
-           "set_accuracy", "get_accuracy", "accuracy", "__version__",
+           "set_accuracy", "get_accuracy", "accuracy_mode", "__version__",
            *_spec.all_public_names()]

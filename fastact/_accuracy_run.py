@@ -78,13 +78,16 @@ _ACTIVE: Dict[str, Any] = {}
 
 
 def backend_namespace(backend: str, level: Optional[str]) -> Any:
-    """The backend's public functions, with the compiled level switched to `level`."""
+    """The backend's public functions, with the compiled level switched to `level`
+    ("avx2", or "avx2-high" for that level's kernels in the high accuracy mode)."""
     from . import _backends
 
     ns = _backends.namespace(backend)
     mod = _backends.compiled_module()
     if backend == "c" and level and mod is not None:
-        mod.set_level(level)
+        name, _, mode = level.partition("-")
+        mod.set_level(name)
+        mod.set_accuracy(mode or "default")
     return ns
 
 

@@ -5,7 +5,7 @@ result (at the SIMD levels with FMA; docs/accuracy.md), the fastest kernels.
 "high": within 1 ULP, somewhat slower.  relu and leaky_relu are exact in both.
 
 `set_accuracy` sets the process-wide mode (also FASTACT_ACCURACY at import);
-`with accuracy(mode):` overrides it for the calling thread only, so one thread's
+`with accuracy_mode(mode):` overrides it for the calling thread only, so one thread's
 scoped change never alters another thread's results.  The NumPy fallback has a
 single implementation with its own published accuracy: the mode is recorded there
 but selects nothing (show_config() says so).
@@ -57,7 +57,7 @@ def get_accuracy() -> str:
 
 
 @contextlib.contextmanager
-def accuracy(mode: str) -> Iterator[None]:
+def accuracy_mode(mode: str) -> Iterator[None]:
     """Use `mode` in the calling thread for the duration of the block (nests)."""
     mode = _check(mode)
     mod = _compiled()

@@ -71,6 +71,9 @@ def build_parser(p: Optional[argparse.ArgumentParser] = None) -> argparse.Argume
     p.add_argument("--level", type=listing(str), default=None,
                    help="SIMD level(s) of the compiled backend (baseline, avx2, avx512, or 'all'); "
                         "default: the best this CPU runs")
+    p.add_argument("--accuracy", type=listing(str, ("default", "high")), default=None,
+                   help="accuracy mode(s) of the compiled kernels (default, high; "
+                        "comma-separated); default: the mode in effect")
     p.add_argument("--functions", type=listing(str, names), default=names,
                    help="activations (comma-separated); default: all")
     p.add_argument("--dtype", type=listing(str, DTYPES), default=["float32", "float64"],
@@ -117,11 +120,13 @@ def _targets(args: argparse.Namespace) -> List[tuple]:
         levels = args.level or [mod.get_level()]
         if levels == ["all"]:
             levels = mod.simd_levels()
+        modes = args.accuracy or [mod.get_accuracy()]
         for lvl in levels:
             if lvl not in mod.simd_levels():
                 raise _Refused(f"SIMD level {lvl!r} is not available here "
                                f"(choose from {', '.join(mod.simd_levels())})")
-            out.append(("c", lvl))
+            # a level in the high mode is named "<level>-high" in the report
+            out.extend(("c", lvl if m == "default" else f"{lvl}-{m}") for m in modes)
     return out
 
 
