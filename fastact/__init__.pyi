@@ -326,7 +326,7 @@ def leaky_relu_backward_from_a(grad: Any, a: Any, /, alpha: _Alpha = 0.01, *, at
 
 __all__ = [
     "BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
-    "__version__",
+    "set_accuracy", "get_accuracy", "accuracy_mode", "__version__",
     "sigmoid",
     "sigmoid_derivative",
     "sigmoid_derivative_from_a",
