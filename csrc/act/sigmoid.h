@@ -23,8 +23,8 @@ FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, 
 {
     (void)alpha; (void)at_zero;
     const FA_V one = FA_SET(FA_C(1.0));
-    FA_V em;
-    const FA_V e = FA_FN(fa_exp_neg)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(z)), 0, 0, &em);
+    FA_V nem;
+    const FA_V e = FA_FN(fa_exp_neg)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(z)), 0, 0, &nem);
     const FA_V den = FV(add)(one, e);
     const FA_V dl = FV(add)(FV(sub)(one, den), e);
     const FA_V q = FV(div)(e, den);

@@ -17,8 +17,11 @@ FA_INLINE void FA_FN(fa_tanh_fwd_high)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a
     const FA_V den_lo = FV(add)(FV(sub)(one, den), e);     /* exact (Fast2Sum, 1 >= e) */
     FA_V rh, rl, qh, ql;
     const FA_V rcp = FA_FN(fa_recip_dw)(den, den_lo, &rh, &rl);
-    /* -expm1 carried as a pair: its rounding alone made tanh 2 ULP */
-    *a = FV(copysign)(FA_FN(fa_quot2)(FV(neg)(em), FV(neg)(em_lo), den, den_lo, rcp), z);
+    /* -expm1 carried as a pair: its rounding alone made tanh 2 ULP.  The quotient's
+     * correction step needs only the plain reciprocal (the same division, shared
+     * with fa_recip_dw), so the value alone skips the refinement. */
+    const FA_V r0 = FV(div)(one, den);
+    *a = FV(orsign)(FA_FN(fa_quot2)(FV(neg)(em), FV(neg)(em_lo), den, den_lo, r0), z);
     /* 4e/(1+e)^2 = (4e/(1+e)) * (1/(1+e)), both factors unrounded, one rounding */
     (void)FA_FN(fa_quot_dw)(e4, den, den_lo, rcp, &qh, &ql);
     *d = FA_FN(fa_mul_dw)(qh, ql, rh, rl);
@@ -39,11 +42,11 @@ FA_INLINE void FA_FN(fa_tanh_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_
     (void)alpha; (void)at_zero;
     const FA_V one = FA_SET(FA_C(1.0)), quarter = FA_SET(FA_C(0.25));
     const FA_V xh = FV(max)(FA_SET(FA_C(0.5) * FA_EXP_MIN_ARG), FV(nabs)(z));
-    FA_V em4;
-    const FA_V e4 = FA_FN(fa_exp_neg)(FV(add)(xh, xh), 1, 1, &em4);
-    const FA_V e = FV(mul)(quarter, e4);
-    const FA_V den = FV(add)(one, e);
-    const FA_V dl = FV(add)(FV(sub)(one, den), e);
+    FA_V nem4;  /* -4 expm1(-2|z|) >= 0 */
+    const FA_V e4 = FA_FN(fa_exp_neg)(FV(add)(xh, xh), 1, 1, &nem4);
+    /* 1 + e with its rounding error, e = e4/4 folded into the FMAs (exact) */
+    const FA_V den = FV(muladd)(quarter, e4, one);
+    const FA_V dl = FV(muladd)(quarter, e4, FV(sub)(one, den));
     const FA_V q4 = FV(div)(e4, den);
     const FA_V q = FV(mul)(quarter, q4);
     const FA_V omq = FV(sub)(one, q);
@@ -52,9 +55,9 @@ FA_INLINE void FA_FN(fa_tanh_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_
     /* 1 - lo = omq + (domq - c), unrounded: domq is the rounding error of 1 - q */
     const FA_V domq = FV(sub)(FV(sub)(one, omq), q);
     const FA_V rest = FV(nmuladd)(quarter, c4, domq);
-    /* em4 (1 - lo) = -4|tanh z|: copysign supplies the sign */
-    const FA_V t = FV(mul)(quarter, FV(muladd)(em4, omq, FV(mul)(em4, rest)));
-    *a = FV(copysign)(t, z);
+    /* |tanh z| = nem4 (1 - lo) / 4 >= 0 takes z's sign */
+    const FA_V t = FV(mul)(quarter, FV(muladd)(nem4, omq, FV(mul)(nem4, rest)));
+    *a = FV(orsign)(t, z);
     *d = FV(muladd)(c4, FV(sub)(omq, q), FV(nmuladd)(q4, q, q4));
 }
 

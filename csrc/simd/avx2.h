@@ -86,4 +86,10 @@ FA_INLINE fv_uf64 fv_uand_f64(fv_uf64 a, fv_uf64 b) { return _mm256_and_si256(a,
 FA_INLINE fv_f32 fv_nabs_f32(fv_f32 a) { return _mm256_or_ps(a, _mm256_set1_ps(-0.0f)); }
 FA_INLINE fv_f64 fv_nabs_f64(fv_f64 a) { return _mm256_or_pd(a, _mm256_set1_pd(-0.0)); }
 
+/* m (sign bit clear) with the sign of s: one and, one or (copysign needs three) */
+FA_INLINE fv_f32 fv_orsign_f32(fv_f32 m, fv_f32 s)
+{ return _mm256_or_ps(m, _mm256_and_ps(s, _mm256_set1_ps(-0.0f))); }
+FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s)
+{ return _mm256_or_pd(m, _mm256_and_pd(s, _mm256_set1_pd(-0.0))); }
+
 #endif

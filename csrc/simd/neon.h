@@ -77,4 +77,13 @@ FA_INLINE fv_uf64 fv_uand_f64(fv_uf64 a, fv_uf64 b) { return vandq_u64(a, b); }
 FA_INLINE fv_f32 fv_nabs_f32(fv_f32 a) { return vnegq_f32(vabsq_f32(a)); }
 FA_INLINE fv_f64 fv_nabs_f64(fv_f64 a) { return vnegq_f64(vabsq_f64(a)); }
 
+/* m (sign bit clear) with the sign of s */
+FA_INLINE fv_f32 fv_orsign_f32(fv_f32 m, fv_f32 s)
+{ return vreinterpretq_f32_u32(vorrq_u32(vreinterpretq_u32_f32(m),
+                                         vandq_u32(vreinterpretq_u32_f32(s), vdupq_n_u32(0x80000000u)))); }
+FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s)
+{ return vreinterpretq_f64_u64(vorrq_u64(vreinterpretq_u64_f64(m),
+                                         vandq_u64(vreinterpretq_u64_f64(s),
+                                                   vdupq_n_u64(0x8000000000000000u)))); }
+
 #endif

@@ -74,4 +74,8 @@ FA_INLINE fv_uf64 fv_uand_f64(fv_uf64 a, fv_uf64 b) { return a & b; }
 FA_INLINE fv_f32 fv_nabs_f32(fv_f32 a) { return -__builtin_fabsf(a); }
 FA_INLINE fv_f64 fv_nabs_f64(fv_f64 a) { return -__builtin_fabs(a); }
 
+/* fv_orsign_S(m, s): m (>= 0, sign bit clear) with the sign of s */
+FA_INLINE fv_f32 fv_orsign_f32(fv_f32 m, fv_f32 s) { return __builtin_copysignf(m, s); }
+FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s) { return __builtin_copysign(m, s); }
+
 #endif

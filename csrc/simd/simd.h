@@ -23,7 +23,8 @@
  *   arithmetic fv_add_S, fv_sub_S, fv_mul_S, fv_div_S       (IEEE, rounded once)
  *              fv_muladd_S(a, b, c) = a*b + c, fv_nmuladd_S(a, b, c) = c - a*b:
  *              one rounding where FA_HAVE_FMA, two otherwise (as fa_config.h's FA_FMA)
- *              fv_abs_S, fv_neg_S, fv_nabs_S = -|a| (sign bit only), fv_copysign_S(mag, sgn)
+ *              fv_abs_S, fv_neg_S, fv_nabs_S = -|a| (sign bit only), fv_copysign_S(mag, sgn),
+ *              fv_orsign_S(m, sgn) = copysign for an m whose sign bit is clear
  *              fv_max_S(a, b) = a > b ? a : b, fv_min_S(a, b) = a < b ? a : b:
  *              exactly C's ternaries, so a NaN in b passes through (x86's maxps order;
  *              the other headers reproduce it, never IEEE maxNum)
