@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 
 from . import _backends
 
@@ -33,7 +33,7 @@ def _check(mode: object) -> str:
     return mode
 
 
-def _compiled() -> Optional[object]:
+def _compiled() -> Optional[Any]:
     import fastact
     return _backends.compiled_module() if fastact.BACKEND == "c" else None
 

@@ -42,7 +42,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import List, Optional
+from typing import List, Optional, Tuple
 
 from . import _spec
 from ._accuracy_reference import mpmath_missing
@@ -110,7 +110,7 @@ def _targets(args: argparse.Namespace) -> List[tuple]:
     backends = args.backend or [_backends.choose()]
     if "both" in backends:
         backends = ["c", "python"]
-    out = []
+    out: List[Tuple[str, Optional[str]]] = []
     for b in dict.fromkeys(backends):  # each once, in the order given
         if b == "python":
             out.append(("python", None))
