@@ -11,4 +11,6 @@ trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
 python -m pytest "$ROOT/bench" -q -p no:cacheprovider --rootdir "$ROOT" \
   --bench-quick --benchmark-disable
-python -m fastact bench --quick --rounds 2 --target 0.001 --levels all
+# every SIMD level and accuracy mode, value and fused: the side-by-side and ratio tables
+python -m fastact bench --quick --rounds 1 --target 0.001 -f sigmoid,leaky_relu --levels all \
+  --accuracy default,high --ops and_derivative,value --markdown
