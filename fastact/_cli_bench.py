@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
 from ._cli_args import fail, integer, listing, real, too_much_memory, writable_file
 
 HELP = ("time fastact against the lesson's NumPy code and the installed peers "
-        "(scipy, numexpr, torch, jax): ns/element, GB/s, share of copy bandwidth, ratios")
+        "(scipy, numexpr, torch, jax): ns/element, GB/s, share of copy bandwidth, ratios; "
+        "--instructions: instructions per element (valgrind)")
 
 DTYPES = ("float16", "float32", "float64")
 # Arrays of the largest itemsize alive at once in one case: the input, the
@@ -36,6 +38,19 @@ def _check_peers(args: argparse.Namespace) -> Optional[str]:
         return None
     missing = [p for p in args.peers if p != "none" and _bench.peer(p) is None]
     return f"peer {missing[0]!r} is not installed" if missing else None
+
+
+def _check_instructions(args: argparse.Namespace) -> Optional[str]:
+    from . import _bench, _bench_instructions
+    if not args.instructions:
+        return None
+    if _bench.best_level() is None:
+        return "--instructions counts the compiled kernels: no compiled extension here"
+    if _bench_instructions.valgrind() is None:
+        return "--instructions needs valgrind (e.g. apt-get install valgrind)"
+    if not set(args.dtypes) & set(_bench_instructions.DTYPES):
+        return "--instructions counts the float32 and float64 kernels; --dtypes lists neither"
+    return None
 
 
 def _levels_and_modes(args: argparse.Namespace) -> Tuple[List[str], List[str], Optional[str]]:
@@ -83,13 +98,25 @@ def _report(args: argparse.Namespace, rows: List[Any]) -> None:
                 print("\n" + table)
 
 
+def _instructions(args: argparse.Namespace, modes: List[str]) -> Dict[str, Any]:
+    """Count and print the instructions per element; what --json records of them."""
+    from . import _bench, _bench_instructions as bi
+    dtypes = [d for d in args.dtypes if d in bi.DTYPES]
+    counts, skipped = bi.count(args.functions, dtypes, _bench.simd_levels(), modes)
+    print("\n" + bi.format_counts(counts, skipped))
+    if args.markdown:
+        print("\n" + bi.format_counts(counts, skipped, markdown=True))
+    return {"instructions_per_element": bi.as_dicts(counts), "instructions_n": bi.N,
+            "instructions_skipped_levels": skipped}
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import _bench
     levels, modes, problem = _levels_and_modes(args)
     if problem:
         return fail("fastact bench", problem)
     sizes = [10, 1000] if args.quick else args.sizes
-    problem = (_check_outputs(args) or _check_peers(args)
+    problem = (_check_outputs(args) or _check_peers(args) or _check_instructions(args)
                or too_much_memory(max(sizes) * 8 * _ARRAYS_ALIVE, f"n = {max(sizes)}"))
     if problem:
         return fail("fastact bench", problem, 2)
@@ -109,6 +136,11 @@ def _run(args: argparse.Namespace) -> int:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
     _report(args, rows)
     saved: Dict[str, Any] = {"machine": info, "rows": [_bench.row_dict(r) for r in rows]}
+    if args.instructions:
+        try:
+            saved.update(_instructions(args, modes))
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            return fail("fastact bench", f"--instructions: {exc}", 1)
     if args.json:
         import json
         with open(args.json, "w") as f:
@@ -141,6 +173,10 @@ def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--accuracy", type=listing(str, ("default", "high")), default=None,
                         metavar="M,..", help="accuracy modes of the compiled kernels to time: "
                         "default and/or high (default: both)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each kernel's instructions per element under "
+                        "valgrind's callgrind (every SIMD level valgrind can run; float32, "
+                        "float64; value and fused; about a minute)")
     parser.add_argument("--peers", type=listing(str, _bench.PEERS + ("none",)), default=None,
                         metavar="P,..", help=f"peers to include, or none (default: every "
                         f"installed one of {', '.join(_bench.PEERS)})")

@@ -8,13 +8,14 @@ from __future__ import annotations
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 
 import numpy as np
 import pytest
 
-from fastact import _backends, _bench
+from fastact import _backends, _bench, _bench_instructions
 
 import reference as ref
 
@@ -204,8 +205,56 @@ def test_accuracy_selects_the_modes_timed(tmp_path):
     assert re.search(r"^fused\s+dtype\s+n\s+fastact high out= ns/el", text, re.MULTILINE)
 
 
+@pytest.mark.skipif(shutil.which("valgrind") is None, reason="valgrind is not installed")
+def test_instructions_per_element_for_every_level_and_mode(tmp_path):
+    mod = _compiled()
+    out = tmp_path / "b.json"
+    text = _ok(*FAST, "-f", "sigmoid,relu", "-d", "float16,float32", "--peers", "none",
+               "--instructions", "--markdown", "--json", str(out))
+    with open(out) as f:
+        data = json.load(f)
+    counts, skipped = data["instructions_per_element"], data["instructions_skipped_levels"]
+    assert data["instructions_n"] == 1 << 16
+    run = [lv for lv in mod.simd_levels() if lv not in skipped]
+    assert run and set(skipped) <= {"avx512"}  # valgrind emulates up to AVX2
+    assert ("skipped" in text) == bool(skipped)
+    keys = [(c["act"], c["op"], c["dtype"], c["level"], c["mode"]) for c in counts]
+    assert sorted(keys) == sorted((a, o, "float32", lv, m) for a in ("sigmoid", "relu")
+                                  for o in _bench.OPS for lv in run
+                                  for m in mod.accuracy_modes())
+    for c in counts:
+        assert 0 < c["per_element"] < 500
+        high = "_high" if c["mode"] == "high" and c["act"] == "sigmoid" else ""
+        assert c["kernel"] == f"fa_{c['act']}{high}_{c['op']}_f32"
+    columns = [lv + ("" if m == "default" else f" {m}") for lv in run
+               for m in mod.accuracy_modes()]
+    body = next(b for h, b in _markdown_tables(text) if h == ["function", "dtype"] + columns)
+    assert [r[:2] for r in body] == [["sigmoid_and_derivative", "float32"],
+                                     ["sigmoid", "float32"], ["relu_and_derivative", "float32"],
+                                     ["relu", "float32"]]
+    by = {(c["act"], c["op"], c["level"], c["mode"]): c["per_element"] for c in counts}
+    for cells in body:
+        name = cells[0]
+        act, op = (name, "value") if name in _bench.ACTS else (name[:-15], "and_derivative")
+        for (lv, m), cell in zip([(lv, m) for lv in run for m in mod.accuracy_modes()],
+                                 cells[2:]):
+            assert float(cell) == pytest.approx(by[act, op, lv, m], abs=0.005)
+
+
+def test_instruction_profiles_are_matched_to_their_calls():
+    assert _bench_instructions._kernel(["fa_tanh_high_value_f64"], "tanh", "value",
+                                       "float64") == "fa_tanh_high_value_f64"
+    assert _bench_instructions._kernel([], "tanh", "value", "float64") == "?"
+    for symbols in (["fa_relu_value_f64"], ["fa_tanh_value_f32"],
+                    ["fa_tanh_value_f64", "fa_tanh_and_derivative_f64"]):
+        with pytest.raises(RuntimeError, match="callgrind profile of tanh value float64"):
+            _bench_instructions._kernel(symbols, "tanh", "value", "float64")
+
+
 @pytest.mark.parametrize("argv, env, message", [
     (["--accuracy", "fast"], {}, "unknown value 'fast'"),
+    (["--instructions", "-d", "float16"], {}, "--dtypes lists neither"),
+    (["--instructions"], {"PATH": "/nonexistent"}, "--instructions needs valgrind"),
 ])
 def test_bad_requests_are_one_line_errors(argv, env, message):
     _compiled()
