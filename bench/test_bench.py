@@ -1,6 +1,7 @@
 """One benchmark group per activation and operation, parametrised by dtype,
-size and implementation (fastact at each SIMD level, fastact with out=, the
-fallback, the lesson's NumPy code, scipy, numexpr, torch, jax)."""
+size and implementation (fastact at each SIMD level and accuracy mode, with
+and without out=, the fallback, the lesson's NumPy code, scipy, numexpr,
+torch, torch out=, jax)."""
 from __future__ import annotations
 
 import numpy as np
@@ -9,14 +10,16 @@ import pytest
 from fastact import _bench
 
 IMPLS = _bench.implementations(levels=_bench.simd_levels(), peers=())
-PEER_NAMES = _bench.PEERS
-_FACTORIES = {im.label: im for im in IMPLS}
+# (peer, label, factory): a peer that is not installed is skipped at run time
+PEERS = [(name, label, make) for name, impls in _bench.PEER_FACTORIES.items()
+         for label, make in impls]
+_BY_LABEL = {im.label: im for im in IMPLS}
+_BY_LABEL.update({label: _bench.Impl(label, make) for _, label, make in PEERS})
+_PEER_OF = {label: name for name, label, _ in PEERS}
 
 
 def _impl_params():
-    params = [pytest.param(im.label, id=im.label.replace(" ", "")) for im in IMPLS]
-    params += [pytest.param(p, id=p) for p in PEER_NAMES]
-    return params
+    return [pytest.param(label, id=label.replace(" ", "")) for label in _BY_LABEL]
 
 
 _INPUTS = {}
@@ -36,20 +39,17 @@ def _input(n, dtype):
 @pytest.mark.parametrize("act", _bench.ACTS)
 def test_activation(benchmark, act, op, dtype, n, impl):
     z = _input(n, dtype)
-    if impl in PEER_NAMES:
-        if _bench.peer(impl) is None:
-            pytest.skip(f"{impl} is not installed")
-        im = _bench.Impl(impl, dict(scipy=_bench._scipy, numexpr=_bench._numexpr,
-                                    torch=_bench._torch, jax=_bench._jax)[impl])
-    else:
-        im = _FACTORIES[impl]
-    with _bench.simd_level(im.level):
+    name = _PEER_OF.get(impl)
+    if name is not None and _bench.peer(name) is None:
+        pytest.skip(f"{name} is not installed")
+    im = _BY_LABEL[impl]
+    with _bench.configured(im):
         fn = im.make(act, op, z)
         if fn is None:
             pytest.skip(f"{impl} has no {act} {op}")
         benchmark.group = f"{act}_{op}"
         benchmark.extra_info.update(
-            n=n, dtype=dtype, impl=impl, simd_level=im.level,
+            n=n, dtype=dtype, impl=impl, simd_level=im.level, accuracy=im.mode,
             bytes_moved=_bench.bytes_moved(n, dtype, op))
         result = benchmark(fn)
     # Not a speed assertion: only that the thing timed computed something sane.

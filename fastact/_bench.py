@@ -8,13 +8,17 @@ machine whose speed drifts affects all of them alike; ratios are only ever
 taken between figures of the same run.
 
 Implementations (a peer that is not installed is skipped, never an error):
-  fastact[LEVEL]  the compiled ufuncs at one SIMD level (the best by default)
-  fastact out=    the same, writing into preallocated outputs
+  fastact[LEVEL] MODE  the compiled ufuncs at one SIMD level (no [LEVEL]: the
+                  best) in one accuracy mode (no MODE: "default"; "high")
+  ... out=        the same, writing into preallocated outputs
   fallback        fastact's pure-NumPy backend
   numpy           the lesson's code (1/(1+np.exp(-z)), a*(1-a), ...)
   scipy           scipy.special.expit (sigmoid only), derivative a*(1-a)
   numexpr         numexpr.evaluate, value then derivative
   torch           torch value + aten *_backward with a ones gradient
+  torch out=      the same ops' out= variants (forward out=, backward
+                  .grad_input) writing into preallocated tensors: the peer
+                  that fastact out= is compared with, both sides with out=
   jax             jax.jit of jax.nn + the derivative, on a device array
 """
 from __future__ import annotations
@@ -29,7 +33,8 @@ import statistics
 import time
 import tracemalloc
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from typing import (Any, Callable, ContextManager, Dict, Iterator, List, Optional,
+                    Sequence, Tuple)
 
 import numpy as np
 
@@ -242,6 +247,51 @@ def _torch(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     return lk
 
 
+def _torch_out(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    """torch writing into preallocated tensors (views of preallocated arrays):
+    the forward's out= and aten's backward .grad_input overloads, so that the
+    comparison with fastact out= allocates on neither side."""
+    torch = peer("torch")
+    if torch is None:
+        return None
+    t = torch.from_numpy(z)
+    a, d = torch.from_numpy(np.empty_like(z)), torch.from_numpy(np.empty_like(z))
+    aten = torch.ops.aten
+    g = torch.ones((), dtype=t.dtype).expand(t.shape)
+    if act in ("sigmoid", "tanh"):
+        forward = getattr(torch, act)
+        backward = getattr(aten, f"{act}_backward").grad_input
+        if op == "value":
+            return lambda: forward(t, out=a)
+
+        def smooth() -> Any:
+            forward(t, out=a)
+            return a, backward(g, a, grad_input=d)
+        return smooth
+    if act == "relu":
+        # torch.relu takes no out=; ATen implements relu as clamp_min(self, 0),
+        # so this is the same kernel through the public out= binding.
+        clamp_min = torch.clamp_min
+        threshold_backward = aten.threshold_backward.grad_input
+        if op == "value":
+            return lambda: clamp_min(t, 0, out=a)
+
+        def re() -> Any:
+            clamp_min(t, 0, out=a)
+            return a, threshold_backward(g, t, 0, grad_input=d)
+        return re
+    # F.leaky_relu takes no out=; it calls this binding, which does.
+    lr = torch._C._nn.leaky_relu
+    lr_backward = aten.leaky_relu_backward.grad_input
+    if op == "value":
+        return lambda: lr(t, ALPHA, out=a)
+
+    def lk() -> Any:
+        lr(t, ALPHA, out=a)
+        return a, lr_backward(g, t, ALPHA, False, grad_input=d)
+    return lk
+
+
 _JAX_CACHE: Dict[Tuple[str, str], Any] = {}
 
 
@@ -281,12 +331,28 @@ def _jax(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
 
 @dataclass
 class Impl:
-    """One implementation to time: a label, the factory, and the SIMD level the
-    compiled backend must be switched to while it runs (None: leave as is)."""
+    """One implementation to time: a label, the factory, and the SIMD level and
+    accuracy mode the compiled backend must be switched to while it runs (None:
+    leave as is)."""
     label: str
     make: Callable[[str, str, np.ndarray], Optional[Thunk]]
     level: Optional[str] = None
     kind: str = "peer"  # "fastact", "fallback", "numpy", "peer"
+    mode: Optional[str] = None
+
+
+# Each peer's implementations: torch comes as allocated per call and with out=.
+PEER_FACTORIES: Dict[str, Tuple[Tuple[str, Callable[[str, str, np.ndarray],
+                                                    Optional[Thunk]]], ...]] = {
+    "scipy": (("scipy", _scipy),), "numexpr": (("numexpr", _numexpr),),
+    "torch": (("torch", _torch), ("torch out=", _torch_out)), "jax": (("jax", _jax),)}
+
+
+def peer_impls(name: str) -> List[Impl]:
+    """The implementations of one peer (empty when it is not installed)."""
+    if peer(name) is None:
+        return []
+    return [Impl(label, make) for label, make in PEER_FACTORIES[name]]
 
 
 def simd_levels() -> List[str]:
@@ -295,51 +361,95 @@ def simd_levels() -> List[str]:
     return list(mod.simd_levels()) if mod is not None else []
 
 
+def accuracy_modes() -> List[str]:
+    from . import _backends
+    mod = _backends.compiled_module()
+    return list(mod.accuracy_modes()) if mod is not None else []
+
+
 def best_level() -> Optional[str]:
     levels = simd_levels()
     return levels[-1] if levels else None
 
 
-def implementations(levels: Sequence[str] = (), peers: Optional[Sequence[str]] = None,
-                    with_out: bool = True, with_fallback: bool = True) -> List[Impl]:
-    """fastact at its best level (plus `levels`), fastact out=, the fallback,
-    the lesson's NumPy code and the installed peers."""
-    impls: List[Impl] = []
+def fastact_label(level: str, mode: str, out: bool, best: Optional[str]) -> str:
+    """'fastact', then '[level]' unless it is the best, ' high' in the high
+    mode, ' out=' with preallocated outputs."""
+    return ("fastact" + ("" if level == best else f"[{level}]")
+            + ("" if mode == "default" else f" {mode}") + (" out=" if out else ""))
+
+
+def _fastact_impls(levels: Sequence[str], modes: Sequence[str], with_out: bool) -> List[Impl]:
+    """fastact at the best level and at each of `levels`, in each of `modes`,
+    allocating and (with_out) with out=."""
     best = best_level()
-    if best is not None:
-        impls.append(Impl("fastact", lambda a, o, z: _fastact(a, o, z), best, "fastact"))
-        for lv in levels:
-            if lv != best:
-                impls.append(Impl(f"fastact[{lv}]", lambda a, o, z: _fastact(a, o, z), lv,
-                                  "fastact"))
-        if with_out:
-            impls.append(Impl("fastact out=", lambda a, o, z: _fastact(a, o, z, out=True), best,
-                              "fastact"))
+    if best is None:
+        return []
+    impls: List[Impl] = []
+    for lv in [best] + [lv for lv in levels if lv != best]:
+        for mode in modes:
+            impls.append(Impl(fastact_label(lv, mode, False, best),
+                              lambda a, o, z: _fastact(a, o, z), lv, "fastact", mode))
+            if with_out:
+                impls.append(Impl(fastact_label(lv, mode, True, best),
+                                  lambda a, o, z: _fastact(a, o, z, out=True), lv, "fastact",
+                                  mode))
+    return impls
+
+
+def implementations(levels: Sequence[str] = (), peers: Optional[Sequence[str]] = None,
+                    with_out: bool = True, with_fallback: bool = True,
+                    modes: Optional[Sequence[str]] = None) -> List[Impl]:
+    """fastact at its best level (plus `levels`) in each accuracy mode of
+    `modes` (default: all), with and without out=, the fallback, the lesson's
+    NumPy code and the installed peers."""
+    impls = _fastact_impls(levels, accuracy_modes() if modes is None else modes, with_out)
     if with_fallback:
         impls.append(Impl("fallback", lambda a, o, z: _fastact(a, o, z, kind="python"), None,
                           "fallback"))
     impls.append(Impl("numpy", _lesson, None, "numpy"))
-    factories = {"scipy": _scipy, "numexpr": _numexpr, "torch": _torch, "jax": _jax}
     for p in (PEERS if peers is None else peers):
-        if peer(p) is not None:
-            impls.append(Impl(p, factories[p]))
+        impls.extend(peer_impls(p))
     return impls
 
 
-@contextlib.contextmanager
-def simd_level(level: Optional[str]) -> Iterator[None]:
+def simd_level(level: Optional[str]) -> ContextManager[None]:
     """Switch the compiled kernels to `level` for the duration (None: no-op)."""
-    if level is None:
+    return _switched("level", level)
+
+
+def kernel_accuracy(mode: Optional[str]) -> ContextManager[None]:
+    """Switch the compiled kernels to the accuracy `mode` for the duration, in
+    this thread (None: no-op).  The compiled module's own thread override, not
+    fastact.accuracy_mode: that one follows fastact.BACKEND, and the compiled
+    kernels are timed even when the fallback is the active backend."""
+    return _switched("thread_accuracy", mode)
+
+
+@contextlib.contextmanager
+def _switched(setting: str, value: Optional[str]) -> Iterator[None]:
+    """The compiled module's get_/set_`setting` set to `value` for the duration,
+    then back to what it was (None: leave it alone)."""
+    if value is None:
         yield
         return
     from . import _backends
     mod = _backends.require_compiled()
-    before = mod.get_level()
-    mod.set_level(level)
+    get, put = getattr(mod, f"get_{setting}"), getattr(mod, f"set_{setting}")
+    before = get()
+    put(value)
     try:
         yield
     finally:
-        mod.set_level(before)
+        put(before)
+
+
+@contextlib.contextmanager
+def configured(im: Optional[Impl]) -> Iterator[None]:
+    """The compiled backend at `im`'s SIMD level and accuracy mode (None: as is)."""
+    with simd_level(None if im is None else im.level), \
+            kernel_accuracy(None if im is None else im.mode):
+        yield
 
 
 # --------------------------------------------------------------------------
@@ -371,12 +481,13 @@ def _calibrate(fn: Thunk, target: float) -> int:
         number *= 4
 
 
-def time_side_by_side(fns: Dict[str, Tuple[Thunk, Optional[str]]], rounds: int = 7,
+def time_side_by_side(fns: Dict[str, Tuple[Thunk, Optional[Impl]]], rounds: int = 7,
                       target: float = 0.005) -> Dict[str, float]:
-    """Median seconds per call of each thunk, timed in interleaved rounds."""
+    """Median seconds per call of each thunk, timed in interleaved rounds, each
+    with the compiled backend configured for its Impl (None: as is)."""
     numbers = {}
-    for key, (fn, level) in fns.items():
-        with simd_level(level):
+    for key, (fn, im) in fns.items():
+        with configured(im):
             fn()  # warm-up: first touch, lazy initialisation
             numbers[key] = _calibrate(fn, target)
     samples: Dict[str, List[float]] = {k: [] for k in fns}
@@ -384,9 +495,9 @@ def time_side_by_side(fns: Dict[str, Tuple[Thunk, Optional[str]]], rounds: int =
     gc.disable()
     try:
         for _ in range(rounds):
-            for key, (fn, level) in fns.items():
+            for key, (fn, im) in fns.items():
                 num = numbers[key]
-                with simd_level(level):
+                with configured(im):
                     t0 = time.perf_counter()
                     for _ in range(num):
                         fn()
@@ -397,13 +508,16 @@ def time_side_by_side(fns: Dict[str, Tuple[Thunk, Optional[str]]], rounds: int =
     return {k: statistics.median(v) for k, v in samples.items()}
 
 
-def peak_extra_bytes(fn: Thunk, level: Optional[str] = None) -> int:
+def peak_extra_bytes(fn: Thunk, im: Optional[Impl] = None) -> int:
     """Peak memory traced by tracemalloc during one call, beyond what was held
     before (NumPy reports its array buffers to tracemalloc; torch and jax do not,
-    so their figure is meaningless and not shown)."""
-    with simd_level(level):
+    so their figure is meaningless and not shown).  The caller collects garbage
+    beforehand, once for many calls: with torch imported one gc.collect() takes
+    ~0.1 s, which per call made up most of a default run."""
+    with configured(im):
         fn()
-        gc.collect()
+        gc_was = gc.isenabled()
+        gc.disable()  # a collection inside the traced call would move its figures
         tracemalloc.start()
         try:
             base = tracemalloc.get_traced_memory()[0]
@@ -411,6 +525,8 @@ def peak_extra_bytes(fn: Thunk, level: Optional[str] = None) -> int:
             peak = tracemalloc.get_traced_memory()[1]
         finally:
             tracemalloc.stop()
+            if gc_was:
+                gc.enable()
         del res
     return peak - base
 
@@ -456,10 +572,11 @@ def run(acts: Sequence[str] = ACTS, ops: Sequence[str] = ("and_derivative",),
         dtypes: Sequence[str] = ("float32", "float64"), sizes: Sequence[int] = DEFAULT_SIZES,
         levels: Sequence[str] = (), peers: Optional[Sequence[str]] = None,
         threads: int = 1, rounds: int = 7, target: float = 0.005, memory: bool = True,
-        progress: Optional[Callable[[str], None]] = None) -> List[Row]:
+        progress: Optional[Callable[[str], None]] = None,
+        modes: Optional[Sequence[str]] = None) -> List[Row]:
     """Time every implementation on every case; one Row per (case, impl)."""
     set_threads(threads)
-    impls = implementations(levels, peers)
+    impls = implementations(levels, peers, modes=modes)
     rows: List[Row] = []
     for dtype in dtypes:
         for n in sizes:
@@ -469,20 +586,22 @@ def run(acts: Sequence[str] = ACTS, ops: Sequence[str] = ("and_derivative",),
                 for op in ops:
                     if progress:
                         progress(f"{act} {op} {dtype} n={n}")
-                    fns: Dict[str, Tuple[Thunk, Optional[str]]] = {
+                    fns: Dict[str, Tuple[Thunk, Optional[Impl]]] = {
                         "copy": ((lambda: np.copyto(dst, z)), None)}
                     for im in impls:
-                        with simd_level(im.level):
+                        with configured(im):
                             fn = im.make(act, op, z)
                         if fn is not None:
-                            fns[im.label] = (fn, im.level)
+                            fns[im.label] = (fn, im)
                     med = time_side_by_side(fns, rounds=rounds, target=target)
+                    if memory:
+                        gc.collect()
                     for im in impls:
                         if im.label not in med:
                             continue
                         peak = None
                         if memory and im.kind in ("fastact", "fallback", "numpy"):
-                            peak = peak_extra_bytes(fns[im.label][0], im.level)
+                            peak = peak_extra_bytes(fns[im.label][0], im)
                         rows.append(Row(act, op, dtype, n, im.label, med[im.label],
                                         bytes_moved(n, dtype, op), med["copy"], peak))
                     del fns
@@ -520,55 +639,167 @@ def _fmt_bytes(b: Optional[int]) -> str:
     return f"{b / 2**20:.2f}"
 
 
+Case = Tuple[str, str, str, int]  # (function, op, dtype, n)
+
+
+def _cases(rows: Sequence[Row]) -> Dict[Case, Dict[str, Row]]:
+    """The rows of each case by implementation, cases in the order run."""
+    cases: Dict[Case, Dict[str, Row]] = {}
+    for r in rows:
+        cases.setdefault((r.act, r.op, r.dtype, r.n), {})[r.impl] = r
+    return cases
+
+
+def _labels(rows: Sequence[Row]) -> List[str]:
+    """Every implementation's label, in the order run."""
+    return list(dict.fromkeys(r.impl for r in rows))
+
+
+def _is_fastact(label: str) -> bool:
+    return label.startswith("fastact")
+
+
+def reference(labels: Sequence[str], out: bool) -> Optional[str]:
+    """The fastact column the ratios are taken against: the first one timed
+    (best level, first accuracy mode), allocating or with out=."""
+    for label in labels:
+        if _is_fastact(label) and label.endswith(" out=") == out:
+            return label
+    return None
+
+
+def _case_name(act: str, op: str) -> str:
+    return act if op == "value" else f"{act}_{op}"
+
+
+def _ratio(other: Optional[Row], ref: Optional[Row]) -> str:
+    """other's time / ref's time (above 1: ref is faster)."""
+    if other is None or ref is None:
+        return "-"
+    return f"{other.seconds / ref.seconds:.2f}x"
+
+
+def grid(header: Sequence[str], body: Sequence[Sequence[str]], markdown: bool,
+         text_columns: int = 1) -> str:
+    """A table: Markdown (pipes), or plain text with aligned columns; the first
+    `text_columns` columns are left-aligned, the numbers right-aligned."""
+    if markdown:
+        rule = ["---"] * text_columns + ["---:"] * (len(header) - text_columns)
+        return "\n".join("| " + " | ".join(cells) + " |" for cells in [header, rule, *body])
+    widths = [max(len(row[i]) for row in [header, *body]) for i in range(len(header))]
+    lines = []
+    for cells in [header, *body]:
+        lines.append("  ".join(c.ljust(w) if i < text_columns else c.rjust(w)
+                               for i, (c, w) in enumerate(zip(cells, widths))).rstrip())
+    return "\n".join(lines)
+
+
 def format_table(rows: Sequence[Row]) -> str:
     """One block per (function, operation, dtype, n): ns/element, GB/s, % of
     np.copyto's bandwidth, the lesson's NumPy time over this one, fastact's
     speedup over this one, and tracemalloc's peak extra MiB of one call."""
     lines: List[str] = []
-    cases: Dict[Tuple[str, str, str, int], List[Row]] = {}
-    for r in rows:
-        cases.setdefault((r.act, r.op, r.dtype, r.n), []).append(r)
-    head = (f"{'implementation':<18}{'ns/el':>9}{'GB/s':>8}{'%copy':>7}"
+    ref_label = reference(_labels(rows), out=False)
+    width = max([18] + [len(label) + 1 for label in _labels(rows)])
+    head = (f"{'implementation':<{width}}{'ns/el':>9}{'GB/s':>8}{'%copy':>7}"
             f"{'vs numpy':>10}{'fastact x':>11}{'peak MiB':>10}")
-    for (act, op, dtype, n), rs in cases.items():
-        by = {r.impl: r for r in rs}
+    for (act, op, dtype, n), by in _cases(rows).items():
+        rs = list(by.values())
         ref = by.get("numpy")
-        fa = by.get("fastact")
+        fa = by.get(ref_label) if ref_label else None
         lines.append("")
-        lines.append(f"{act}_{op if op != 'value' else ''}".rstrip("_")
-                     + f"  {dtype}  n={n:,}  (copy: {rs[0].copy_gbps:.1f} GB/s, "
-                     f"{rs[0].copy_seconds / n * 1e9:.3f} ns/el)")
+        lines.append(f"{_case_name(act, op)}  {dtype}  n={n:,}  (copy: {rs[0].copy_gbps:.1f} "
+                     f"GB/s, {rs[0].copy_seconds / n * 1e9:.3f} ns/el)")
         lines.append(head)
         for r in rs:
             vs_np = f"{ref.seconds / r.seconds:.2f}x" if ref else "-"
-            fa_x = f"{r.seconds / fa.seconds:.2f}x" if fa else "-"
-            lines.append(f"{r.impl:<18}{r.ns_per_el:>9.3f}{r.gbps:>8.1f}{r.pct_copy:>6.0f}%"
-                         f"{vs_np:>10}{fa_x:>11}{_fmt_bytes(r.peak_bytes):>10}")
+            fa_x = _ratio(r, fa)
+            lines.append(f"{r.impl:<{width}}{r.ns_per_el:>9.3f}{r.gbps:>8.1f}"
+                         f"{r.pct_copy:>6.0f}%{vs_np:>10}{fa_x:>11}"
+                         f"{_fmt_bytes(r.peak_bytes):>10}")
     return "\n".join(lines)
+
+
+def format_variants(rows: Sequence[Row], markdown: bool = False) -> str:
+    """fastact's ns/element at every SIMD level and accuracy mode timed,
+    allocating and with out=, side by side: one line per case."""
+    variants = [label for label in _labels(rows) if _is_fastact(label)]
+    body = [[_case_name(act, op), dtype, f"{n:,}"]
+            + [f"{by[v].ns_per_el:.3f}" if v in by else "-" for v in variants]
+            for (act, op, dtype, n), by in _cases(rows).items()]
+    return grid(["function", "dtype", "n"] + variants, body, markdown, text_columns=2)
+
+
+def _peers(labels: Sequence[str]) -> List[str]:
+    """The implementations fastact is compared with: the lesson's NumPy code
+    and the peers (not fastact's own fallback)."""
+    return [label for label in labels if not _is_fastact(label) and label != "fallback"]
+
+
+def _high_cost(by: Dict[str, Row]) -> str:
+    """The high mode's time / the default mode's, both with out= at the best level."""
+    return _ratio(by.get("fastact high out="), by.get("fastact out="))
+
+
+def format_ratios(rows: Sequence[Row], markdown: bool = False) -> str:
+    """The ratios issue 9 quotes, per function, dtype and n, all against fastact
+    out= (best level, first mode): for the fused op, vs the lesson's NumPy, vs
+    torch out= and vs the fastest other implementation; for the value op alone,
+    vs every peer.  "high/default": what the high accuracy mode costs."""
+    labels = _labels(rows)
+    ref_label = reference(labels, out=True)
+    if ref_label is None:
+        return ""
+    peers = _peers(labels)
+    parts = []
+    fused = _ratio_body(rows, "and_derivative", ref_label, peers, fused=True)
+    if fused:
+        head = ["fused", "dtype", "n", f"{ref_label} ns/el", "vs numpy", "vs torch out=",
+                "vs fastest other", "fastest other", "high/default"]
+        parts.append(grid(head, fused, markdown, text_columns=2))
+    value = _ratio_body(rows, "value", ref_label, peers, fused=False)
+    if value:
+        head = (["value", "dtype", "n", f"{ref_label} ns/el"] + [f"vs {p}" for p in peers]
+                + ["high/default"])
+        parts.append(grid(head, value, markdown, text_columns=2))
+    return "\n\n".join(parts)
+
+
+def _ratio_body(rows: Sequence[Row], op: str, ref_label: str, peers: Sequence[str],
+                fused: bool) -> List[List[str]]:
+    body = []
+    for (act, case_op, dtype, n), by in _cases(rows).items():
+        ref = by.get(ref_label)
+        if case_op != op or ref is None:
+            continue
+        cells = [_case_name(act, op), dtype, f"{n:,}", f"{ref.ns_per_el:.3f}"]
+        if fused:
+            present = [p for p in peers if p in by]
+            fastest = min(present, key=lambda p: by[p].seconds) if present else None
+            cells += [_ratio(by.get("numpy"), ref), _ratio(by.get("torch out="), ref),
+                      _ratio(by.get(fastest) if fastest else None, ref), fastest or "-"]
+        else:
+            cells += [_ratio(by.get(p), ref) for p in peers]
+        body.append(cells + [_high_cost(by)])
+    return body
 
 
 def format_markdown(rows: Sequence[Row]) -> str:
     """A compact Markdown table: fastact's ns/element and its speedup over each
     implementation, one line per case."""
-    impls: List[str] = []
-    for r in rows:
-        if r.impl not in impls:
-            impls.append(r.impl)
-    others = [i for i in impls if i != "fastact"]
-    cases: Dict[Tuple[str, str, str, int], Dict[str, Row]] = {}
-    for r in rows:
-        cases.setdefault((r.act, r.op, r.dtype, r.n), {})[r.impl] = r
-    out = ["| function | dtype | n | fastact ns/el | % copy BW | "
+    impls = _labels(rows)
+    ref_label = reference(impls, out=False)
+    others = [i for i in impls if i != ref_label]
+    out = [f"| function | dtype | n | {ref_label} ns/el | % copy BW | "
            + " | ".join(f"x {i}" for i in others) + " |",
            "|---|---|---:|---:|---:|" + "---:|" * len(others)]
-    for (act, op, dtype, n), by in cases.items():
-        fa = by.get("fastact")
+    for (act, op, dtype, n), by in _cases(rows).items():
+        fa = by.get(ref_label) if ref_label else None
         if fa is None:
             continue
-        name = act if op == "value" else f"{act}_{op}"
         cells = [f"{by[i].seconds / fa.seconds:.2f}" if i in by else "-" for i in others]
-        out.append(f"| {name} | {dtype} | {n:,} | {fa.ns_per_el:.3f} | {fa.pct_copy:.0f}% | "
-                   + " | ".join(cells) + " |")
+        out.append(f"| {_case_name(act, op)} | {dtype} | {n:,} | {fa.ns_per_el:.3f} | "
+                   f"{fa.pct_copy:.0f}% | " + " | ".join(cells) + " |")
     return "\n".join(out)
 
 

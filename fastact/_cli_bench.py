@@ -2,13 +2,15 @@
 from __future__ import annotations
 
 import argparse
+import subprocess
 import sys
-from typing import Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 from ._cli_args import fail, integer, listing, real, too_much_memory, writable_file
 
 HELP = ("time fastact against the lesson's NumPy code and the installed peers "
-        "(scipy, numexpr, torch, jax): ns/element, GB/s, share of copy bandwidth, ratios")
+        "(scipy, numexpr, torch, jax): ns/element, GB/s, share of copy bandwidth, ratios; "
+        "--instructions: instructions per element (valgrind)")
 
 DTYPES = ("float16", "float32", "float64")
 # Arrays of the largest itemsize alive at once in one case: the input, the
@@ -38,15 +40,83 @@ def _check_peers(args: argparse.Namespace) -> Optional[str]:
     return f"peer {missing[0]!r} is not installed" if missing else None
 
 
+def _check_instructions(args: argparse.Namespace) -> Optional[str]:
+    from . import _bench, _bench_instructions
+    if not args.instructions:
+        return None
+    if _bench.best_level() is None:
+        return "--instructions counts the compiled kernels: no compiled extension here"
+    if _bench_instructions.valgrind() is None:
+        return "--instructions needs valgrind (e.g. apt-get install valgrind)"
+    if not set(args.dtypes) & set(_bench_instructions.DTYPES):
+        return "--instructions counts the float32 and float64 kernels; --dtypes lists neither"
+    return None
+
+
+def _levels_and_modes(args: argparse.Namespace) -> Tuple[List[str], List[str], Optional[str]]:
+    """The SIMD levels and accuracy modes to time, or why they cannot be."""
+    from . import _bench
+    available = _bench.simd_levels()
+    levels = available if args.levels == ["all"] else args.levels
+    unknown = [lv for lv in levels if lv not in available]
+    if unknown:
+        return [], [], (f"SIMD level {unknown[0]!r} not available here; choose from "
+                         f"{', '.join(available) or 'none (no compiled extension)'}")
+    modes = _bench.accuracy_modes()
+    if args.accuracy is not None:
+        if not modes:
+            return [], [], "--accuracy selects the compiled kernels: no compiled extension here"
+        modes = [m for m in modes if m in args.accuracy]  # the default mode first
+    return levels, modes, None
+
+
+_LEGEND = """
+vs numpy: the lesson's NumPy time / this one.  fastact x: this time / fastact's (fastact's
+speedup).  %copy: GB/s (input read + outputs written) / np.copyto's GB/s at the same n.
+peak MiB: tracemalloc peak of one call."""
+
+_RATIO_LEGEND = """
+vs X: X's time / fastact out='s time, both from this run (above 1: fastact is faster); vs torch
+out=: both sides with out=.  fastest other: the fastest of the lesson's NumPy code and the peers.
+high/default: fastact high out='s time / fastact out='s (what the high accuracy mode costs)."""
+
+
+def _report(args: argparse.Namespace, rows: List[Any]) -> None:
+    from . import _bench
+    print(_bench.format_table(rows))
+    print(_LEGEND)
+    print("\nfastact at each SIMD level and accuracy mode timed, ns/element:")
+    print(_bench.format_variants(rows))
+    ratios = _bench.format_ratios(rows)
+    if ratios:
+        print("\n" + ratios)
+        print(_RATIO_LEGEND)
+    if args.markdown:
+        for table in (_bench.format_markdown(rows), _bench.format_variants(rows, markdown=True),
+                      _bench.format_ratios(rows, markdown=True)):
+            if table:
+                print("\n" + table)
+
+
+def _instructions(args: argparse.Namespace, modes: List[str]) -> Dict[str, Any]:
+    """Count and print the instructions per element; what --json records of them."""
+    from . import _bench, _bench_instructions as bi
+    dtypes = [d for d in args.dtypes if d in bi.DTYPES]
+    counts, skipped = bi.count(args.functions, dtypes, _bench.simd_levels(), modes)
+    print("\n" + bi.format_counts(counts, skipped))
+    if args.markdown:
+        print("\n" + bi.format_counts(counts, skipped, markdown=True))
+    return {"instructions_per_element": bi.as_dicts(counts), "instructions_n": bi.N,
+            "instructions_skipped_levels": skipped}
+
+
 def _run(args: argparse.Namespace) -> int:
     from . import _bench
-    levels = _bench.simd_levels() if args.levels == ["all"] else args.levels
-    unknown = [lv for lv in levels if lv not in _bench.simd_levels()]
-    if unknown:
-        return fail("fastact bench", f"SIMD level {unknown[0]!r} not available here; choose "
-                    f"from {', '.join(_bench.simd_levels()) or 'none (no compiled extension)'}")
+    levels, modes, problem = _levels_and_modes(args)
+    if problem:
+        return fail("fastact bench", problem)
     sizes = [10, 1000] if args.quick else args.sizes
-    problem = (_check_outputs(args) or _check_peers(args)
+    problem = (_check_outputs(args) or _check_peers(args) or _check_instructions(args)
                or too_much_memory(max(sizes) * 8 * _ARRAYS_ALIVE, f"n = {max(sizes)}"))
     if problem:
         return fail("fastact bench", problem, 2)
@@ -61,20 +131,20 @@ def _run(args: argparse.Namespace) -> int:
     peers = None if args.peers is None else [p for p in args.peers if p != "none"]
     rows = _bench.run(acts=args.functions, ops=args.ops, dtypes=args.dtypes, sizes=sizes,
                       levels=levels, peers=peers, threads=args.threads,
-                      rounds=args.rounds, target=args.target, progress=progress)
+                      rounds=args.rounds, target=args.target, progress=progress, modes=modes)
     if progress:
         print("\r" + " " * 60 + "\r", end="", file=sys.stderr)
-    print(_bench.format_table(rows))
-    print("\nvs numpy: the lesson's NumPy time / this one.  fastact x: this time / fastact's "
-          "(fastact's speedup).\n%copy: GB/s (input read + outputs written) / np.copyto's GB/s "
-          "at the same n.  peak MiB: tracemalloc peak of one call.")
-    if args.markdown:
-        print()
-        print(_bench.format_markdown(rows))
+    _report(args, rows)
+    saved: Dict[str, Any] = {"machine": info, "rows": [_bench.row_dict(r) for r in rows]}
+    if args.instructions:
+        try:
+            saved.update(_instructions(args, modes))
+        except (RuntimeError, OSError, subprocess.SubprocessError) as exc:
+            return fail("fastact bench", f"--instructions: {exc}", 1)
     if args.json:
         import json
         with open(args.json, "w") as f:
-            json.dump({"machine": info, "rows": [_bench.row_dict(r) for r in rows]}, f, indent=1)
+            json.dump(saved, f, indent=1)
         print(f"\nresults written to {args.json}")
     if args.plot:
         _bench.plot(rows, args.plot)
@@ -98,7 +168,15 @@ def register(parser: argparse.ArgumentParser) -> None:
                         help="array sizes, e.g. 10,1e3,1e6,1e7 (default: 1000,1000000)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes only (smoke test)")
     parser.add_argument("--levels", type=listing(str), default=[], metavar="L,..",
-                        help="also time these SIMD levels of fastact ('all' for every one)")
+                        help="also time these SIMD levels of fastact, allocating and with "
+                        "out= ('all' for every one)")
+    parser.add_argument("--accuracy", type=listing(str, ("default", "high")), default=None,
+                        metavar="M,..", help="accuracy modes of the compiled kernels to time: "
+                        "default and/or high (default: both)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="also count each kernel's instructions per element under "
+                        "valgrind's callgrind (every SIMD level valgrind can run; float32, "
+                        "float64; value and fused; about a minute)")
     parser.add_argument("--peers", type=listing(str, _bench.PEERS + ("none",)), default=None,
                         metavar="P,..", help=f"peers to include, or none (default: every "
                         f"installed one of {', '.join(_bench.PEERS)})")

@@ -11,4 +11,13 @@ trap 'rm -rf "$TMP"' EXIT
 cd "$TMP"
 python -m pytest "$ROOT/bench" -q -p no:cacheprovider --rootdir "$ROOT" \
   --bench-quick --benchmark-disable
-python -m fastact bench --quick --rounds 2 --target 0.001 --levels all
+# every SIMD level and accuracy mode, value and fused: the side-by-side and ratio tables
+python -m fastact bench --quick --rounds 1 --target 0.001 -f sigmoid,leaky_relu --levels all \
+  --accuracy default,high --ops and_derivative,value --markdown
+# instructions per element under callgrind (one function: valgrind's start-up dominates)
+if command -v valgrind >/dev/null; then
+  python -m fastact bench --quick --rounds 1 --target 0.001 -f sigmoid -d float32 \
+    --peers none --instructions
+else
+  echo "valgrind not installed: --instructions not smoke-tested"
+fi
