@@ -193,8 +193,27 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
             return None
         return _F32 if dt in _F32_COMPUTE else _F64
 
+    has_at_zero = "at_zero" in params
+
+    def fast_param(what: str, v: Any, ct: Any) -> Any:
+        """A float parameter validated without the general checks (None: not a
+        plain finite float, or not positive where that is needed): a float is
+        already float64's parameter, float32 data gets it converted."""
+        if type(v) is not float or not math.isfinite(v) or (what == "alpha" and positive
+                                                               and not v > 0):
+            return None
+        return v if ct is _F64 else to_compute(name, what, v, ct, positive and what == "alpha")
+
     def fn(*args: Any, **kwargs: Any) -> Any:
-        if len(args) == nin:
+        # The common calls are kept short (small arrays are dominated by per-call
+        # cost): data only, data with out=, with alpha=<float> (keyword or
+        # positional) or with at_zero=<float>; everything else takes general().
+        if len(args) == nin + 1 and act.has_alpha and not kwargs:
+            ct = fast_ct(args)
+            alpha = None if ct is None else fast_param("alpha", args[nin], ct)
+            if alpha is not None:
+                return core(*args[:nin], *param_values(alpha))
+        elif len(args) == nin:
             ct = fast_ct(args)
             if ct is not None:
                 if not kwargs:
@@ -203,14 +222,14 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
                     out = kwargs.get("out")
                     if out is not None:  # the core checks out= as a ufunc does
                         return core(*args, *defaults[ct], out=out)
-                    alpha = kwargs.get("alpha")
-                    if (type(alpha) is float and act.has_alpha and math.isfinite(alpha)
-                            and (alpha > 0 or not positive)):
-                        # alpha=<float>: validated here without the general checks below
-                        # (a float is already float64's parameter: no call for that)
-                        if ct is not _F64:
-                            alpha = to_compute(name, "alpha", alpha, ct, positive)
-                        return core(*args, *param_values(alpha))
+                    if act.has_alpha:
+                        alpha = fast_param("alpha", kwargs.get("alpha"), ct)
+                        if alpha is not None:
+                            return core(*args, *param_values(alpha))
+                    if has_at_zero:
+                        at_zero = fast_param("at_zero", kwargs.get("at_zero"), ct)
+                        if at_zero is not None:
+                            return core(*args, *defaults[ct][:-1], at_zero)
         return general(args, kwargs)
 
     def general(args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
