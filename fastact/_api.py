@@ -206,8 +206,8 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
 
     def fn(*args: Any, **kwargs: Any) -> Any:
         # The common calls are kept short (small arrays are dominated by per-call
-        # cost): data only, data with out=, with alpha=<float> (keyword or
-        # positional) or with at_zero=<float>; everything else takes general().
+        # cost): data only, with alpha=<float> (keyword or positional) or with
+        # at_zero=<float>, each with or without out=; everything else takes general().
         if len(args) == nin + 1 and act.has_alpha and not kwargs:
             ct = fast_ct(args)
             alpha = None if ct is None else fast_param("alpha", args[nin], ct)
@@ -218,18 +218,21 @@ def _wrap(act: _spec.Activation, op: str, core: Callable[..., Any],
             if ct is not None:
                 if not kwargs:
                     return core(*args, *defaults[ct])
-                if len(kwargs) == 1:
-                    out = kwargs.get("out")
-                    if out is not None:  # the core checks out= as a ufunc does
-                        return core(*args, *defaults[ct], out=out)
-                    if act.has_alpha:
-                        alpha = fast_param("alpha", kwargs.get("alpha"), ct)
+                out = kwargs.get("out")
+                # an explicit out=None is "allocate"; NumPy refuses it for two outputs
+                okw = {} if out is None else {"out": out}  # the core checks it as a ufunc
+                nparam = len(kwargs) - ("out" in kwargs)
+                if nparam == 0:
+                    return core(*args, *defaults[ct], **okw)
+                if nparam == 1:
+                    if act.has_alpha and "alpha" in kwargs:
+                        alpha = fast_param("alpha", kwargs["alpha"], ct)
                         if alpha is not None:
-                            return core(*args, *param_values(alpha))
-                    if has_at_zero:
-                        at_zero = fast_param("at_zero", kwargs.get("at_zero"), ct)
+                            return core(*args, *param_values(alpha), **okw)
+                    elif has_at_zero and "at_zero" in kwargs:
+                        at_zero = fast_param("at_zero", kwargs["at_zero"], ct)
                         if at_zero is not None:
-                            return core(*args, *defaults[ct][:-1], at_zero)
+                            return core(*args, *defaults[ct][:-1], at_zero, **okw)
         return general(args, kwargs)
 
     def general(args: Tuple[Any, ...], kwargs: Dict[str, Any]) -> Any:
