@@ -65,7 +65,11 @@ static const fa_activation table_default[] = {
 };
 #undef FA_ACTIVATION
 #define FA_HIGH_KERNELS_0(name) name
-#define FA_HIGH_KERNELS_1(name) name##_high
+#if FV_LUT4_CHEAP
+#  define FA_HIGH_KERNELS_1(name) name##_high
+#else /* the default loops already are the high ones (kernels_impl.h) */
+#  define FA_HIGH_KERNELS_1(name) name
+#endif
 #define FA_ACTIVATION(name, high, pv, pd, pa) \
     FA_ROW(name, FA_HIGH_KERNELS_##high(name), pv, pd, pa)
 static const fa_activation table_high[] = {

@@ -94,12 +94,23 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
     FA_KERNEL(kname, backward_from_a, 21, FA_FROM_A(from_a); yv = FV(mul)(gv, dav);)
 
 /* Every activation's loops, and with high = 1 a second set fa_<name>_high_<op> from
- * its <= 1 ULP definition (the from-a definition is shared: it is already exact). */
+ * its <= 1 ULP definition (the from-a definition is shared: it is already exact).
+ * Where the vocabulary has no cheap table lookup (the scalar header: x86-64's
+ * baseline SSE2 code emulated it with selects, and ran the default kernels at 2x
+ * the instructions of the high ones) the default mode takes the high definitions
+ * too, and both modes share one set of loops (kernels.c). */
+#define FA_DEFAULT_FWD_0(name) fa_##name##_fwd
 #define FA_KERNELS_HIGH_0(name)
-#define FA_KERNELS_HIGH_1(name) \
+#if FV_LUT4_CHEAP
+#  define FA_DEFAULT_FWD_1(name) fa_##name##_fwd
+#  define FA_KERNELS_HIGH_1(name) \
     FA_KERNELS(name##_high, fa_##name##_fwd_high, fa_##name##_from_a)
+#else
+#  define FA_DEFAULT_FWD_1(name) fa_##name##_fwd_high
+#  define FA_KERNELS_HIGH_1(name)
+#endif
 #define FA_ACTIVATION(name, high, pv, pd, pa)                                                  \
-    FA_KERNELS(name, fa_##name##_fwd, fa_##name##_from_a)                                      \
+    FA_KERNELS(name, FA_DEFAULT_FWD_##high(name), fa_##name##_from_a)                          \
     FA_KERNELS_HIGH_##high(name)
 
 #include "activations.def"
@@ -120,4 +131,6 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
 #undef FA_KERNELS
 #undef FA_KERNELS_HIGH_0
 #undef FA_KERNELS_HIGH_1
+#undef FA_DEFAULT_FWD_0
+#undef FA_DEFAULT_FWD_1
 #undef FA_EXP_MIN_ARG

@@ -6,6 +6,9 @@
 #include <arm_neon.h>
 
 #define FV_ISA "neon"
+/* fv_lut4 is a shuffle here: the default-mode algorithms (which read 2^(j/4)
+ * from a table) pay */
+#define FV_LUT4_CHEAP 1
 #define FV_LANES_f32 4
 #define FV_LANES_f64 2
 

@@ -10,6 +10,9 @@
 #include <string.h>
 
 #define FV_ISA "scalar"
+/* fv_lut4 is three selects here (the auto-vectoriser has no shuffle), which
+ * costs the default-mode algorithms their speed: see kernels_impl.h */
+#define FV_LUT4_CHEAP 0
 #define FV_LANES_f32 1
 #define FV_LANES_f64 1
 

@@ -34,7 +34,8 @@
  *   masks      fv_mand_S, fv_mor_S, fv_mandnot_S(a, b) = a & ~b
  *   bits       fv_as_u_S(v) / fv_from_u_S(u) (reinterpret), fv_uadd_S, fv_usub_S,
  *              fv_ushli_S(u, n) (n a constant), fv_uand_S
- *   tables     fv_lut4_S(const T t[4], u) = t[u & 3] per lane (a shuffle, no gather)
+ *   tables     fv_lut4_S(const T t[4], u) = t[u & 3] per lane (a shuffle, no gather);
+ *              FV_LUT4_CHEAP says whether it is one (0 in scalar.h)
  * so that generic code names every operation FV(op) = fv_op_S.
  * Every operation is the same IEEE operation in every header, so one algorithm
  * gives bit-identical results at every level that has the same FA_HAVE_FMA.
