@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Memory safety of the C core:
+# Memory safety and bit-exactness of the C core:
 #  1. every csrc/*.c compiles with -Wall -Wextra -Werror, with setup.py's flags
-#     (kernels.c once per ISA level);
+#     (kernels.c once per ISA level, and once more as the scalar-FMA reference);
 #  2. tests/c/sanitize_driver.c, linked with all of csrc built under
-#     -fsanitize=address,undefined -fno-sanitize-recover=all, runs clean.
+#     -fsanitize=address,undefined -fno-sanitize-recover=all, runs clean: memory
+#     safety, every FMA level bit-identical to the scalar-FMA table, accuracy
+#     against long-double references.
 # Exit 0: passed; 77: no sanitizer runtime here (skipped); anything else: failed.
-# CC picks the compiler (default cc).
+# CC picks the compiler (default cc) and with it the target (`$CC -dumpmachine`:
+# x86_64 or aarch64; a cross compiler works).  RUN prefixes every run of a built
+# program (e.g. "qemu-aarch64 -L /usr/aarch64-linux-gnu", see
+# .ci/steps/15-aarch64-qemu.sh).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CC=${CC:-cc}
@@ -15,23 +20,42 @@ cd "$ROOT"
 
 WARN=(-Wall -Wextra -Werror)
 FLOAT=(-O3 -ffp-contract=off -fno-trapping-math)   # as setup.py compiles the kernels
-SAN=(-fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer -g)
+# SANITIZE: which sanitizers (default both); "none" runs the same checks without
+# (the qemu step: emulated, the instrumented driver is several times slower).
+SANITIZE=${SANITIZE:-address,undefined}
+SAN=(-fsanitize="$SANITIZE" -fno-sanitize-recover=all -fno-omit-frame-pointer -g)
+[ "$SANITIZE" != none ] || SAN=(-g)
 
+TARGET=$($CC -dumpmachine)
+read -r -a RUNNER <<< "${RUN:-}"
 levels=(baseline)
 defs=()
-case "$(uname -m)" in
-  x86_64|amd64)
-    levels+=(avx2 avx512)
+# scalar_fma: kernels.c forced to simd/scalar.h (one lane of plain C) with the
+# FMA of the levels it is the bit-exact reference for; not auto-vectorised, so it
+# is the plain C semantics whatever the vectoriser does.
+case "$TARGET" in
+  x86_64*|amd64*)
+    levels+=(avx2 avx512 scalar_fma)
     defs=(-DFA_COMPILED_AVX2=1 -DFA_COMPILED_AVX512=1) ;;   # for dispatch.c only
+  aarch64*)   # the baseline is NEON with FMA
+    levels+=(scalar_fma) ;;
 esac
 level_flags() {
   case $1 in
     avx2) echo "-mavx2 -mfma" ;;
     avx512) echo "-mavx512f -mavx512dq -mavx512vl -mavx512bw -mavx2 -mfma -mprefer-vector-width=512" ;;
+    scalar_fma)
+      case "$TARGET" in x86_64*|amd64*) echo "-mavx2 -mfma -DFA_SIMD_SCALAR=1 -fno-tree-vectorize" ;;
+                        *) echo "-DFA_SIMD_SCALAR=1 -fno-tree-vectorize" ;; esac ;;
   esac
 }
+driver_defs=()
+case " ${levels[*]} " in *" scalar_fma "*) driver_defs=(-DFA_HAVE_SCALAR_FMA_TABLE=1) ;; esac
+ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
+UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+export ASAN_OPTIONS UBSAN_OPTIONS
 
-echo "== csrc with -Wall -Wextra -Werror ($CC)"
+echo "== csrc with -Wall -Wextra -Werror ($CC, $TARGET)"
 for l in "${levels[@]}"; do
   # shellcheck disable=SC2046
   $CC "${FLOAT[@]}" "${WARN[@]}" $(level_flags "$l") -DFA_LEVEL="$l" -Icsrc \
@@ -42,12 +66,13 @@ for f in dispatch ufunc_glue; do
 done
 
 echo 'int main(void){return 0;}' > "$OUT/probe.c"
-if ! $CC "${SAN[@]}" "$OUT/probe.c" -o "$OUT/probe" 2>/dev/null || ! "$OUT/probe"; then
-  echo "sanitizers: $CC cannot build or run -fsanitize=address,undefined here; skipped"
+if ! $CC "${SAN[@]}" "$OUT/probe.c" -o "$OUT/probe" 2>/dev/null ||
+   ! ${RUNNER[@]+"${RUNNER[@]}"} "$OUT/probe"; then
+  echo "sanitizers: $CC cannot build or run -fsanitize=$SANITIZE here; skipped"
   exit 77
 fi
 
-echo "== sanitizer build"
+echo "== sanitizer build (-fsanitize=$SANITIZE)"
 objs=()
 for l in "${levels[@]}"; do
   # shellcheck disable=SC2046
@@ -59,10 +84,8 @@ for f in dispatch ufunc_glue; do
   $CC -O2 "${WARN[@]}" "${SAN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/$f.o"
   objs+=("$OUT/$f.o")
 done
-$CC -O1 "${WARN[@]}" "${SAN[@]}" -Icsrc tests/c/sanitize_driver.c "${objs[@]}" -lm \
-    -o "$OUT/sanitize_driver"
+$CC -O1 "${WARN[@]}" "${SAN[@]}" ${driver_defs[@]+"${driver_defs[@]}"} -Icsrc \
+    tests/c/sanitize_driver.c "${objs[@]}" -lm -o "$OUT/sanitize_driver"
 
 echo "== sanitizer run"
-ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1} \
-UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1} \
-  "$OUT/sanitize_driver"
+${RUNNER[@]+"${RUNNER[@]}"} "$OUT/sanitize_driver"

@@ -15,6 +15,14 @@
  * 3. fa_ufunc_loop with input 0 inside output 0's memory, as NumPy's accumulate
  *    (in0 = out - step) and reduce (both step 0) call it, against NumPy's
  *    sequential loop simulated element by element.
+ * 4. Every level with FMA this CPU runs (avx2, avx512 on x86-64; the NEON
+ *    baseline on aarch64) bit-identical to the scalar-FMA table (kernels.c built
+ *    with FA_SIMD_SCALAR=1 and FMA), every activation x operation x type x mode,
+ *    on specials, subnormals, +-inf, NaNs, dense sweeps and random bit patterns,
+ *    at every length 0..300 (NaN compares as NaN).
+ * 5. The same levels against textbook references in double / long double, within
+ *    the ULP budgets (2 default, 1 high; 0 from a), so a level and its scalar
+ *    twin cannot be wrong together.
  * Exit status 0 if everything held, 1 otherwise (sanitizer errors abort).
  */
 #include <math.h>
@@ -69,6 +77,115 @@ static int guards_ok(unsigned char *p, size_t bytes)
 
 static void guarded_free(unsigned char *p) { free(p - GUARD); }
 
+/* ------------------------------------------------- wide inputs, helpers */
+
+/* One element of a float32 (f64 = 0) or float64 buffer, as a double / raw bits. */
+static double get_elem(const unsigned char *buf, int f64, long k)
+{
+    if (f64) { double d; memcpy(&d, buf + k * 8, 8); return d; }
+    float f;
+    memcpy(&f, buf + k * 4, 4);
+    return f;
+}
+
+static void put_elem(unsigned char *buf, int f64, long k, double v)
+{
+    if (f64) memcpy(buf + k * 8, &v, 8);
+    else { const float f = (float)v; memcpy(buf + k * 4, &f, 4); }
+}
+
+static void put_bits(unsigned char *buf, int f64, long k, uint64_t bits)
+{
+    if (f64) memcpy(buf + k * 8, &bits, 8);
+    else { const uint32_t b = (uint32_t)bits; memcpy(buf + k * 4, &b, 4); }
+}
+
+/* Same value and sign, or both NaN (payloads and NaN signs are not part of the
+ * contract).  float32 values compare as doubles: the conversion is exact. */
+static int same_value(double x, double y)
+{
+    return (x != x && y != y) || memcmp(&x, &y, sizeof x) == 0;
+}
+
+static int same_elem(const unsigned char *a, const unsigned char *b, int f64, long k)
+{
+    return same_value(get_elem(a, f64, k), get_elem(b, f64, k));
+}
+
+static uint64_t splitmix64(uint64_t *state)
+{
+    uint64_t z = (*state += 0x9e3779b97f4a7c15u);
+    z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9u;
+    z = (z ^ (z >> 27)) * 0x94d049bb133111ebu;
+    return z ^ (z >> 31);
+}
+
+/* Special bit patterns of both types: +-0, +-min subnormal, +-max subnormal,
+ * +-min normal, +-max finite, +-inf, quiet NaNs of both signs, a NaN with a
+ * payload, a signalling NaN. */
+static const uint32_t special_bits_f32[] = {
+    0x00000000u, 0x80000000u, 0x00000001u, 0x80000001u, 0x007fffffu, 0x807fffffu,
+    0x00800000u, 0x80800000u, 0x7f7fffffu, 0xff7fffffu, 0x7f800000u, 0xff800000u,
+    0x7fc00000u, 0xffc00000u, 0x7fc12345u, 0x7f800001u};
+static const uint64_t special_bits_f64[] = {
+    0x0000000000000000u, 0x8000000000000000u, 0x0000000000000001u, 0x8000000000000001u,
+    0x000fffffffffffffu, 0x800fffffffffffffu, 0x0010000000000000u, 0x8010000000000000u,
+    0x7fefffffffffffffu, 0xffefffffffffffffu, 0x7ff0000000000000u, 0xfff0000000000000u,
+    0x7ff8000000000000u, 0xfff8000000000000u, 0x7ff8000000012345u, 0x7ff0000000000001u};
+#define NSPECIAL_BITS 16
+/* Values around the kernels' thresholds (clamps of the exponential's argument,
+ * where exp underflows to subnormal and to zero, where tanh and sigmoid round to
+ * +-1) and around the kinks; each is also used negated. */
+static const double special_values[] = {
+    1.0, 0.5, 0.25, 2.0, 1e-8, 0x1p-12, 0x1p-26, 0x1p-54, 1e-30, 1e-300,
+    8.0, 9.01, 16.6, 17.33, 19.06, 36.74, 37.43, 44.36,
+    55.0, 86.99, 87.34, 88.72, 103.28, 103.97, 104.0, 110.0, 111.0,
+    354.89, 372.0, 375.0, 376.0, 708.4, 709.78, 744.44, 745.13, 750.0, 751.0, 1e10};
+#define NSPECIAL_VALUES ((long)(sizeof special_values / sizeof special_values[0]))
+
+/* n arguments of one type: the specials, then a dense sweep of [-24, 24] (where
+ * sigmoid and tanh change), a sweep of [-R, R] (R past the zero-underflow of
+ * either type's exponential), and random bit patterns (log-uniform magnitudes:
+ * every binade, subnormals, now and then a NaN or infinity). */
+static void wide_inputs(unsigned char *buf, int f64, long n, uint64_t seed)
+{
+    long k = 0;
+    for (int i = 0; i < NSPECIAL_BITS && k < n; i++, k++)
+        put_bits(buf, f64, k, f64 ? special_bits_f64[i] : special_bits_f32[i]);
+    for (long i = 0; i < 2 * NSPECIAL_VALUES && k < n; i++, k++)
+        put_elem(buf, f64, k, (i & 1 ? -1 : 1) * special_values[i / 2]);
+    const long dense = k + (n - k) * 3 / 8, wide = dense + (n - k) / 8;
+    const double range = f64 ? 760.0 : 120.0;
+    uint64_t st = seed;
+    for (; k < n; k++) {
+        const uint64_t r = splitmix64(&st);
+        const double u = (double)(r >> 11) * 0x1p-53 * 2.0 - 1.0;  /* [-1, 1) */
+        if (k < dense) put_elem(buf, f64, k, 24.0 * u);
+        else if (k < wide) put_elem(buf, f64, k, range * u);
+        else put_bits(buf, f64, k, r);
+    }
+}
+
+/* Calls one kernel on n contiguous elements (in[1] / out[1] for two-operand
+ * shapes). */
+static void call_kernel(const fa_activation *row, fa_op op, int f64, long n,
+                        unsigned char *const in[2], unsigned char *const out[2],
+                        const fa_params *p)
+{
+    const int nin = fa_op_nin(op), nout = fa_op_nout(op);
+    if (f64) {
+        const fa_kernel_f64 k = row->f64[op];
+        if (nin == 2) k.k21(n, (double *)in[0], (double *)in[1], (double *)out[0], p);
+        else if (nout == 2) k.k12(n, (double *)in[0], (double *)out[0], (double *)out[1], p);
+        else k.k11(n, (double *)in[0], (double *)out[0], p);
+    } else {
+        const fa_kernel_f32 k = row->f32[op];
+        if (nin == 2) k.k21(n, (float *)in[0], (float *)in[1], (float *)out[0], p);
+        else if (nout == 2) k.k12(n, (float *)in[0], (float *)out[0], (float *)out[1], p);
+        else k.k11(n, (float *)in[0], (float *)out[0], p);
+    }
+}
+
 /* ------------------------------------------------------------------ kernels */
 
 /* Runs one kernel on n elements at element offset `off`; the outputs (packed,
@@ -84,31 +201,14 @@ static int run_kernel(const fa_activation *row, fa_op op, int f64, long n, int o
         /* exact size: the first byte past the data is ASan's red zone */
         const size_t bytes = (size_t)(off + n) * es;
         in[i] = malloc(bytes ? bytes : 1);
-        for (long k = 0; k < n; k++) {
-            const double v = arg_value((unsigned)(k + 977 * i));
-            if (f64)
-                memcpy(in[i] + (off + k) * es, &v, es);
-            else {
-                const float fv = (float)v;
-                memcpy(in[i] + (off + k) * es, &fv, es);
-            }
-        }
+        for (long k = 0; k < n; k++)
+            put_elem(in[i], f64, off + k, arg_value((unsigned)(k + 977 * i)));
     }
     for (int o = 0; o < nout; o++)
         out[o] = guarded((size_t)(off + n) * es);
-    unsigned char *x0 = in[0] + off * es, *x1 = nin > 1 ? in[1] + off * es : NULL;
-    unsigned char *y0 = out[0] + off * es, *y1 = nout > 1 ? out[1] + off * es : NULL;
-    if (f64) {
-        const fa_kernel_f64 k = row->f64[op];
-        if (nin == 2) k.k21(n, (double *)x0, (double *)x1, (double *)y0, p);
-        else if (nout == 2) k.k12(n, (double *)x0, (double *)y0, (double *)y1, p);
-        else k.k11(n, (double *)x0, (double *)y0, p);
-    } else {
-        const fa_kernel_f32 k = row->f32[op];
-        if (nin == 2) k.k21(n, (float *)x0, (float *)x1, (float *)y0, p);
-        else if (nout == 2) k.k12(n, (float *)x0, (float *)y0, (float *)y1, p);
-        else k.k11(n, (float *)x0, (float *)y0, p);
-    }
+    unsigned char *x[2] = {in[0] + off * es, nin > 1 ? in[1] + off * es : NULL};
+    unsigned char *y[2] = {out[0] + off * es, nout > 1 ? out[1] + off * es : NULL};
+    call_kernel(row, op, f64, n, x, y, p);
     for (int o = 0; o < nout; o++) {
         ok &= guards_ok(out[o], (size_t)(off + n) * es);
         memcpy(result + o * n * es, out[o] + off * es, (size_t)n * es);
@@ -144,6 +244,313 @@ static void check_kernels(void)
         printf("kernels %-8s %-7s ok so far (%d failures)\n", fa_level_name((fa_level)level),
                fa_accuracy_name((fa_accuracy)acc), failures);
       }
+}
+
+/* Whether a level's kernels use a fused multiply-add: every level but the
+ * baseline, and the baseline too where the target's baseline has FMA (aarch64);
+ * this file is compiled with the baseline's target flags, so fa_config.h tells. */
+static int level_has_fma(fa_level level) { return level != FA_LEVEL_BASELINE || FA_HAVE_FMA; }
+
+/* ------------------------------------ vector levels vs the scalar-FMA table */
+
+/* run_sanitizers.sh (and the aarch64 CI step) build kernels.c once more with
+ * FA_SIMD_SCALAR=1 and FMA: one lane of plain C, the same IEEE operations in
+ * the same order as every vector header, so each FMA level must reproduce it
+ * bit for bit.  This is what checks a vector header on hardware that cannot
+ * run the Python suite at that level (avx512.h on CI machines without AVX-512
+ * when run there, neon.h under qemu). */
+#ifdef FA_HAVE_SCALAR_FMA_TABLE
+extern const fa_activation *const fa_tables_scalar_fma[FA_NACC];
+
+#define VS_N ((1L << 15) + 77)   /* not a multiple of any vector width */
+#define VS_MAX_LEN 300
+
+/* Parameter sets (only relu and leaky_relu read them): the defaults, alpha = 0
+ * (leaky_relu's relu path), a negative-zero kink value, and a NaN one (the only
+ * way a select ever picks a NaN operand). */
+static const fa_params vs_params[] = {{0.01, 0.5}, {0.0, 1.0}, {1.75, -0.0}, {0.25, NAN}};
+#define VS_NPARAMS ((int)(sizeof vs_params / sizeof vs_params[0]))
+
+/* The vector and the scalar kernel on n elements starting at element `start` of
+ * in[]; outputs allocated to their exact size (ASan sees any over-write). */
+static void compare_window(const fa_activation *vec, const fa_activation *ref, fa_op op,
+                           int f64, unsigned char *const in[2], long start, long n,
+                           const fa_params *p, int level)
+{
+    const size_t es = f64 ? 8 : 4;
+    const int nout = fa_op_nout(op);
+    unsigned char *win[2] = {in[0] + start * es, in[1] + start * es};
+    unsigned char *got[2] = {NULL, NULL}, *want[2] = {NULL, NULL};
+    for (int o = 0; o < nout; o++) {
+        got[o] = malloc(n ? (size_t)n * es : 1);
+        want[o] = malloc(n ? (size_t)n * es : 1);
+    }
+    call_kernel(vec, op, f64, n, win, got, p);
+    call_kernel(ref, op, f64, n, win, want, p);
+    for (int o = 0; o < nout; o++) {
+        for (long k = 0; k < n; k++)
+            if (!same_elem(got[o], want[o], f64, k)) {
+                if (failures < 20)
+                    fprintf(stderr, "  %s z = %a (grad %a): got %a, scalar %a\n",
+                            f64 ? "f64" : "f32", get_elem(win[0], f64, k),
+                            get_elem(win[1], f64, k), get_elem(got[o], f64, k),
+                            get_elem(want[o], f64, k));
+                fail("differs from the scalar-FMA table", vec->name, op, level, n, (int)start);
+                break;
+            }
+        free(got[o]);
+        free(want[o]);
+    }
+}
+
+static void check_vector_vs_scalar(void)
+{
+    unsigned char *in[2][2];   /* [f64][operand]; operand 1 (grad) is operand 0 reversed */
+    for (int f64 = 0; f64 < 2; f64++) {
+        const size_t es = f64 ? 8 : 4;
+        in[f64][0] = malloc(VS_N * es);
+        in[f64][1] = malloc(VS_N * es);
+        wide_inputs(in[f64][0], f64, VS_N, 1);
+        for (long k = 0; k < VS_N; k++)
+            memcpy(in[f64][1] + k * es, in[f64][0] + (VS_N - 1 - k) * es, es);
+    }
+    for (int level = 0; level < FA_NLEVELS; level++) {
+        if (!level_has_fma((fa_level)level) || !fa_level_supported((fa_level)level))
+            continue;
+        for (int acc = 0; acc < FA_NACC; acc++) {
+            const fa_activation *vec = fa_level_table((fa_level)level, (fa_accuracy)acc);
+            const fa_activation *ref = fa_tables_scalar_fma[acc];
+            for (int a = 0; a < fa_num_activations(); a++) {
+                /* sigmoid and tanh take no parameters: one set is enough */
+                const int nparams = vec[a].params[FA_OP_DERIVATIVE] ? VS_NPARAMS : 1;
+                for (int op = 0; op < FA_NOPS; op++)
+                    for (int f64 = 0; f64 < 2; f64++)
+                        for (int ps = 0; ps < nparams; ps++) {
+                            const fa_params *p = &vs_params[ps];
+                            compare_window(&vec[a], &ref[a], (fa_op)op, f64, in[f64], 0, VS_N,
+                                           p, level);
+                            /* every length, so every head and tail path, each at
+                             * another start (another alignment, other inputs) */
+                            for (long n = 0; n <= VS_MAX_LEN; n++)
+                                compare_window(&vec[a], &ref[a], (fa_op)op, f64, in[f64],
+                                               (n * 97) % (VS_N - VS_MAX_LEN), n, p, level);
+                        }
+            }
+            printf("vector vs scalar-FMA %-8s %-7s ok so far (%d failures)\n",
+                   fa_level_name((fa_level)level), fa_accuracy_name((fa_accuracy)acc), failures);
+        }
+    }
+    for (int f64 = 0; f64 < 2; f64++) {
+        free(in[f64][0]);
+        free(in[f64][1]);
+    }
+}
+#else
+static void check_vector_vs_scalar(void)
+{
+    printf("vector vs scalar-FMA: no scalar-FMA table for this target; skipped\n");
+}
+#endif
+
+/* ------------------------------------------------ accuracy vs references */
+
+/* The references are the textbook formulas, for float32 in double (libm's error,
+ * ~2^-52, is far below a float ULP) and for float64 in long double (x87's 64 bits
+ * or aarch64's 113).  Independent of the kernels' algorithms, so a wrong build of
+ * a level fails even if its scalar-FMA twin were wrong the same way.  Formulas
+ * (of a NaN argument: NaN):
+ *   sigmoid 1/(1+exp(-z)), as e/(1+e) for z < 0 (e = exp(-|z|): no overflow);
+ *   sigmoid' e/(1+e)^2;  tanh;  tanh' 4 e^2/(1+e^2)^2;  relu, leaky_relu exactly;
+ *   from the output a: a(1-a), and 1-a^2 as (1-a)(1+a): near |a| = 1, a*a does not
+ *   fit the x87 long double and 1 - a*a would cancel its rounding error into
+ *   hundreds of float64 ULP, while 1 - a is exact there.
+ * act: 's'igmoid, 't'anh, 'r'elu, 'l'eaky_relu; alpha, at_zero as the kernel's
+ * type holds them. */
+#define REF_FORMULAS(S, W, EXP, TANH, FABS)                                                 \
+    static void ref_fwd_##S(char act, W z, W alpha, W at_zero, W *a, W *d)                  \
+    {                                                                                       \
+        const W e = act == 's' || act == 't' ? EXP(-FABS(z)) : 0;                           \
+        if (z != z) { *a = *d = z; }                                                        \
+        else if (act == 's') { *a = z >= 0 ? 1 / (1 + e) : e / (1 + e);                     \
+                               *d = e / ((1 + e) * (1 + e)); }                              \
+        else if (act == 't') { *a = TANH(z); *d = 4 * e * e / ((1 + e * e) * (1 + e * e)); } \
+        else if (act == 'r') { *a = z > 0 ? z : 0; *d = z > 0 ? 1 : z < 0 ? 0 : at_zero; }  \
+        else { *a = z > 0 ? z : alpha * z; *d = z > 0 ? 1 : z < 0 ? alpha : at_zero; }      \
+    }                                                                                       \
+    static W ref_from_a_##S(char act, W a, W alpha, W at_zero)                              \
+    {                                                                                       \
+        if (a != a) return a;                                                               \
+        if (act == 's') return a * (1 - a);                                                 \
+        if (act == 't') return (1 - a) * (1 + a);                                           \
+        if (act == 'r') return a > 0 ? 1 : 0;                                               \
+        return a > 0 ? 1 : a < 0 ? alpha : at_zero;                                         \
+    }
+REF_FORMULAS(f32, double, exp, tanh, fabs)
+REF_FORMULAS(f64, long double, expl, tanhl, fabsl)
+#undef REF_FORMULAS
+
+/* A reference value as hi + lo, hi = the value rounded to double: the checks
+ * then run in double arithmetic (long double is software on aarch64, far too
+ * slow under qemu for millions of comparisons). */
+typedef struct { double hi, lo; } ref_val;
+static ref_val ref_of_double(double x) { return (ref_val){x, 0.0}; }
+static ref_val ref_of_long_double(long double x)
+{
+    const double hi = (double)x;
+    return (ref_val){hi, isfinite(hi) ? (double)(x - hi) : 0.0};
+}
+
+/* |got - exact| in ULP of the exact value rounded to the type, the project's
+ * measure (fastact/_accuracy_ulp.py) except that it is taken from the unrounded
+ * reference: a result within B ULP of the correctly rounded value is within
+ * B + 1/2 of the exact one.  NaN vs NaN and equal infinities are 0. */
+static double ulp_error(int f64, double got, ref_val exact)
+{
+    if (got != got || exact.hi != exact.hi)
+        return got != got && exact.hi != exact.hi ? 0 : INFINITY;
+    const double r = f64 ? exact.hi : (double)(float)exact.hi;
+    if (isinf(r) || isinf(got))
+        return got == r ? 0 : INFINITY;
+    const double ulp = f64 ? nextafter(fabs(r), INFINITY) - fabs(r)
+                           : (double)(nextafterf(fabsf((float)r), INFINITY) - fabsf((float)r));
+    return fabs((got - exact.hi) - exact.lo) / ulp;
+}
+
+static char act_code(const char *name) { return strcmp(name, "leaky_relu") ? name[0] : 'l'; }
+
+/* Budgets in the project's ULP, at the FMA levels (the only ones checked here):
+ * sigmoid and tanh of z within 2 (default) / 1 (high); relu and leaky_relu, and
+ * every derivative from a (a - a*a and 1 - a*a are one FMA, rounded once),
+ * correctly rounded.  The slack covers the references' own error (about 2^-10 ULP
+ * of float64 for the x87 long double). */
+#define REF_SLACK (0.5 + 1.0 / 64)
+static double z_budget(char act, int acc)
+{
+    if (act != 's' && act != 't') return 0;
+    return acc == FA_ACC_HIGH ? 1 : 2;
+}
+#define A_BUDGET 0.0
+
+static ref_val ref_from_a(char act, int f64, double a, const fa_params *p)
+{
+    if (f64)
+        return ref_of_long_double(ref_from_a_f64(act, a, p->alpha, p->at_zero));
+    return ref_of_double(ref_from_a_f32(act, a, (float)p->alpha, (float)p->at_zero));
+}
+
+#define REF_N32 (1L << 17)
+#define REF_N64 (1L << 17)
+
+static void ref_fail(const char *what, const fa_activation *row, fa_op op, int level, int f64,
+                     long k, double arg, double got, double want)
+{
+    if (failures < 20)
+        fprintf(stderr, "  %s %s(%a) [element %ld]: got %a, reference %a\n",
+                f64 ? "f64" : "f32", row->name, arg, k, got, want);
+    fail(what, row->name, op, level, k, f64);
+}
+
+/* The six operations of one activation on z (and grad = z reversed):
+ * value, derivative and derivative_from_a (at the computed values) within
+ * budget of the references; and_derivative the same bits as value and
+ * derivative; backward(_from_a) the derivative times grad, rounded once. */
+static void check_reference_case(const fa_activation *row, int acc, int level, int f64,
+                                 unsigned char *const in[2], long n, const ref_val *ref_a,
+                                 const ref_val *ref_d, const fa_params *p)
+{
+    const size_t es = f64 ? 8 : 4;
+    enum { A, D, A2, D2, DA, B, BA, NBUF };
+    unsigned char *r[NBUF];
+    for (int i = 0; i < NBUF; i++)
+        r[i] = malloc((size_t)n * es);
+    call_kernel(row, FA_OP_VALUE, f64, n, in, (unsigned char *[2]){r[A], NULL}, p);
+    call_kernel(row, FA_OP_DERIVATIVE, f64, n, in, (unsigned char *[2]){r[D], NULL}, p);
+    call_kernel(row, FA_OP_AND_DERIVATIVE, f64, n, in, (unsigned char *[2]){r[A2], r[D2]}, p);
+    call_kernel(row, FA_OP_DERIVATIVE_FROM_A, f64, n, (unsigned char *[2]){r[A], NULL},
+                (unsigned char *[2]){r[DA], NULL}, p);
+    call_kernel(row, FA_OP_BACKWARD, f64, n, (unsigned char *[2]){in[1], in[0]},
+                (unsigned char *[2]){r[B], NULL}, p);
+    call_kernel(row, FA_OP_BACKWARD_FROM_A, f64, n, (unsigned char *[2]){in[1], r[A]},
+                (unsigned char *[2]){r[BA], NULL}, p);
+    const char act = act_code(row->name);
+    const double zb = z_budget(act, acc) + REF_SLACK, ab = A_BUDGET + REF_SLACK;
+    int bad[6] = {0};   /* one report per check */
+#define REF_CHECK(i, cond, what, op, arg, got, want)                                      \
+    if (!(cond) && !bad[i]++) ref_fail(what, row, op, level, f64, k, arg, got, want)
+    for (long k = 0; k < n; k++) {
+        const double z = get_elem(in[0], f64, k), g = get_elem(in[1], f64, k);
+        const double a = get_elem(r[A], f64, k), d = get_elem(r[D], f64, k);
+        const double da = get_elem(r[DA], f64, k);
+        const ref_val want_da = ref_from_a(act, f64, a, p);
+        REF_CHECK(0, ulp_error(f64, a, ref_a[k]) <= zb, "value vs reference", FA_OP_VALUE,
+                  z, a, ref_a[k].hi);
+        REF_CHECK(1, ulp_error(f64, d, ref_d[k]) <= zb, "derivative vs reference",
+                  FA_OP_DERIVATIVE, z, d, ref_d[k].hi);
+        REF_CHECK(2, ulp_error(f64, da, want_da) <= ab, "derivative_from_a vs reference",
+                  FA_OP_DERIVATIVE_FROM_A, a, da, want_da.hi);
+        REF_CHECK(3, same_elem(r[A2], r[A], f64, k) && same_elem(r[D2], r[D], f64, k),
+                  "and_derivative differs from value, derivative", FA_OP_AND_DERIVATIVE,
+                  z, get_elem(r[D2], f64, k), d);
+        /* the product in the kernel's type, rounded once */
+        const double gd = f64 ? g * d : (double)((float)g * (float)d);
+        const double gda = f64 ? g * da : (double)((float)g * (float)da);
+        const double b = get_elem(r[B], f64, k), ba = get_elem(r[BA], f64, k);
+        REF_CHECK(4, same_value(b, gd), "backward != grad * derivative", FA_OP_BACKWARD, z, b, gd);
+        REF_CHECK(5, same_value(ba, gda), "backward_from_a != grad * derivative_from_a",
+                  FA_OP_BACKWARD_FROM_A, a, ba, gda);
+    }
+#undef REF_CHECK
+    for (int i = 0; i < NBUF; i++)
+        free(r[i]);
+}
+
+/* The references of one activation at every z (computed once, for every level
+ * and mode). */
+static void reference_values(char act, int f64, const unsigned char *z, long n,
+                             const fa_params *p, ref_val *ref_a, ref_val *ref_d)
+{
+    for (long k = 0; k < n; k++) {
+        if (f64) {
+            long double a, d;
+            ref_fwd_f64(act, get_elem(z, 1, k), p->alpha, p->at_zero, &a, &d);
+            ref_a[k] = ref_of_long_double(a);
+            ref_d[k] = ref_of_long_double(d);
+        } else {
+            double a, d;
+            ref_fwd_f32(act, get_elem(z, 0, k), (float)p->alpha, (float)p->at_zero, &a, &d);
+            ref_a[k] = ref_of_double(a);
+            ref_d[k] = ref_of_double(d);
+        }
+    }
+}
+
+static void check_reference(void)
+{
+    static const fa_params p = {0.01, 0.5};
+    for (int f64 = 0; f64 < 2; f64++) {
+        const long n = f64 ? REF_N64 : REF_N32;
+        const size_t es = f64 ? 8 : 4;
+        unsigned char *in[2] = {malloc((size_t)n * es), malloc((size_t)n * es)};
+        ref_val *ref_a = malloc((size_t)n * sizeof *ref_a), *ref_d = malloc((size_t)n * sizeof *ref_d);
+        wide_inputs(in[0], f64, n, 2);
+        for (long k = 0; k < n; k++)
+            memcpy(in[1] + k * es, in[0] + (n - 1 - k) * es, es);
+        for (int a = 0; a < fa_num_activations(); a++) {
+            const char *name = fa_level_table(FA_LEVEL_BASELINE, FA_ACC_DEFAULT)[a].name;
+            reference_values(act_code(name), f64, in[0], n, &p, ref_a, ref_d);
+            for (int level = 0; level < FA_NLEVELS; level++)
+                for (int acc = 0; acc < FA_NACC; acc++)
+                    if (level_has_fma((fa_level)level) && fa_level_supported((fa_level)level))
+                        check_reference_case(&fa_level_table((fa_level)level, (fa_accuracy)acc)[a],
+                                             acc, level, f64, in, n, ref_a, ref_d, &p);
+        }
+        printf("reference check %s (%ld arguments) ok so far (%d failures)\n",
+               f64 ? "float64" : "float32", n, failures);
+        free(in[0]);
+        free(in[1]);
+        free(ref_a);
+        free(ref_d);
+    }
 }
 
 /* ------------------------------------------------------------ ufunc loop */
@@ -454,7 +861,11 @@ static void check_glue(void)
 
 int main(void)
 {
+    /* line-buffered: progress shows as it happens, in order with the FAIL lines */
+    setvbuf(stdout, NULL, _IOLBF, 0);
     check_kernels();
+    check_vector_vs_scalar();
+    check_reference();
     check_glue();
     if (failures) {
         fprintf(stderr, "%d failures\n", failures);
