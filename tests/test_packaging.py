@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
 import fastact
+from fastact import _backends
 from conftest import require_extensions
 
 
@@ -77,3 +80,82 @@ def test_typed_package_markers():
     from importlib import resources
     files = {p.name for p in resources.files("fastact").iterdir()}
     assert "py.typed" in files
+
+
+# ---- why the compiled backend is missing (issue 11 item 8) --------------------------
+# setup.py writes fastact/_build_info.py at build time; these tests run the real CLI
+# and show_config() on a copy of the package's Python files (no extension) with a
+# build record of their choosing.
+
+FAKE_REASON = "CompileError: Command 'false' returned non-zero exit status 1."
+
+
+def _extensionless_copy(root, build_info):
+    """root/fastact: the imported package's .py files, no extension, and this
+    build record (None: no record, as in a source tree never built)."""
+    src = Path(fastact.__file__).parent
+    dst = root / "fastact"
+    dst.mkdir(parents=True)
+    for f in src.glob("*.py"):
+        if f.name != "_build_info.py":
+            shutil.copy(f, dst / f.name)
+    if build_info is not None:
+        (dst / "_build_info.py").write_text(build_info)
+    return root
+
+
+def _run_in(root, args, **env_extra):
+    env = dict(os.environ, **{"PYTHONPATH": str(root), **env_extra})
+    env.pop("FASTACT_NO_EXTENSIONS", None)
+    return subprocess.run([sys.executable, *args], capture_output=True, text=True,
+                          env=env, cwd=root, timeout=120)
+
+
+def _backend_lines(root):
+    """The backend line of --version, show_config() and demo, in that order."""
+    outs = [_run_in(root, ["-m", "fastact", "--version"]),
+            _run_in(root, ["-c", "import fastact; fastact.show_config()"]),
+            _run_in(root, ["-m", "fastact", "demo", "-n", "1000", "--repeat", "1"])]
+    for r in outs:
+        assert r.returncode == 0, r.stderr
+    return [next(line.strip() for line in r.stdout.splitlines() if "backend: " in line)
+            for r in outs]
+
+
+def test_failed_build_reason_is_shown(tmp_path):
+    root = _extensionless_copy(tmp_path, f"EXTENSION_BUILT = False\nREASON = {FAKE_REASON!r}\n")
+    want = f"backend: python (C extension not built: {FAKE_REASON})"
+    assert _backend_lines(root) == [want] * 3
+
+
+def test_missing_build_record_is_shown(tmp_path):
+    root = _extensionless_copy(tmp_path, None)
+    from fastact._config import NO_BUILD_RECORD
+    want = f"backend: python (C extension not built: {NO_BUILD_RECORD})"
+    assert _backend_lines(root) == [want] * 3
+
+
+def test_built_but_not_importable_shows_import_error(tmp_path):
+    # the record says built, but the .so is gone: the import error is the reason
+    root = _extensionless_copy(tmp_path, "EXTENSION_BUILT = True\nREASON = None\n")
+    want = ("backend: python (C extension not built: "
+            "ModuleNotFoundError: No module named 'fastact._ufuncs')")
+    assert _backend_lines(root) == [want] * 3
+
+
+def test_version_names_backend():
+    r = subprocess.run([sys.executable, "-m", "fastact", "--version"], capture_output=True,
+                       text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert lines[0] == f"fastact {fastact.__version__}"
+    if fastact.BACKEND == "c":
+        assert lines[1:] == ["backend: c"]
+    else:
+        assert lines[1].startswith("backend: python (C extension not ")
+
+
+def test_no_extensions_env_reason(c_module):
+    r = _python("import fastact; fastact.show_config()", FASTACT_NO_EXTENSIONS="1")
+    assert r.returncode == 0, r.stderr
+    assert "backend: python (C extension not used: FASTACT_NO_EXTENSIONS is set)" in r.stdout
