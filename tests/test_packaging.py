@@ -82,7 +82,7 @@ def test_typed_package_markers():
     assert "py.typed" in files
 
 
-# ---- why the compiled backend is missing (issue 11 item 8) --------------------------
+# ---- why the compiled backend is missing (issue 11 item 8; the header: item 11) -----
 # setup.py writes fastact/_build_info.py at build time; these tests run the real CLI
 # and show_config() on a copy of the package's Python files (no extension) with a
 # build record of their choosing.
@@ -159,3 +159,35 @@ def test_no_extensions_env_reason(c_module):
     r = _python("import fastact; fastact.show_config()", FASTACT_NO_EXTENSIONS="1")
     assert r.returncode == 0, r.stderr
     assert "backend: python (C extension not used: FASTACT_NO_EXTENSIONS is set)" in r.stdout
+
+
+def test_header_names_shadowing_source_tree(tmp_path, c_module):
+    # A "source tree" without the extension, run as `python -m pytest` from its root
+    # (which puts the root first on sys.path), hides an installed fastact that has
+    # it: the header must say so instead of silently testing the fallback.
+    src = _extensionless_copy(tmp_path / "src", None)
+    (src / "tests").mkdir()
+    shutil.copy(Path(__file__).with_name("conftest.py"), src / "tests" / "conftest.py")
+    (src / "tests" / "test_one.py").write_text("def test_one():\n    pass\n")
+    installed = Path(c_module.__file__).parent.parent
+    r = _run_in(src, ["-m", "pytest", "-p", "no:cacheprovider", "tests"],
+                PYTHONPATH=str(installed))
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert f"fastact {fastact.__version__} imported from {src.resolve() / 'fastact'}" in r.stdout
+    assert ("fastact backends: python only (compiled skipped: the source tree shadows the "
+            f"installed fastact ({installed.resolve() / 'fastact'}, which has the compiled "
+            "extension)") in r.stdout
+
+
+def test_header_lists_backends_and_levels(request):
+    import conftest
+    lines = conftest.pytest_report_header(request.config)
+    assert lines[0] == f"fastact {fastact.__version__} imported from " \
+        f"{Path(fastact.__file__).resolve().parent}"
+    mod = _backends.compiled_module()
+    if mod is None or _backends.extensions_disabled():
+        assert lines[1].startswith("fastact backends: python only (compiled skipped: ")
+    else:
+        assert lines[1].startswith(
+            f"fastact backends: c at SIMD levels {', '.join(mod.simd_levels())}")
+        assert lines[1].endswith(", and python")
