@@ -6,13 +6,17 @@ package installs as pure Python and runs on the NumPy fallback:
   FASTACT_REQUIRE_EXTENSIONS=1  make a failed build an error
 
 On x86-64 the kernels (csrc/kernels.c) are compiled three times, for baseline
-x86-64, AVX2+FMA and AVX-512, and the best one is chosen at import by CPUID.
+x86-64, AVX2+FMA and AVX-512, and the best one is chosen at import by CPUID: with
+gcc/clang (Linux, macOS x86_64, MinGW) by -m flags, with MSVC by /arch:.  Other CPUs
+(arm64/aarch64, where NEON is part of the baseline) get the baseline only.
+Only gcc/clang on Linux are tested here; the MSVC and macOS flags follow those
+compilers' documentation and are exercised by the cibuildwheel workflow.
 """
 import glob
 import os
-import platform
 import re
 import sys
+import sysconfig
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
@@ -33,14 +37,34 @@ X86_LEVELS = {
     "avx512": ["-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma",
                "-mprefer-vector-width=512"],
 }
+# MSVC: /fp:precise contracts nothing (VS 2022 and later) and keeps NaN/inf semantics;
+# /arch:AVX2 includes FMA, /arch:AVX512 is AVX-512 F+CD+BW+DQ+VL.
+MSVC_FLAGS = ["/O2", "/fp:precise"]
+MSVC_X86_LEVELS = {"avx2": ["/arch:AVX2"], "avx512": ["/arch:AVX512"]}
 
 
 def _env_on(name):
     return os.environ.get(name, "") not in ("", "0")
 
 
-def _is_x86_64():
-    return platform.machine().lower() in ("x86_64", "amd64") and sys.maxsize > 2**32
+def _targets_x86_64():
+    """Whether the extension is built for 64-bit x86.  A macOS cross build (e.g. arm64
+    on an Intel machine) names its target in ARCHFLAGS; a universal2 build gets the
+    baseline only, since the x86 flags would break its arm64 half."""
+    archs = re.findall(r"-arch\s+(\S+)", os.environ.get("ARCHFLAGS", ""))
+    if archs:
+        return archs == ["x86_64"]
+    target = sysconfig.get_platform().lower()  # honours _PYTHON_HOST_PLATFORM
+    return target.endswith(("x86_64", "amd64")) and sys.maxsize > 2**32
+
+
+def kernel_flags(compiler_type, x86_64):
+    """(flags for every kernel object, {level: extra flags}) for this compiler."""
+    if compiler_type == "msvc":
+        common, x86 = MSVC_FLAGS, MSVC_X86_LEVELS
+    else:  # gcc or clang: unix (Linux, macOS), mingw32, cygwin
+        common, x86 = FLOAT_FLAGS + WARN, X86_LEVELS
+    return common, {"baseline": [], **(x86 if x86_64 else {})}
 
 
 class BuildExt(build_ext):
@@ -81,11 +105,7 @@ class BuildExt(build_ext):
         return os.path.join(self.build_lib, PACKAGE)
 
     def _add_kernel_levels(self, ext):
-        unix = self.compiler.compiler_type == "unix"
-        extra = (FLOAT_FLAGS + WARN) if unix else []
-        levels = {"baseline": []}
-        if unix and _is_x86_64():
-            levels.update(X86_LEVELS)
+        extra, levels = kernel_flags(self.compiler.compiler_type, _targets_x86_64())
         objects = []
         kernel_sources = glob.glob(os.path.join(CSRC, "**", "*.[ch]"), recursive=True) + \
             glob.glob(os.path.join(CSRC, "*.def"))
@@ -156,7 +176,7 @@ def _warn_box(exc):
 def _extensions():
     """(the extensions to build, why there are none)."""
     if _env_on("FASTACT_NO_EXTENSIONS"):
-        return [], "FASTACT_NO_EXTENSIONS=1 was set when this fastact was built"
+        return [], "pure-Python build (FASTACT_NO_EXTENSIONS=1 was set when it was built)"
     try:
         import numpy
         from Cython.Build import cythonize
