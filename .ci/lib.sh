@@ -2,6 +2,7 @@
 # Needs PY (the Python that makes the venvs; default python3).
 
 PY=${PY:-python3}
+CI_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 export PIP_DISABLE_PIP_VERSION_CHECK=1 PIP_NO_INPUT=1
 
 make_venv() {
@@ -19,29 +20,20 @@ check_build_log() {
   fi
 }
 
-# test_wheel WHEEL TESTS [PIP_REQUIREMENT...]: install WHEEL with its [test] extra (and
-# e.g. numpy==1.23.5) into a fresh venv with no compiler (CC=false: nothing may build from
-# source), then run the suite in TESTS against that installed wheel from a scratch
-# directory, so no source tree can shadow it.  The suite runs with the caller's
-# environment (set FASTACT_REQUIRE_EXTENSIONS=1 for a binary wheel).
-test_wheel() {
-  local wheel=$1 tests=$2 dir
-  shift 2
-  dir=$(mktemp -d "${WORK:-${TMPDIR:-/tmp}}/test-wheel.XXXXXX")
-  make_venv "$dir/venv"
-  CC=false CXX=false "$dir/venv/bin/python" -m pip install -q --only-binary=:all: \
-    "$wheel[test]" "$@"
-  (
-    cd "$dir"
-    ./venv/bin/python - "$dir/venv" <<'PY'
-import os, sys, fastact
-where = os.path.realpath(fastact.__file__)
-assert where.startswith(os.path.realpath(sys.argv[1])), f"fastact imported from {where}"
-fastact.show_config()
-PY
-    ./venv/bin/python -m pytest "$tests" -p no:cacheprovider
-  )
-  rm -rf "$dir"  # on failure, the caller's WORK trap removes it
+# find_python 3.N: the interpreter for CPython 3.N: pyenv's build if there is one, else
+# python3.N on PATH; only one that has its C headers (Python.h) counts.
+find_python() {
+  local v=$1 cand
+  for cand in "$(pyenv root 2>/dev/null)"/versions/"$v".*/bin/python"$v" "$(command -v "python$v" || true)"; do
+    [ -x "$cand" ] || continue
+    if "$cand" -c 'import os, sys, sysconfig
+sys.exit(not os.path.exists(os.path.join(sysconfig.get_paths()["include"], "Python.h")))' \
+        2>/dev/null; then
+      echo "$cand"
+      return 0
+    fi
+  done
+  return 1
 }
 
 # unpack_sdist DEST: unpack $FASTACT_DIST's sdist into DEST; prints the unpacked tree's path.
@@ -52,10 +44,10 @@ unpack_sdist() {
   echo "$1/$(basename "$sdist" .tar.gz)"
 }
 
-# binary_wheel: $FASTACT_DIST's binary wheel for the running Python.
+# binary_wheel [PYTHON]: $FASTACT_DIST's binary wheel for PYTHON (default: the running one).
 binary_wheel() {
   local tag
-  tag=$(python -c 'import sys; print(f"cp{sys.version_info[0]}{sys.version_info[1]}")')
+  tag=$("${1:-python}" -c 'import sys; print("cp%d%d" % sys.version_info[:2])')
   ls "${FASTACT_DIST:?set by .ci/run}"/fastact-*-"$tag"-"$tag"-*.whl
 }
 

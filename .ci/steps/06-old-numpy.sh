@@ -6,4 +6,4 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 tree=$(unpack_sdist "$(mktemp -d "${WORK:-/tmp}/sdist.XXXXXX")")
-CC=false test_wheel "$(binary_wheel)" "$tree/tests" "numpy==$(oldest_numpy)"
+CC=false bash "$CI_DIR/test-wheel" "$(binary_wheel)" "$tree/tests" "numpy==$(oldest_numpy)"
