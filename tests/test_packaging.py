@@ -104,8 +104,20 @@ def _extensionless_copy(root, build_info):
     return root
 
 
-def _run_in(root, args, **env_extra):
-    env = dict(os.environ, **{"PYTHONPATH": str(root), **env_extra})
+# An editable install's import hook (setuptools' _EditableFinder, on sys.meta_path) would
+# still serve fastact._ufuncs from the checkout to an extensionless copy, whose own path
+# search fails: this sitecustomize removes such hooks, so the copy is the only fastact.
+NO_EDITABLE_HOOKS = """import sys
+sys.meta_path[:] = [f for f in sys.meta_path if "editable" not in repr(f).lower()]
+"""
+
+
+def _run_in(root, args, pythonpath=None):
+    """Run Python in root with only root's fastact (or pythonpath's) importable."""
+    isolate = root / "_no_editable_hooks"
+    isolate.mkdir(exist_ok=True)
+    (isolate / "sitecustomize.py").write_text(NO_EDITABLE_HOOKS)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(isolate), str(pythonpath or root)]))
     env.pop("FASTACT_NO_EXTENSIONS", None)
     return subprocess.run([sys.executable, *args], capture_output=True, text=True,
                           env=env, cwd=root, timeout=120)
@@ -170,8 +182,7 @@ def test_header_names_shadowing_source_tree(tmp_path, c_module):
     shutil.copy(Path(__file__).with_name("conftest.py"), src / "tests" / "conftest.py")
     (src / "tests" / "test_one.py").write_text("def test_one():\n    pass\n")
     installed = Path(c_module.__file__).parent.parent
-    r = _run_in(src, ["-m", "pytest", "-p", "no:cacheprovider", "tests"],
-                PYTHONPATH=str(installed))
+    r = _run_in(src, ["-m", "pytest", "-p", "no:cacheprovider", "tests"], pythonpath=installed)
     assert r.returncode == 0, r.stdout + r.stderr
     assert f"fastact {fastact.__version__} imported from {src.resolve() / 'fastact'}" in r.stdout
     assert ("fastact backends: python only (compiled skipped: the source tree shadows the "
