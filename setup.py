@@ -6,17 +6,28 @@ package installs as pure Python and runs on the NumPy fallback:
   FASTACT_REQUIRE_EXTENSIONS=1  make a failed build an error
 
 On x86-64 the kernels (csrc/kernels.c) are compiled three times, for baseline
-x86-64, AVX2+FMA and AVX-512, and the best one is chosen at import by CPUID.
+x86-64, AVX2+FMA and AVX-512, and the best one is chosen at import by CPUID: with
+gcc/clang (Linux, macOS x86_64, MinGW) by -m flags, with MSVC by /arch:.  Other CPUs
+(arm64/aarch64, where NEON is part of the baseline) get the baseline only.
+Only gcc/clang on Linux are tested here; the MSVC and macOS flags follow those
+compilers' documentation and are exercised by the cibuildwheel workflow.
 """
 import glob
 import os
-import platform
+import re
 import sys
+import sysconfig
 
 from setuptools import Extension, setup
 from setuptools.command.build_ext import build_ext
+from setuptools.command.build_py import build_py
 
 CSRC = "csrc"
+PACKAGE = "fastact"
+# Generated at build time (never committed): whether the extension was built and,
+# if not, why.  pip hides build output unless -v, so this record is how
+# `fastact.show_config()` and `python -m fastact --version` can tell the user.
+BUILD_INFO = "_build_info.py"
 WARN = ["-Wall", "-Wextra"]
 # No -ffast-math: it would drop NaN/inf semantics.  No contraction either, so a
 # value is bit-identical whichever kernel (fused or separate) computes it.
@@ -26,42 +37,75 @@ X86_LEVELS = {
     "avx512": ["-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma",
                "-mprefer-vector-width=512"],
 }
+# MSVC: /fp:precise contracts nothing (VS 2022 and later) and keeps NaN/inf semantics;
+# /arch:AVX2 includes FMA, /arch:AVX512 is AVX-512 F+CD+BW+DQ+VL.
+MSVC_FLAGS = ["/O2", "/fp:precise"]
+MSVC_X86_LEVELS = {"avx2": ["/arch:AVX2"], "avx512": ["/arch:AVX512"]}
 
 
 def _env_on(name):
     return os.environ.get(name, "") not in ("", "0")
 
 
-def _is_x86_64():
-    return platform.machine().lower() in ("x86_64", "amd64") and sys.maxsize > 2**32
+def _targets_x86_64():
+    """Whether the extension is built for 64-bit x86.  A macOS cross build (e.g. arm64
+    on an Intel machine) names its target in ARCHFLAGS; a universal2 build gets the
+    baseline only, since the x86 flags would break its arm64 half."""
+    archs = re.findall(r"-arch\s+(\S+)", os.environ.get("ARCHFLAGS", ""))
+    if archs:
+        return archs == ["x86_64"]
+    target = sysconfig.get_platform().lower()  # honours _PYTHON_HOST_PLATFORM
+    return target.endswith(("x86_64", "amd64")) and sys.maxsize > 2**32
+
+
+def kernel_flags(compiler_type, x86_64):
+    """(flags for every kernel object, {level: extra flags}) for this compiler."""
+    if compiler_type == "msvc":
+        common, x86 = MSVC_FLAGS, MSVC_X86_LEVELS
+    else:  # gcc or clang: unix (Linux, macOS), mingw32, cygwin
+        common, x86 = FLOAT_FLAGS + WARN, X86_LEVELS
+    return common, {"baseline": [], **(x86 if x86_64 else {})}
 
 
 class BuildExt(build_ext):
-    """Adds the per-ISA kernel objects and turns a failed build into a warning."""
+    """Adds the per-ISA kernel objects, turns a failed build into a warning and
+    records the outcome in the package (see _write_build_info)."""
+
+    _failure = None  # the exception that stopped the build, if any
 
     def build_extension(self, ext):
         try:
             self._add_kernel_levels(ext)
             super().build_extension(ext)
         except Exception as exc:  # noqa: BLE001 - any compiler failure
-            if _env_on("FASTACT_REQUIRE_EXTENSIONS"):
-                raise
-            _warn_box(exc)
+            self._fail(exc)
 
     def run(self):
         try:
+            # An inplace/editable build copies the built .so into the source tree
+            # after building; the extension is `optional` (see _extensions) so a
+            # failed build is skipped there instead of raising a second, misleading
+            # "can't copy ...: doesn't exist" error.
             super().run()
         except Exception as exc:  # noqa: BLE001 - e.g. no compiler found at all
-            if _env_on("FASTACT_REQUIRE_EXTENSIONS"):
-                raise
+            self._fail(exc)
+        _write_build_info(self._package_dir(), self._failure)
+
+    def _fail(self, exc):
+        if _env_on("FASTACT_REQUIRE_EXTENSIONS"):
+            raise exc
+        if self._failure is None:  # one box per build, with the first (real) reason
+            self._failure = exc
             _warn_box(exc)
 
+    def _package_dir(self):
+        """Where the extension lands: the source tree (inplace/editable) or build_lib."""
+        if self.inplace:
+            return self.get_finalized_command("build_py").get_package_dir(PACKAGE)
+        return os.path.join(self.build_lib, PACKAGE)
+
     def _add_kernel_levels(self, ext):
-        unix = self.compiler.compiler_type == "unix"
-        extra = (FLOAT_FLAGS + WARN) if unix else []
-        levels = {"baseline": []}
-        if unix and _is_x86_64():
-            levels.update(X86_LEVELS)
+        extra, levels = kernel_flags(self.compiler.compiler_type, _targets_x86_64())
         objects = []
         kernel_sources = glob.glob(os.path.join(CSRC, "**", "*.[ch]"), recursive=True) + \
             glob.glob(os.path.join(CSRC, "*.def"))
@@ -81,10 +125,40 @@ class BuildExt(build_ext):
         ext.extra_objects = objects
 
 
+class BuildPy(build_py):
+    """Writes the build record when there is no extension to build (build_ext,
+    which otherwise writes it, does not run then)."""
+
+    def run(self):
+        super().run()
+        if not self.distribution.has_ext_modules():
+            out = (self.get_package_dir(PACKAGE) if self.editable_mode
+                   else os.path.join(self.build_lib, PACKAGE))
+            _write_build_info(out, NOT_PLANNED_REASON)
+
+
+def reason_text(failure):
+    """One line for the user: the exception type and message, with a compiler
+    command line shortened to the program's name."""
+    if failure is None or isinstance(failure, str):
+        return failure
+    text = f"{type(failure).__name__}: {failure}"
+    return re.sub(r"\['([^']*)'[^\]]*\]", r"\1", " ".join(text.split()))
+
+
+def _write_build_info(package_dir, failure):
+    reason = reason_text(failure)
+    os.makedirs(package_dir, exist_ok=True)
+    with open(os.path.join(package_dir, BUILD_INFO), "w", encoding="utf-8") as f:
+        f.write(f'"""Written by setup.py at build time (not in git)."""\n'
+                f"EXTENSION_BUILT = {reason is None!r}\n"
+                f"REASON = {reason!r}\n")
+
+
 def _warn_box(exc):
     import textwrap
 
-    reason = textwrap.wrap(f"{type(exc).__name__}: {exc}", 70, max_lines=3)
+    reason = textwrap.wrap(reason_text(exc), 70, max_lines=3)
     lines = [
         "WARNING: fastact's C extension could not be built:",
         *("  " + line for line in reason),
@@ -100,8 +174,9 @@ def _warn_box(exc):
 
 
 def _extensions():
+    """(the extensions to build, why there are none)."""
     if _env_on("FASTACT_NO_EXTENSIONS"):
-        return []
+        return [], "pure-Python build (FASTACT_NO_EXTENSIONS=1 was set when it was built)"
     try:
         import numpy
         from Cython.Build import cythonize
@@ -109,7 +184,7 @@ def _extensions():
         if _env_on("FASTACT_REQUIRE_EXTENSIONS"):
             raise
         _warn_box(exc)
-        return []
+        return [], reason_text(exc)
     ext = Extension(
         "fastact._ufuncs",
         sources=["fastact/_ufuncs.pyx", f"{CSRC}/dispatch.c", f"{CSRC}/ufunc_glue.c"],
@@ -117,8 +192,11 @@ def _extensions():
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
                        ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION")],
         extra_compile_args=["-O3"] + WARN if os.name != "nt" else [],
+        # a failed build is skipped, not copied, by an inplace/editable build
+        optional=not _env_on("FASTACT_REQUIRE_EXTENSIONS"),
     )
-    return cythonize([ext], compiler_directives={"language_level": "3"}, quiet=True)
+    return cythonize([ext], compiler_directives={"language_level": "3"}, quiet=True), None
 
 
-setup(ext_modules=_extensions(), cmdclass={"build_ext": BuildExt})
+EXTENSIONS, NOT_PLANNED_REASON = _extensions()
+setup(ext_modules=EXTENSIONS, cmdclass={"build_ext": BuildExt, "build_py": BuildPy})

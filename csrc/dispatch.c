@@ -8,6 +8,11 @@
  */
 #include "fastact.h"
 
+#if defined(_MSC_VER) && !defined(__clang__) && defined(_M_X64)
+#  include <intrin.h>
+#  define FA_MSVC_CPUID 1
+#endif
+
 extern const fa_activation *const fa_tables_baseline[FA_NACC];
 #ifdef FA_COMPILED_AVX2
 extern const fa_activation *const fa_tables_avx2[FA_NACC];
@@ -67,6 +72,30 @@ static const fa_activation *const *compiled_tables(fa_level level)
 
 int fa_level_compiled(fa_level level) { return compiled_tables(level) != NULL; }
 
+#ifdef FA_MSVC_CPUID
+/* MSVC has no __builtin_cpu_supports: read CPUID, and XCR0 for whether the OS saves
+ * the YMM (bits 1-2) and opmask/ZMM (bits 5-7) state.  Not compiled or tested by this
+ * project's CI (no MSVC); it follows Intel's SDM vol. 1 ch. 14-15 detection recipe. */
+static int msvc_cpu_has(int need_avx512)
+{
+    int r1[4], r7[4];
+    __cpuid(r1, 1);
+    const unsigned ecx1 = (unsigned)r1[2];
+    const unsigned osxsave_avx_fma = (1u << 27) | (1u << 28) | (1u << 12);
+    if ((ecx1 & osxsave_avx_fma) != osxsave_avx_fma)
+        return 0;
+    const unsigned long long xcr0 = _xgetbv(0);
+    __cpuidex(r7, 7, 0);
+    const unsigned ebx7 = (unsigned)r7[1];
+    if ((xcr0 & 0x6) != 0x6 || !(ebx7 & (1u << 5)))
+        return 0; /* YMM state, AVX2 */
+    if (!need_avx512)
+        return 1;
+    const unsigned f_dq_bw_vl = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
+    return (xcr0 & 0xe0) == 0xe0 && (ebx7 & f_dq_bw_vl) == f_dq_bw_vl;
+}
+#endif
+
 static int cpu_runs(fa_level level)
 {
     switch (level) {
@@ -81,6 +110,9 @@ static int cpu_runs(fa_level level)
         return cpu_runs(FA_LEVEL_AVX2) && __builtin_cpu_supports("avx512f") &&
                __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
                __builtin_cpu_supports("avx512bw");
+#elif defined(FA_MSVC_CPUID)
+    case FA_LEVEL_AVX2: return msvc_cpu_has(0);
+    case FA_LEVEL_AVX512: return msvc_cpu_has(1);
 #endif
     default: return 0;
     }

@@ -13,6 +13,7 @@ import sys
 from typing import List, Optional
 
 import fastact
+from fastact import _config
 
 from ._cli_args import Parser, fail
 
@@ -31,7 +32,9 @@ def build_parser() -> argparse.ArgumentParser:
     parser = Parser(
         prog=PROG,
         description="fastact: activation functions and their derivatives, fast and exact.")
-    parser.add_argument("--version", action="version", version=f"fastact {fastact.__version__}")
+    # not action="version": that rewraps the text onto one line
+    parser.add_argument("--version", action="store_true",
+                        help="print the version and the backend in use (and why), then exit")
     sub = parser.add_subparsers(dest="command", metavar="SUBCOMMAND")
     for name, module in _subcommand_modules():
         module.register(sub.add_parser(name, help=module.HELP, description=module.HELP))
@@ -41,6 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Optional[List[str]] = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    if args.version:
+        print(_config.version_text())
+        return 0
     if args.command is None:
         parser.print_help()
         return 2

@@ -1,9 +1,71 @@
-"""`fastact.show_config()`: what this installation runs."""
+"""`fastact.show_config()`: what this installation runs, and why the compiled
+backend is missing where it is (pip hides the build's warning unless -v, so
+setup.py records the reason in fastact/_build_info.py for this to show)."""
 from __future__ import annotations
 
+import importlib
 import platform
 import sys
-from typing import Any, Dict
+from typing import Any, Dict, Optional
+
+NO_BUILD_RECORD = ("no build record (a source tree that was never built? "
+                   "run `python setup.py build_ext --inplace`)")
+
+
+def build_record() -> Optional[Any]:
+    """setup.py's record of this build (EXTENSION_BUILT, REASON), or None."""
+    try:
+        return importlib.import_module("fastact._build_info")
+    except ImportError:
+        return None
+
+
+def _import_error() -> Optional[str]:
+    """Why `fastact._ufuncs` does not import, or None where it does."""
+    try:
+        importlib.import_module("fastact._ufuncs")
+    except ImportError as exc:
+        return f"{type(exc).__name__}: {exc}"
+    return None
+
+
+def missing_reason() -> Optional[str]:
+    """Why the compiled backend does not run ('C extension not ...: REASON'),
+    or None where it does."""
+    from . import _backends
+
+    import_error = _import_error()
+    if import_error is None:
+        if _backends.extensions_disabled():
+            return "C extension not used: FASTACT_NO_EXTENSIONS is set"
+        return None
+    record = build_record()
+    if record is None:
+        reason = NO_BUILD_RECORD
+    elif record.EXTENSION_BUILT:  # built, but does not import here
+        reason = import_error
+    else:
+        reason = record.REASON
+    return f"C extension not built: {reason}"
+
+
+def backend_description() -> str:
+    """'c', or 'python (C extension not built: REASON)'."""
+    import fastact
+
+    reason = missing_reason() if fastact.BACKEND == "python" else None
+    return f"{fastact.BACKEND} ({reason})" if reason else fastact.BACKEND
+
+
+def backend_line() -> str:
+    return f"backend: {backend_description()}"
+
+
+def version_text() -> str:
+    """What `python -m fastact --version` prints."""
+    import fastact
+
+    return f"fastact {fastact.__version__}\n{backend_line()}"
 
 
 def config() -> Dict[str, Any]:
@@ -14,7 +76,7 @@ def config() -> Dict[str, Any]:
     import fastact
     info: Dict[str, Any] = {
         "fastact": fastact.__version__,
-        "backend": fastact.BACKEND,
+        "backend": backend_description(),
         "python": sys.version.split()[0],
         "numpy": np.__version__,
         "machine": platform.machine(),
@@ -31,6 +93,7 @@ def config() -> Dict[str, Any]:
 
 
 def show_config() -> None:
-    """Print the backend, the SIMD level in use and what else this build offers."""
+    """Print the backend (and why it is the fallback, if it is), the SIMD level in
+    use and what else this build offers."""
     for key, value in config().items():
         print(f"{key:>15}: {value}")

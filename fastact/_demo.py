@@ -19,6 +19,7 @@ def best_time(fn: Callable[[], Any], repeat: int) -> float:
 
 def run(n: int = 10_000_000, repeat: int = 5) -> None:
     import fastact
+    from . import _config
     from ._lesson import lesson_example_lines
 
     z = np.array([-2, -1, 0, 1, 2])
@@ -26,6 +27,7 @@ def run(n: int = 10_000_000, repeat: int = 5) -> None:
     print("The lesson's example (fastact.ActivationFunctions, z = [-2, -1, 0, 1, 2]):\n")
     print("\n".join(lesson_example_lines(act, z)))
 
+    print(f"\n{_config.backend_line()}")
     rng = np.random.default_rng(0)
     big = rng.standard_normal(n, dtype=np.float32) * 4
     level = ""

@@ -1,13 +1,20 @@
 """One fixture, parametrised over the compiled and the pure-NumPy backend, like
 multidict's: every test that takes `fa` runs on both.  `--no-c-extensions`
-(or FASTACT_NO_EXTENSIONS=1) skips the compiled side."""
+(or FASTACT_NO_EXTENSIONS=1) skips the compiled side.  The header says which
+fastact is tested, which backends and SIMD levels run, and why the compiled side
+is skipped where it is."""
 from __future__ import annotations
 
+import glob
 import os
+import sys
+from importlib.machinery import PathFinder
+from pathlib import Path
 
 import pytest
 
-from fastact import _backends
+import fastact
+from fastact import _backends, _config
 
 
 def pytest_addoption(parser):
@@ -21,8 +28,46 @@ def _c_unavailable_reason(config):
     if _backends.extensions_disabled():
         return "FASTACT_NO_EXTENSIONS is set"
     if _backends.compiled_module() is None:
-        return "the compiled extension is not installed"
+        return _compiled_missing_reason()
     return None
+
+
+def _shadowed_installation():
+    """The directory of a fastact with a compiled extension that the imported
+    (extension-less) one hides, e.g. a non-editable install hidden by the source
+    tree that `python -m pytest` puts first on sys.path; else None."""
+    here = Path(fastact.__file__).resolve().parent
+    others = [p for p in sys.path if p and Path(p).resolve() != here.parent]
+    spec = PathFinder.find_spec("fastact", others)
+    if spec is None or spec.origin is None:
+        return None
+    there = Path(spec.origin).resolve().parent
+    if there == here or not glob.glob(str(there / "_ufuncs*")):
+        return None
+    return there
+
+
+def _compiled_missing_reason():
+    shadowed = _shadowed_installation()
+    if shadowed is not None:
+        return (f"the source tree shadows the installed fastact ({shadowed}, which has the "
+                "compiled extension); build in place (python setup.py build_ext --inplace) "
+                "or run pytest from another directory")
+    return _config.missing_reason()
+
+
+def pytest_report_header(config):
+    lines = [f"fastact {fastact.__version__} imported from "
+             f"{Path(fastact.__file__).resolve().parent}"]
+    reason = _c_unavailable_reason(config)
+    if reason is not None:
+        return lines + [f"fastact backends: python only (compiled skipped: {reason})"]
+    mod = _backends.compiled_module()
+    not_run = [lv for lv in mod.compiled_levels() if lv not in mod.simd_levels()]
+    lines.append(f"fastact backends: c at SIMD levels {', '.join(mod.simd_levels())}"
+                 + (f" ({', '.join(not_run)} compiled, not run by this CPU)" if not_run else "")
+                 + ", and python")
+    return lines
 
 
 def _levels():
