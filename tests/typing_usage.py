@@ -16,7 +16,7 @@ if sys.version_info >= (3, 11):
 else:  # pragma: no cover
     from typing_extensions import assert_type
 
-z64: NDArray[np.float64] = np.linspace(-3.0, 3.0, 7)
+z64: NDArray[np.float64] = np.linspace(-3.0, 3.0, 7, dtype=np.float64)  # older stubs need the dtype
 z32: NDArray[np.float32] = z64.astype(np.float32)
 zi: NDArray[np.int64] = np.arange(-3, 4, dtype=np.int64)
 
