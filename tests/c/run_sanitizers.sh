@@ -45,8 +45,11 @@ level_flags() {
     avx2) echo "-mavx2 -mfma" ;;
     avx512) echo "-mavx512f -mavx512dq -mavx512vl -mavx512bw -mavx2 -mfma -mprefer-vector-width=512" ;;
     scalar_fma)
-      case "$TARGET" in x86_64*|amd64*) echo "-mavx2 -mfma -DFA_SIMD_SCALAR=1 -fno-tree-vectorize" ;;
-                        *) echo "-DFA_SIMD_SCALAR=1 -fno-tree-vectorize" ;; esac ;;
+      # FV_LUT4_CHEAP=1: the reference runs the default mode's own algorithms (with the
+      # table read by selects), as the vector levels do, not the high ones scalar.h
+      # would otherwise put in its default table
+      case "$TARGET" in x86_64*|amd64*) echo "-mavx2 -mfma -DFA_SIMD_SCALAR=1 -DFV_LUT4_CHEAP=1 -fno-tree-vectorize" ;;
+                        *) echo "-DFA_SIMD_SCALAR=1 -DFV_LUT4_CHEAP=1 -fno-tree-vectorize" ;; esac ;;
   esac
 }
 driver_defs=()
