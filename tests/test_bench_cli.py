@@ -222,13 +222,16 @@ def test_instructions_per_element_for_every_level_and_mode(tmp_path):
     assert sorted(keys) == sorted((a, o, "float32", lv, m) for a in ("sigmoid", "relu")
                                   for o in _bench.OPS for lv in run
                                   for m in mod.accuracy_modes())
+    unnamed = {c["kernel"] for c in counts} == {"?"}
     for c in counts:
         assert 0 < c["per_element"] < 500
         # sigmoid's high kernels are its own, except where the default mode already uses
         # them (the baseline level: scalar.h has no cheap table lookup, csrc/kernels_impl.h)
         high = ("_high" if c["mode"] == "high" and c["act"] == "sigmoid"
                 and c["level"] != "baseline" else "")
-        assert c["kernel"] == f"fa_{c['act']}{high}_{c['op']}_f32"
+        # an extension without a symbol table (a repaired wheel) names no kernel at all
+        if not unnamed:
+            assert c["kernel"] == f"fa_{c['act']}{high}_{c['op']}_f32"
     columns = [lv + ("" if m == "default" else f" {m}") for lv in run
                for m in mod.accuracy_modes()]
     body = next(b for h, b in _markdown_tables(text) if h == ["function", "dtype"] + columns)
