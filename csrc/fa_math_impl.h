@@ -41,7 +41,6 @@
  * Returns P(r). */
 FA_INLINE FA_V FA_FN(fa_expm1_reduced_p)(FA_V r)
 {
-#define FA_HORNER(c) p = FV(muladd)(p, r, FA_SET(c))
 #if FA_IS_F32
 #define FA_EST(c1, c0) FV(muladd)(FA_SET(c1), r, FA_SET(c0)) /* c0 + c1 r */
     const FA_V r2 = FV(mul)(r, r), r4 = FV(mul)(r2, r2);
@@ -65,7 +64,6 @@ FA_INLINE FA_V FA_FN(fa_expm1_reduced_p)(FA_V r)
     const FA_V p = FV(muladd)(g1, r8, FV(muladd)(f1, r4, f0));
 #undef FA_EST
 #endif
-#undef FA_HORNER
     return p;
 }
 
@@ -222,12 +220,6 @@ FA_INLINE FA_V FA_FN(fa_quot_dw)(FA_V num, FA_V den, FA_V den_lo, FA_V rcp, FA_V
     *l = FA_SET(FA_C(0.0));
     return *h;
 #endif
-}
-
-FA_INLINE FA_V FA_FN(fa_quot)(FA_V num, FA_V den, FA_V den_lo, FA_V rcp)
-{
-    FA_V h, l;
-    return FA_FN(fa_quot_dw)(num, den, den_lo, rcp, &h, &l);
 }
 
 /* (num + num_lo) / (den + den_lo), nearly correctly rounded, as fa_quot_dw. */
