@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from fastact import _bench
+from fastact._bench import run as _bench
 
 QUICK_SIZES = (10, 1_000)
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastact import _bench
+from fastact._bench import run as _bench
 
 IMPLS = _bench.implementations(levels=_bench.simd_levels(), peers=())
 # (peer, label, factory): a peer that is not installed is skipped at run time

@@ -46,7 +46,7 @@ def _compiled():
 
 def _best(fn, repeat=REPEAT):
     """Best of `repeat` after a warm-up (page faults, thread pool start)."""
-    from fastact._demo import best_time
+    from fastact._tools.demo import best_time
     return best_time(fn, repeat)
 
 

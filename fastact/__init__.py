@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import os as _os
 
-from . import _backends, _spec
-from ._config import show_config
-from ._eval import evaluate_file
-from ._mode import accuracy_mode, get_accuracy, set_accuracy
+from fastact import _backends, _spec
+from fastact._config import show_config
+from fastact._tools.eval import evaluate_file
+from fastact._mode import accuracy_mode, get_accuracy, set_accuracy
 
 __version__ = "0.1.0"
 

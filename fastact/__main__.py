@@ -1,6 +1,6 @@
 """`python -m fastact SUBCOMMAND`.
 
-Each subcommand lives in its own module fastact/_cli_NAME.py, which defines
+Each subcommand lives in its own module fastact/_cli/NAME.py, which defines
 HELP (one line) and register(parser); this file only collects them and turns
 the errors a user's input can cause into one line on stderr."""
 from __future__ import annotations
@@ -15,17 +15,18 @@ from typing import List, Optional
 import fastact
 from fastact import _config
 
-from ._cli_args import Parser, fail
+from fastact._cli.args import Parser, fail
 
 PROG = "python -m fastact"
 
 
 def _subcommand_modules():
-    for info in sorted(pkgutil.iter_modules(fastact.__path__), key=lambda m: m.name):
-        if info.name.startswith("_cli_"):
-            module = importlib.import_module("fastact." + info.name)
-            if hasattr(module, "register"):  # _cli_args is shared code, not a subcommand
-                yield info.name[len("_cli_"):], module
+    from fastact import _cli
+
+    for info in sorted(pkgutil.iter_modules(_cli.__path__), key=lambda m: m.name):
+        module = importlib.import_module("fastact._cli." + info.name)
+        if hasattr(module, "register"):  # args is shared code, not a subcommand
+            yield info.name, module
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -17,7 +17,7 @@ from typing import Any, Callable, Dict, Mapping, Tuple
 
 import numpy as np
 
-from . import _spec
+from fastact import _spec
 
 Cores = Mapping[Tuple[str, str], Callable[..., Any]]
 
@@ -290,7 +290,7 @@ def signature(act: _spec.Activation, op: str) -> inspect.Signature:
 
 def build(cores: Cores, docs: bool = True) -> Dict[str, Callable[..., Any]]:
     """{public name: function} for every activation x operation."""
-    from . import _docs, _duck
+    from fastact import _docs, _duck
 
     backend = _duck.backend_of(cores)
     api: Dict[str, Callable[..., Any]] = {}

@@ -6,7 +6,7 @@ import os
 from types import SimpleNamespace
 from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from . import _api
+from fastact import _api
 
 Cores = Mapping[Tuple[str, str], Callable[..., Any]]
 
@@ -18,7 +18,7 @@ def extensions_disabled() -> bool:
 def compiled_module() -> Optional[Any]:
     """The compiled extension, or None where it was not built."""
     try:
-        from . import _ufuncs
+        from fastact import _ufuncs
     except ImportError:
         return None
     return _ufuncs
@@ -36,7 +36,7 @@ def cores(kind: str) -> Cores:
     if kind == "c":
         return require_compiled().UFUNCS
     if kind == "python":
-        from . import _fallback
+        from fastact import _fallback
         return _fallback.CORES
     raise ValueError(f"unknown backend {kind!r}; expected 'c' or 'python'")
 
@@ -53,7 +53,7 @@ _NAMESPACES: Dict[str, SimpleNamespace] = {}
 def namespace(kind: str) -> SimpleNamespace:
     """All public functions of one backend, plus its ActivationFunctions class."""
     if kind not in _NAMESPACES:
-        from ._lesson import make_activation_functions
+        from fastact._lesson import make_activation_functions
         ns = SimpleNamespace(**_api.build(cores(kind)))
         ns.ActivationFunctions = make_activation_functions(ns)
         ns.BACKEND = kind

@@ -32,7 +32,7 @@ def _import_error() -> Optional[str]:
 def missing_reason() -> Optional[str]:
     """Why the compiled backend does not run ('C extension not ...: REASON'),
     or None where it does."""
-    from . import _backends
+    from fastact import _backends
 
     import_error = _import_error()
     if import_error is None:
@@ -71,7 +71,7 @@ def version_text() -> str:
 def config() -> Dict[str, Any]:
     import numpy as np
 
-    from . import _backends
+    from fastact import _backends
 
     import fastact
     info: Dict[str, Any] = {

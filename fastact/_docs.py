@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Dict
 
-from . import _spec
+from fastact import _spec
 
 _WHAT = {
     "value": "g(z) = {formula}",
@@ -48,7 +48,7 @@ def signature(act: _spec.Activation, op: str) -> str:
 def _example(act: _spec.Activation, op: str) -> str:
     # Computed with the NumPy fallback, which both backends agree with to the
     # printed precision.
-    from . import _api, _fallback
+    from fastact import _api, _fallback
 
     call = _EXAMPLE_ARGS[op].format(z=act.example_z, act=act.name)
     expr = f"fastact.{_spec.public_name(act, op)}({call})"

@@ -23,8 +23,8 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from . import _spec
-from ._api import as_data
+from fastact import _spec
+from fastact._api import as_data
 
 
 _DUCK_MODULES = ("dask.", "xarray.")
@@ -134,7 +134,7 @@ class _Block:
 
 def _rebuild_block(backend: str, name: str, nin: int, alpha_is_array: bool,
                    kwargs: Dict[str, Any]) -> _Block:
-    from . import _backends
+    from fastact import _backends
     fn = getattr(_backends.namespace(backend), name)
     return _Block(backend, name, nin, alpha_is_array, kwargs,
                   getattr(fn, "__wrapped__", fn))

@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-from . import _spec
+from fastact import _spec
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
 
@@ -273,7 +273,7 @@ def _blocked(compute: Callable[..., Tuple[Any, ...]], inputs: Sequence[Any],
 def make_core(act: _spec.Activation, op: str) -> Callable[..., Any]:
     """The fallback for one (activation, operation): positional data inputs, then
     the parameter values (alpha, at_zero as the ufunc takes them), then out=."""
-    from ._api import as_data, out_tuple
+    from fastact._api import as_data, out_tuple
 
     name = _spec.public_name(act, op)
     nin, nout = _spec.OP_NIN[op], _spec.OP_NOUT[op]

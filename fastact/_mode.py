@@ -16,7 +16,7 @@ import contextlib
 import threading
 from typing import Any, Iterator, Optional
 
-from . import _backends
+from fastact import _backends
 
 MODES = ("default", "high")
 

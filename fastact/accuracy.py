@@ -44,11 +44,11 @@ import json
 import sys
 from typing import List, Optional, Tuple
 
-from . import _spec
-from ._accuracy_reference import mpmath_missing
-from ._accuracy_report import as_json, markdown
-from ._accuracy_run import Sweep, cross_check, run_sweeps
-from ._cli_args import Parser, fail, integer, listing, too_much_memory, writable_file
+from fastact import _spec
+from fastact._accuracy.reference import mpmath_missing
+from fastact._accuracy.report import as_json, markdown
+from fastact._accuracy.run import Sweep, cross_check, run_sweeps
+from fastact._cli.args import Parser, fail, integer, listing, too_much_memory, writable_file
 
 DTYPES = ("float16", "float32", "float64")
 BACKENDS = ("c", "python", "both")
@@ -104,7 +104,7 @@ class _Refused(Exception):
 
 
 def _targets(args: argparse.Namespace) -> List[tuple]:
-    from . import _backends
+    from fastact import _backends
 
     mod = _backends.compiled_module()
     backends = args.backend or [_backends.choose()]
@@ -204,5 +204,5 @@ def run(args: argparse.Namespace, argv: Optional[List[str]] = None) -> int:
 
 if __name__ == "__main__":
     # Through the CLI's main, which turns interrupts and OS errors into one line.
-    from .__main__ import main as cli_main
+    from fastact.__main__ import main as cli_main
     sys.exit(cli_main(["accuracy", *sys.argv[1:]]))

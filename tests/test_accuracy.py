@@ -2,7 +2,7 @@
 
 float32: 2^20 bit patterns evenly strided through all 2^32 (every z function)
 and through the activation's output range (from-a functions), against the
-correctly rounded references of fastact._accuracy_reference.
+correctly rounded references of fastact._accuracy.reference.
 float64: mpmath at 50 digits, point by point, on log-uniform arguments and
 edge cases; and the long-double reference on 10^5 points.
 
@@ -18,11 +18,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastact import _accuracy_inputs as inputs
+from fastact._accuracy import inputs
 from fastact import _backends, _spec
-from fastact._accuracy_measure import Stats, check_label, measure_block
-from fastact._accuracy_reference import mp_fwd, mp_from_a, mp_round
-from fastact._accuracy_ulp import ulp_error
+from fastact._accuracy.measure import Stats, check_label, measure_block
+from fastact._accuracy.reference import mp_fwd, mp_from_a, mp_round
+from fastact._accuracy.ulp import ulp_error
 
 pytest.importorskip("mpmath")
 

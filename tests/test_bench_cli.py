@@ -15,7 +15,9 @@ import sys
 import numpy as np
 import pytest
 
-from fastact import _backends, _bench, _bench_instructions
+from fastact import _backends
+from fastact._bench import run as _bench
+from fastact._bench import instructions as _bench_instructions
 
 import reference as ref
 

@@ -214,7 +214,7 @@ def test_accuracy_exhaustive_is_announced_up_front(tmp_path):
 ])
 def test_main_turns_the_remaining_expected_errors_into_one_line(monkeypatch, capsys, exc,
                                                                   status, needle):
-    from fastact import _cli_demo
+    from fastact._cli import demo as _cli_demo
     from fastact.__main__ import main
 
     def run(args):
@@ -226,7 +226,7 @@ def test_main_turns_the_remaining_expected_errors_into_one_line(monkeypatch, cap
 
 
 def test_main_lets_a_bug_keep_its_traceback(monkeypatch):
-    from fastact import _cli_demo
+    from fastact._cli import demo as _cli_demo
     from fastact.__main__ import main
 
     def run(args):
@@ -237,7 +237,7 @@ def test_main_lets_a_bug_keep_its_traceback(monkeypatch):
 
 
 def test_accuracy_progress_shows_at_once_and_the_time_left(monkeypatch, capsys):
-    from fastact import _accuracy_run
+    from fastact._accuracy import run as _accuracy_run
 
     monkeypatch.setattr(sys.stderr, "isatty", lambda: True)
     clock = iter([100.0, 100.0, 130.0])  # start, first draw, after half the work

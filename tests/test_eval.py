@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from _ecosystem_reference import expected, grid, tolerance
-from fastact import _eval
+from fastact._tools import eval as _eval
 from fastact.__main__ import main
 
 
@@ -367,7 +367,7 @@ def test_output_that_is_a_directory(tmp_path, capsys):
 # waits, so a signal arrives mid-run deterministically, or it truncates the input.
 _HOOKED_CLI = textwrap.dedent("""
     import os, sys, time
-    from fastact import _cli_eval
+    from fastact._cli import eval as _cli_eval
     from fastact.__main__ import main
     action, argv = sys.argv[1], sys.argv[2:]
 

@@ -96,9 +96,10 @@ def _extensionless_copy(root, build_info):
     src = Path(fastact.__file__).parent
     dst = root / "fastact"
     dst.mkdir(parents=True)
-    for f in src.glob("*.py"):
+    for f in src.rglob("*.py"):
         if f.name != "_build_info.py":
-            shutil.copy(f, dst / f.name)
+            (dst / f.relative_to(src)).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(f, dst / f.relative_to(src))
     if build_info is not None:
         (dst / "_build_info.py").write_text(build_info)
     return root

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from _ecosystem_reference import NAMES, value_and_derivative
-from fastact import _plot
+from fastact._tools import plot as _plot
 from fastact.__main__ import main
 
 

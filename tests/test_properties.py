@@ -1,6 +1,6 @@
 """Properties that must hold for any input (hypothesis), at every SIMD level and
 on the fallback.  References are the correctly rounded float64 / long-double /
-mpmath values of fastact._accuracy_reference; bounds are the published ones
+mpmath values of fastact._accuracy.reference; bounds are the published ones
 (tests/test_accuracy.py, docs/accuracy.md)."""
 from __future__ import annotations
 
@@ -13,8 +13,8 @@ from hypothesis import strategies as st  # noqa: E402
 from hypothesis.extra import numpy as hnp  # noqa: E402
 
 from fastact import _backends, _spec  # noqa: E402
-from fastact._accuracy_reference import reference_fwd  # noqa: E402
-from fastact._accuracy_ulp import ulp_error  # noqa: E402
+from fastact._accuracy.reference import reference_fwd  # noqa: E402
+from fastact._accuracy.ulp import ulp_error  # noqa: E402
 
 NAMES = [a.name for a in _spec.ACTIVATIONS]
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,

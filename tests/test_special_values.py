@@ -1,7 +1,7 @@
 """Special arguments through every public function, at every SIMD level and on
 the fallback: +-0, +-inf, NaN (with payload and sign), subnormals, +-max of the
 dtype, and the kink z = 0 with and without at_zero.  Results and dtypes are
-checked against the correctly rounded references of fastact._accuracy_reference
+checked against the correctly rounded references of fastact._accuracy.reference
 (float64 / long double / mpmath), never against stored arrays."""
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import numpy as np
 import pytest
 
 from fastact import _spec
-from fastact._accuracy_reference import reference_fwd, reference_from_a
-from fastact._accuracy_ulp import ulp_error
+from fastact._accuracy.reference import reference_fwd, reference_from_a
+from fastact._accuracy.ulp import ulp_error
 
 NAMES = [a.name for a in _spec.ACTIVATIONS]
 FLOATS = [np.float16, np.float32, np.float64]

@@ -25,7 +25,7 @@ from typing import Any, Optional, Tuple
 
 import numpy as np
 
-from ._accuracy_ulp import format_params, near_midpoint
+from fastact._accuracy.ulp import format_params, near_midpoint
 
 MP_DIGITS = 50
 # Half-width, in ULP of the narrow format, of the window around midpoints that

@@ -158,7 +158,7 @@ def _kw(act: str, op: str) -> Dict[str, Any]:
 
 
 def _fastact(act: str, op: str, z: np.ndarray, out: bool = False, kind: str = "c") -> Thunk:
-    from . import _backends
+    from fastact import _backends
     ns = _backends.namespace(kind)
     f = _fastact_fn(ns, act, op)
     kw = _kw(act, op)
@@ -356,13 +356,13 @@ def peer_impls(name: str) -> List[Impl]:
 
 
 def simd_levels() -> List[str]:
-    from . import _backends
+    from fastact import _backends
     mod = _backends.compiled_module()
     return list(mod.simd_levels()) if mod is not None else []
 
 
 def accuracy_modes() -> List[str]:
-    from . import _backends
+    from fastact import _backends
     mod = _backends.compiled_module()
     return list(mod.accuracy_modes()) if mod is not None else []
 
@@ -433,7 +433,7 @@ def _switched(setting: str, value: Optional[str]) -> Iterator[None]:
     if value is None:
         yield
         return
-    from . import _backends
+    from fastact import _backends
     mod = _backends.require_compiled()
     get, put = getattr(mod, f"get_{setting}"), getattr(mod, f"set_{setting}")
     before = get()
@@ -620,7 +620,7 @@ def machine_info() -> Dict[str, str]:
                 if line.startswith("model name"):
                     cpu = line.split(":", 1)[1].strip()
                     break
-    from . import _backends
+    from fastact import _backends
     mod = _backends.compiled_module()
     return {
         "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),

@@ -10,9 +10,9 @@ from typing import Any, Dict, Iterator, List, Optional, Tuple
 
 import numpy as np
 
-from . import _accuracy_inputs as inputs
-from ._accuracy_measure import Stats, measure_block, merge_into
-from ._accuracy_reference import mp_fwd, mp_from_a, mp_round, reference_fwd, reference_from_a, wide_dtype
+from fastact._accuracy import inputs
+from fastact._accuracy.measure import Stats, measure_block, merge_into
+from fastact._accuracy.reference import mp_fwd, mp_from_a, mp_round, reference_fwd, reference_from_a, wide_dtype
 
 
 @dataclass
@@ -80,7 +80,7 @@ _ACTIVE: Dict[str, Any] = {}
 def backend_namespace(backend: str, level: Optional[str]) -> Any:
     """The backend's public functions, with the compiled level switched to `level`
     ("avx2", or "avx2-high" for that level's kernels in the high accuracy mode)."""
-    from . import _backends
+    from fastact import _backends
 
     ns = _backends.namespace(backend)
     mod = _backends.compiled_module()

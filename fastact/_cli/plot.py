@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._cli_args import fail, integer, writable_file
+from fastact._cli.args import fail, integer, writable_file
 
 HELP = ("draw the lesson's figure (each activation and its derivative over [-6, 6], "
         "maxima marked, vanishing gradients shaded) to a PNG; needs matplotlib")
@@ -14,7 +14,7 @@ _MAX_DPI = 1000
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import _plot
+    from fastact._tools import plot as _plot
 
     try:
         problem = _plot.unsupported_format(args.output) or writable_file(args.output)

@@ -38,7 +38,8 @@ TIMEOUT = 900  # seconds; a full run takes about a minute
 _CHILD = """
 import json, sys
 sys.path.insert(0, sys.argv[1])
-from fastact import _backends, _bench
+from fastact import _backends
+from fastact._bench import run as _bench
 spec = json.loads(sys.argv[2])
 here = _backends.require_compiled().simd_levels()
 calls = []
@@ -149,7 +150,7 @@ def as_dicts(counts: Sequence[Count]) -> List[Dict[str, object]]:
 def format_counts(counts: Sequence[Count], skipped: Sequence[str], n: int = N,
                   markdown: bool = False) -> str:
     """One line per (function, op, dtype); one column per (level, mode)."""
-    from ._bench import _case_name, grid
+    from fastact._bench.run import _case_name, grid
     columns = list(dict.fromkeys((c.level, c.mode) for c in counts))
     cells: Dict[Tuple[str, str, str], Dict[Tuple[str, str], float]] = {}
     for c in counts:

@@ -31,7 +31,7 @@ from typing import BinaryIO, Callable, Dict, List, Mapping, Optional, Sequence, 
 
 import numpy as np
 
-from . import _spec
+from fastact import _spec
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Callable[[int, int], None]  # (elements done, elements total)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import argparse
 
-from ._cli_args import fail, integer, too_much_memory
+from fastact._cli.args import fail, integer, too_much_memory
 
 HELP = ("run the lesson's example, then time one fused call on 10 million float32 values "
         "against the lesson's NumPy code")
@@ -17,7 +17,7 @@ def _run(args: argparse.Namespace) -> int:
     problem = too_much_memory(args.n * 4 * _ARRAYS_ALIVE, f"-n {args.n}")
     if problem:
         return fail("fastact demo", problem, 2)
-    from . import _demo
+    from fastact._tools import demo as _demo
     _demo.run(n=args.n, repeat=args.repeat)
     return 0
 

@@ -14,9 +14,9 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from . import _spec
-from ._accuracy_reference import reference_fwd, reference_from_a
-from ._accuracy_ulp import ulp_error
+from fastact import _spec
+from fastact._accuracy.reference import reference_fwd, reference_from_a
+from fastact._accuracy.ulp import ulp_error
 
 Z_CHECKS = ("value", "derivative", "and_derivative[a]", "and_derivative[d]", "backward")
 A_CHECKS = ("derivative_from_a", "backward_from_a")

@@ -19,8 +19,8 @@ def best_time(fn: Callable[[], Any], repeat: int) -> float:
 
 def run(n: int = 10_000_000, repeat: int = 5) -> None:
     import fastact
-    from . import _config
-    from ._lesson import lesson_example_lines
+    from fastact import _config
+    from fastact._lesson import lesson_example_lines
 
     z = np.array([-2, -1, 0, 1, 2])
     act = fastact.ActivationFunctions()
@@ -32,13 +32,13 @@ def run(n: int = 10_000_000, repeat: int = 5) -> None:
     big = rng.standard_normal(n, dtype=np.float32) * 4
     level = ""
     if fastact.BACKEND == "c":
-        from . import _backends
+        from fastact import _backends
         level = f", SIMD {_backends.require_compiled().get_level()}"
     print(f"\nsigmoid value + derivative of {n:,} float32 values "
           f"(backend {fastact.BACKEND}{level}; best of {repeat}):")
     with np.errstate(over="ignore"):  # the lesson's formula overflows for z < -88
         # the lesson's code as the benchmark suite runs it: a = 1/(1+exp(-z)), a*(1-a)
-        from ._bench import _lesson
+        from fastact._bench.run import _lesson
         t_lesson = best_time(_lesson("sigmoid", "and_derivative", big), repeat)
     t_fast = best_time(lambda: fastact.sigmoid_and_derivative(big), repeat)
     outs = (np.empty_like(big), np.empty_like(big))

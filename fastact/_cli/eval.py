@@ -8,7 +8,7 @@ import sys
 import time
 from typing import Any, Iterator, Optional
 
-from ._cli_args import real
+from fastact._cli.args import real
 
 HELP = ("apply an activation (or its derivative, both, or the backward pass) to a .npy "
         "file of any size, streaming, and write .npy/.npz")
@@ -95,7 +95,7 @@ def _signals_raise() -> Iterator[None]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import _eval
+    from fastact._tools import eval as _eval
 
     show = not args.quiet and sys.stderr.isatty()
     progress: Optional[_Progress] = _Progress() if show else None

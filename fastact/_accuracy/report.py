@@ -17,7 +17,7 @@ from typing import Any, Dict, List, Optional
 
 import numpy as np
 
-from ._accuracy_measure import check_label
+from fastact._accuracy.measure import check_label
 
 TARGET_ULP = {"z": 2.0, "a": 1.0}
 TARGET_ULP_HIGH = {"z": 1.0, "a": 1.0}
@@ -74,7 +74,7 @@ def markdown(sweeps: List[Any], title: str = "fastact accuracy") -> str:
 
 
 def environment() -> Dict[str, Any]:
-    from . import __version__, _backends
+    from fastact import __version__, _backends
 
     mod = _backends.compiled_module()
     return {

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from typing import Any, Dict, List, Optional, Tuple
 
-from ._cli_args import fail, integer, listing, real, too_much_memory, writable_file
+from fastact._cli.args import fail, integer, listing, real, too_much_memory, writable_file
 
 HELP = ("time fastact against the lesson's NumPy code and the installed peers "
         "(scipy, numexpr, torch, jax): ns/element, GB/s, share of copy bandwidth, ratios; "
@@ -25,7 +25,7 @@ def _check_outputs(args: argparse.Namespace) -> Optional[str]:
             import matplotlib  # noqa: F401
         except ImportError:
             return "--plot needs matplotlib (pip install matplotlib)"
-        from ._plot import unsupported_format
+        from fastact._tools.plot import unsupported_format
         problem = unsupported_format(args.plot) or writable_file(args.plot, "--plot")
         if problem:
             return problem
@@ -33,7 +33,7 @@ def _check_outputs(args: argparse.Namespace) -> Optional[str]:
 
 
 def _check_peers(args: argparse.Namespace) -> Optional[str]:
-    from . import _bench
+    from fastact._bench import run as _bench
     if args.peers is None:
         return None
     missing = [p for p in args.peers if p != "none" and _bench.peer(p) is None]
@@ -41,7 +41,8 @@ def _check_peers(args: argparse.Namespace) -> Optional[str]:
 
 
 def _check_instructions(args: argparse.Namespace) -> Optional[str]:
-    from . import _bench, _bench_instructions
+    from fastact._bench import run as _bench
+    from fastact._bench import instructions as _bench_instructions
     if not args.instructions:
         return None
     if _bench.best_level() is None:
@@ -55,7 +56,7 @@ def _check_instructions(args: argparse.Namespace) -> Optional[str]:
 
 def _levels_and_modes(args: argparse.Namespace) -> Tuple[List[str], List[str], Optional[str]]:
     """The SIMD levels and accuracy modes to time, or why they cannot be."""
-    from . import _bench
+    from fastact._bench import run as _bench
     available = _bench.simd_levels()
     levels = available if args.levels == ["all"] else args.levels
     unknown = [lv for lv in levels if lv not in available]
@@ -82,7 +83,7 @@ high/default: fastact high out='s time / fastact out='s (what the high accuracy 
 
 
 def _report(args: argparse.Namespace, rows: List[Any]) -> None:
-    from . import _bench
+    from fastact._bench import run as _bench
     print(_bench.format_table(rows))
     print(_LEGEND)
     print("\nfastact at each SIMD level and accuracy mode timed, ns/element:")
@@ -100,7 +101,8 @@ def _report(args: argparse.Namespace, rows: List[Any]) -> None:
 
 def _instructions(args: argparse.Namespace, modes: List[str]) -> Dict[str, Any]:
     """Count and print the instructions per element; what --json records of them."""
-    from . import _bench, _bench_instructions as bi
+    from fastact._bench import run as _bench
+    from fastact._bench import instructions as bi
     dtypes = [d for d in args.dtypes if d in bi.DTYPES]
     counts, skipped = bi.count(args.functions, dtypes, _bench.simd_levels(), modes)
     print("\n" + bi.format_counts(counts, skipped))
@@ -111,7 +113,7 @@ def _instructions(args: argparse.Namespace, modes: List[str]) -> Dict[str, Any]:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import _bench
+    from fastact._bench import run as _bench
     levels, modes, problem = _levels_and_modes(args)
     if problem:
         return fail("fastact bench", problem)
@@ -153,7 +155,7 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    from . import _bench
+    from fastact._bench import run as _bench
     parser.add_argument("-f", "--functions", type=listing(str, _bench.ACTS),
                         default=list(_bench.ACTS), metavar="F,..",
                         help="activations (default: all four)")

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from . import _spec
+from fastact import _spec
 
 THRESHOLD = 0.05
 Z_RANGE = (-6.0, 6.0)

@@ -7,11 +7,11 @@ HELP = "measure every function's error in ULP against correctly rounded referenc
 
 
 def _run(args: argparse.Namespace) -> int:
-    from . import accuracy
+    from fastact import accuracy
     return accuracy.run(args)
 
 
 def register(parser: argparse.ArgumentParser) -> None:
-    from . import accuracy
+    from fastact import accuracy
     accuracy.build_parser(parser)
     parser.set_defaults(func=_run)

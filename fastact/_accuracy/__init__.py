@@ -1,0 +1,1 @@
+"""Accuracy measurement behind `python -m fastact.accuracy`: inputs, references, ULP, sweeps, reports."""

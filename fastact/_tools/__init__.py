@@ -1,0 +1,1 @@
+"""The batch tools behind the CLI: eval (files), plot (figures), demo (the lesson's example)."""
