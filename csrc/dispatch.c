@@ -45,7 +45,7 @@ int fa_op_nout(fa_op op) { return op == FA_OP_AND_DERIVATIVE ? 2 : 1; }
 const char *fa_op_suffix(fa_op op) { return (unsigned)op < FA_NOPS ? op_suffixes[op] : NULL; }
 
 /* Counted from the table itself, so activations.def stays the only list. */
-#define FA_ACTIVATION(name, high, pv, pd, pa) +1
+#define FA_ACTIVATION(name, ...) +1
 int fa_num_activations(void) { return 0
 #include "activations.def"
     ;

@@ -23,14 +23,14 @@
 extern "C" {
 #endif
 
-/* Parameters of the parameterised activations, already validated by the caller. */
+/* The numeric parameters of one call, already validated by the caller: v[j] is
+ * the activation's j-th numeric parameter in catalogue order (leaky_relu: alpha,
+ * at_zero; relu: at_zero), the kernels see it as the vector P[j].  An operation
+ * that does not take parameter j (the table's mask) gets 0 there. */
+#define FA_MAX_PARAMS 4
 typedef struct {
-    double alpha;    /* leaky_relu slope for z < 0 */
-    double at_zero;  /* derivative at the kink z == 0 */
+    double v[FA_MAX_PARAMS];
 } fa_params;
-
-#define FA_P_ALPHA   1u
-#define FA_P_AT_ZERO 2u
 
 typedef enum {
     FA_OP_VALUE = 0,
@@ -60,8 +60,9 @@ typedef union { fa_k11_f32 k11; fa_k12_f32 k12; fa_k21_f32 k21; } fa_kernel_f32;
 typedef union { fa_k11_f64 k11; fa_k12_f64 k12; fa_k21_f64 k21; } fa_kernel_f64;
 
 typedef struct {
-    const char *name;
-    unsigned params[FA_NOPS];      /* FA_P_* mask of parameter inputs per op */
+    const char *name;              /* the C row: the activation, or one of its kernel choices */
+    unsigned ops;                  /* bit op set: the row has that operation's kernels */
+    unsigned params[FA_NOPS];      /* bit j set: parameter j is a ufunc input of the op */
     fa_kernel_f32 f32[FA_NOPS];
     fa_kernel_f64 f64[FA_NOPS];
 } fa_activation;

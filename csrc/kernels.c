@@ -44,22 +44,30 @@
 
 /* ---------------------------------------------------------------- table */
 #define FA_K(name, op) FA_CAT(FA_CAT(fa_, name), FA_CAT(_, op))
-#define FA_ROW_KERNELS(name, S)                                        \
+#define FA_KV(name, op, S) FA_K(name, FA_CAT(FA_CAT(op, _), S))
+/* A from-a kernel, or NULL where the activation has none (from_a = 0). */
+#define FA_KA_0(name, op, S) NULL
+#define FA_KA_1(name, op, S) FA_KV(name, op, S)
+#define FA_ROW_KERNELS(name, S, fa)                                    \
     {                                                                  \
-        {.k11 = FA_K(name, FA_CAT(value_, S))},                        \
-        {.k11 = FA_K(name, FA_CAT(derivative_, S))},                   \
-        {.k11 = FA_K(name, FA_CAT(derivative_from_a_, S))},            \
-        {.k12 = FA_K(name, FA_CAT(and_derivative_, S))},               \
-        {.k21 = FA_K(name, FA_CAT(backward_, S))},                     \
-        {.k21 = FA_K(name, FA_CAT(backward_from_a_, S))},              \
+        {.k11 = FA_KV(name, value, S)},                                \
+        {.k11 = FA_KV(name, derivative, S)},                           \
+        {.k11 = FA_KA_##fa(name, derivative_from_a, S)},               \
+        {.k12 = FA_KV(name, and_derivative, S)},                       \
+        {.k21 = FA_KV(name, backward, S)},                             \
+        {.k21 = FA_KA_##fa(name, backward_from_a, S)},                 \
     }
-#define FA_ROW(name, kname, pv, pd, pa)                                \
-    {#name, {pv, pd, pa, pd, pd, pa},                                  \
-     FA_ROW_KERNELS(kname, f32), FA_ROW_KERNELS(kname, f64)},
+/* The ops mask: every operation, less the two from-a ones where from_a = 0. */
+#define FA_OPS_MASK(fa) ((1u << FA_NOPS) - 1u -                        \
+    ((fa) ? 0u : (1u << FA_OP_DERIVATIVE_FROM_A) | (1u << FA_OP_BACKWARD_FROM_A)))
+#define FA_ROW(name, kname, fa, p0, p1, p2, p3, p4, p5)                \
+    {#name, FA_OPS_MASK(fa), {p0, p1, p2, p3, p4, p5},                 \
+     FA_ROW_KERNELS(kname, f32, fa), FA_ROW_KERNELS(kname, f64, fa)},
 
 /* The default accuracy mode's table, and the "high" (<= 1 ULP) one: an activation
  * without a separate high definition has the same kernels in both. */
-#define FA_ACTIVATION(name, high, pv, pd, pa) FA_ROW(name, name, pv, pd, pa)
+#define FA_ACTIVATION(name, high, fa, p0, p1, p2, p3, p4, p5) \
+    FA_ROW(name, name, fa, p0, p1, p2, p3, p4, p5)
 static const fa_activation table_default[] = {
 #include "activations.def"
 };
@@ -70,8 +78,8 @@ static const fa_activation table_default[] = {
 #else /* the default loops already are the high ones (kernels_impl.h) */
 #  define FA_HIGH_KERNELS_1(name) name
 #endif
-#define FA_ACTIVATION(name, high, pv, pd, pa) \
-    FA_ROW(name, FA_HIGH_KERNELS_##high(name), pv, pd, pa)
+#define FA_ACTIVATION(name, high, fa, p0, p1, p2, p3, p4, p5) \
+    FA_ROW(name, FA_HIGH_KERNELS_##high(name), fa, p0, p1, p2, p3, p4, p5)
 static const fa_activation table_high[] = {
 #include "activations.def"
 };

@@ -4,10 +4,7 @@
  * output a loop does not store is dead code the compiler removes, so the fused
  * and the separate functions compute every value with the same operations. */
 #include "fa_math_impl.h"
-#include "act/sigmoid.h"
-#include "act/tanh.h"
-#include "act/relu.h"
-#include "act/leaky_relu.h"
+#include "act/all.h"
 
 #define FA_LANES FA_CAT(FV_LANES_, FA_S)
 
@@ -66,8 +63,9 @@ FA_INLINE fa_size FA_FN(fa_head)(const void *p, fa_size n)
 #define FA_KERNEL(name, op, shape, ...)                                                       \
 FA_LOOP(name, op) FA_ARGS_##shape                                                             \
 {                                                                                             \
-    const FA_V alpha = FA_SET((FA_T)p->alpha), k = FA_SET((FA_T)p->at_zero);                  \
-    (void)alpha; (void)k;                                                                     \
+    const FA_V P[FA_MAX_PARAMS] = {FA_SET((FA_T)p->v[0]), FA_SET((FA_T)p->v[1]),              \
+                                   FA_SET((FA_T)p->v[2]), FA_SET((FA_T)p->v[3])};             \
+    (void)P;                                                                                  \
     const fa_size head = FA_FN(fa_head)(y, n);                                                \
     if (head) FA_STEP_##shape(0, head, __VA_ARGS__)                                           \
     fa_size i = head;                                                                         \
@@ -81,17 +79,21 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
 
 /* av, dv: the fused value and derivative at xv (fwd: the fused definition); dav:
  * the derivative from a = xv (from_a: its definition). */
-#define FA_FWD(fwd) FA_V av, dv; FA_FN(fwd)(xv, alpha, k, &av, &dv)
-#define FA_FROM_A(from_a) const FA_V dav = FA_FN(from_a)(xv, alpha, k)
+#define FA_FWD(fwd) FA_V av, dv; FA_FN(fwd)(xv, P, &av, &dv)
+#define FA_FROM_A(from_a) const FA_V dav = FA_FN(from_a)(xv, P)
 
-/* The six loops fa_<kname>_<op> from one fused definition and one from-a one. */
-#define FA_KERNELS(kname, fwd, from_a)                                                         \
+/* The loops fa_<kname>_<op> from one fused definition, and (from_a = 1: g' is a
+ * function of a) the two from-a loops from the from-a definition. */
+#define FA_KERNELS_FROM_A_0(kname, from_a)
+#define FA_KERNELS_FROM_A_1(kname, from_a)                                                     \
+    FA_KERNEL(kname, derivative_from_a, 11, FA_FROM_A(from_a); yv = dav;)                      \
+    FA_KERNEL(kname, backward_from_a, 21, FA_FROM_A(from_a); yv = FV(mul)(gv, dav);)
+#define FA_KERNELS(kname, fwd, from_a, has_from_a)                                             \
     FA_KERNEL(kname, value, 11, FA_FWD(fwd); yv = av; (void)dv;)                               \
     FA_KERNEL(kname, derivative, 11, FA_FWD(fwd); yv = dv; (void)av;)                          \
-    FA_KERNEL(kname, derivative_from_a, 11, FA_FROM_A(from_a); yv = dav;)                      \
     FA_KERNEL(kname, and_derivative, 12, FA_FWD(fwd); yv = av; y1v = dv;)                      \
     FA_KERNEL(kname, backward, 21, FA_FWD(fwd); yv = FV(mul)(gv, dv); (void)av;)               \
-    FA_KERNEL(kname, backward_from_a, 21, FA_FROM_A(from_a); yv = FV(mul)(gv, dav);)
+    FA_KERNELS_FROM_A_##has_from_a(kname, from_a)
 
 /* Every activation's loops, and with high = 1 a second set fa_<name>_high_<op> from
  * its <= 1 ULP definition (the from-a definition is shared: it is already exact).
@@ -100,18 +102,18 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
  * the instructions of the high ones) the default mode takes the high definitions
  * too, and both modes share one set of loops (kernels.c). */
 #define FA_DEFAULT_FWD_0(name) fa_##name##_fwd
-#define FA_KERNELS_HIGH_0(name)
+#define FA_KERNELS_HIGH_0(name, fa)
 #if FV_LUT4_CHEAP
 #  define FA_DEFAULT_FWD_1(name) fa_##name##_fwd
-#  define FA_KERNELS_HIGH_1(name) \
-    FA_KERNELS(name##_high, fa_##name##_fwd_high, fa_##name##_from_a)
+#  define FA_KERNELS_HIGH_1(name, fa) \
+    FA_KERNELS(name##_high, fa_##name##_fwd_high, fa_##name##_from_a, fa)
 #else
 #  define FA_DEFAULT_FWD_1(name) fa_##name##_fwd_high
-#  define FA_KERNELS_HIGH_1(name)
+#  define FA_KERNELS_HIGH_1(name, fa)
 #endif
-#define FA_ACTIVATION(name, high, pv, pd, pa)                                                  \
-    FA_KERNELS(name, FA_DEFAULT_FWD_##high(name), fa_##name##_from_a)                          \
-    FA_KERNELS_HIGH_##high(name)
+#define FA_ACTIVATION(name, high, from_a, p0, p1, p2, p3, p4, p5)                             \
+    FA_KERNELS(name, FA_DEFAULT_FWD_##high(name), fa_##name##_from_a, from_a)                  \
+    FA_KERNELS_HIGH_##high(name, from_a)
 
 #include "activations.def"
 #undef FA_ACTIVATION
@@ -129,6 +131,8 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
 #undef FA_FWD
 #undef FA_FROM_A
 #undef FA_KERNELS
+#undef FA_KERNELS_FROM_A_0
+#undef FA_KERNELS_FROM_A_1
 #undef FA_KERNELS_HIGH_0
 #undef FA_KERNELS_HIGH_1
 #undef FA_DEFAULT_FWD_0

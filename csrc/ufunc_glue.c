@@ -170,7 +170,9 @@ static fa_operands split_operands(const fa_loop_spec *spec, char *const *args,
 {
     fa_operands v;
     v.nin = fa_op_nin(spec->op);
-    v.npar = !!(spec->params & FA_P_ALPHA) + !!(spec->params & FA_P_AT_ZERO);
+    v.npar = 0;
+    for (unsigned m = spec->params; m; m >>= 1)
+        v.npar += (int)(m & 1u);
     v.nout = fa_op_nout(spec->op);
     v.in = args;
     v.par = args + v.nin;

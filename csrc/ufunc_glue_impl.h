@@ -14,19 +14,19 @@ static void FA_G(glue_call)(fa_op op, FA_GLUE_KERNEL k, fa_size n, const FA_GLUE
         k.k11(n, x[0], y[0], p);
 }
 
+/* The parameter inputs of element i into p: input j fills p->v[b] for the j-th
+ * set bit b of the mask (the activation's parameter b). */
 static void FA_G(glue_params)(const fa_loop_spec *spec, char *const *par, fa_size i,
                               const fa_size *pstep, fa_params *p)
 {
     int j = 0;
     FA_GLUE_T v;
-    if (spec->params & FA_P_ALPHA) {
-        memcpy(&v, par[j] + i * pstep[j], sizeof v);
-        p->alpha = v;
-        j++;
-    }
-    if (spec->params & FA_P_AT_ZERO) {
-        memcpy(&v, par[j] + i * pstep[j], sizeof v);
-        p->at_zero = v;
+    for (int b = 0; b < FA_MAX_PARAMS; b++) {
+        if (spec->params & (1u << b)) {
+            memcpy(&v, par[j] + i * pstep[j], sizeof v);
+            p->v[b] = v;
+            j++;
+        }
     }
 }
 
@@ -40,7 +40,7 @@ static void FA_G(glue_sequential)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, co
     FA_GLUE_T xv[2] = {0, 0}, yv[2] = {0, 0};
     const FA_GLUE_T *x[2] = {&xv[0], &xv[1]};
     FA_GLUE_T *y[2] = {&yv[0], &yv[1]};
-    fa_params p = {0.0, 0.0};
+    fa_params p = {{0.0, 0.0, 0.0, 0.0}};
     for (fa_size j = 0; j < n; j++) {
         for (int i = 0; i < v->nin; i++)
             FA_CAT(load_, FA_GLUE_S)(&xv[i], v->in[i] + j * v->in_step[i], 0, 1, spec->in_type);
@@ -69,7 +69,7 @@ static void FA_G(glue_blocks)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, const 
     int const_params = 1;
     for (int j = 0; j < npar; j++)
         const_params &= par_step[j] == 0;
-    fa_params p = {0.0, 0.0};
+    fa_params p = {{0.0, 0.0, 0.0, 0.0}};
     if (npar)
         FA_G(glue_params)(spec, par, 0, par_step, &p);
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import os as _os
 
-from fastact import _backends, _spec
+from fastact import _backends, _catalogue
 from fastact._config import show_config
 from fastact._tools.eval import evaluate_file
 from fastact._mode import accuracy_mode, get_accuracy, set_accuracy
@@ -25,7 +25,7 @@ __version__ = "0.1.0"
 
 BACKEND: str = _backends.choose()
 _ns = _backends.namespace(BACKEND)
-globals().update({name: getattr(_ns, name) for name in _spec.all_public_names()})
+globals().update({name: getattr(_ns, name) for name in _catalogue.all_public_names()})
 ActivationFunctions = _ns.ActivationFunctions
 
 if BACKEND == "c" and _os.environ.get("FASTACT_SIMD"):
@@ -33,8 +33,8 @@ if BACKEND == "c" and _os.environ.get("FASTACT_SIMD"):
 if _os.environ.get("FASTACT_ACCURACY"):
     set_accuracy(_os.environ["FASTACT_ACCURACY"])
 
-ACTIVATIONS = tuple(act.name for act in _spec.ACTIVATIONS)
+ACTIVATIONS = tuple(act.name for act in _catalogue.ACTIVATIONS)
 
 __all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
            "set_accuracy", "get_accuracy", "accuracy_mode", "__version__",
-           *_spec.all_public_names()]
+           *_catalogue.all_public_names()]

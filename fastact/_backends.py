@@ -1,5 +1,8 @@
 """Loading the two backends.  `fastact` itself exposes the chosen one; the tests
-and benchmarks use `namespace()` to hold both side by side."""
+and benchmarks use `namespace()` to hold both side by side.
+
+A backend provides cores keyed by (C kernel row, operation) (see fastact._api):
+the compiled module's UFUNCS, or the fallback's CORES."""
 from __future__ import annotations
 
 import os
@@ -50,11 +53,17 @@ def choose() -> str:
 _NAMESPACES: Dict[str, SimpleNamespace] = {}
 
 
+def public_function(kind: str, name: str) -> Callable[..., Any]:
+    """One backend's public function by name (how a dask worker that unpickles a
+    block finds its function again)."""
+    return getattr(namespace(kind), name)
+
+
 def namespace(kind: str) -> SimpleNamespace:
     """All public functions of one backend, plus its ActivationFunctions class."""
     if kind not in _NAMESPACES:
         from fastact._lesson import make_activation_functions
-        ns = SimpleNamespace(**_api.build(cores(kind)))
+        ns = SimpleNamespace(**_api.build(cores(kind), kind, public_function))
         ns.ActivationFunctions = make_activation_functions(ns)
         ns.BACKEND = kind
         _NAMESPACES[kind] = ns

@@ -1,10 +1,13 @@
-"""Docstrings for every public function, generated from the activation table so
-the two backends document (and doctest) exactly the same thing."""
+"""Docstrings for every public function, built from the catalogue so the two
+backends document (and doctest) exactly the same thing.  Static text only: the
+examples' outputs come from fastact/_examples.py (generated), so importing
+fastact runs none of them."""
 from __future__ import annotations
 
 from typing import Any, Dict
 
-from fastact import _spec
+from fastact import _catalogue
+from fastact._catalogue import Activation, Param
 
 _WHAT = {
     "value": "g(z) = {formula}",
@@ -34,54 +37,87 @@ _EXAMPLE_ARGS = {
 }
 
 
-def signature(act: _spec.Activation, op: str) -> str:
-    args = list(_spec.OP_ARGS[op]) + ["/"]
-    if act.has_alpha:
-        args.append(f"alpha={_spec.DEFAULT_ALPHA}")
+def _param_text(p: Param) -> str:
+    if p.choices is not None:
+        return f"{p.name}={p.default!r}"
+    return f"{p.name}={p.default}"
+
+
+def signature(act: Activation, op: str) -> str:
+    args = list(_catalogue.OP_ARGS[op]) + ["/"]
+    ps = act.signature_params(op)
+    args += [_param_text(p) for p in ps if p.positional]
     args.append("*")
-    if "at_zero" in act.params(op):
-        args.append("at_zero=None")
+    args += [_param_text(p) for p in ps if not p.positional]
     args.append("out=None")
-    return f"{_spec.public_name(act, op)}({', '.join(args)})"
+    return f"{_catalogue.public_name(act, op)}({', '.join(args)})"
 
 
-def _example(act: _spec.Activation, op: str) -> str:
-    # Computed with the NumPy fallback, which both backends agree with to the
-    # printed precision.
-    from fastact import _api, _fallback
-
+def _example_call(act: Activation, op: str) -> str:
     call = _EXAMPLE_ARGS[op].format(z=act.example_z, act=act.name)
-    expr = f"fastact.{_spec.public_name(act, op)}({call})"
-    result = eval(expr, {"fastact": _fallback_api(_api, _fallback)})  # noqa: S307 - fixed text
-    return f"    >>> import fastact\n    >>> {expr}\n    {_indent(repr(result))}"
+    return f"fastact.{_catalogue.public_name(act, op)}({call})"
 
 
-_FALLBACK_API = None
+def compute_examples() -> Dict[str, str]:
+    """{public name: repr of its example's result}, computed with the NumPy
+    fallback, which both backends agree with to the printed precision (for
+    fastact._generate, which stores them: nothing runs at import)."""
+    import types
+
+    from fastact import _api, _backends
+
+    ns = types.SimpleNamespace(**_api.build(_backends.cores("python"), "python",
+                                            _backends.public_function, docs=False))
+    return {_catalogue.public_name(act, op): repr(eval(_example_call(act, op),  # noqa: S307
+                                                      {"fastact": ns}))
+            for act in _catalogue.ACTIVATIONS for op in act.ops}
 
 
-def _fallback_api(_api, _fallback):
-    global _FALLBACK_API
-    if _FALLBACK_API is None:
-        import types
-        _FALLBACK_API = types.SimpleNamespace(**_api.build(_fallback.CORES, docs=False))
-    return _FALLBACK_API
+def _stored_examples() -> Dict[str, str]:
+    try:
+        from fastact._examples import EXAMPLES
+    except ImportError:  # not generated yet: python -m fastact._generate
+        return {}
+    return EXAMPLES
+
+
+def _example(act: Activation, op: str) -> str:
+    # A missing entry (a stale _examples.py) shows "?": the doctest fails, and so
+    # does tests/test_generated.py.
+    result = _stored_examples().get(_catalogue.public_name(act, op), "?")
+    return f"    >>> import fastact\n    >>> {_example_call(act, op)}\n    {_indent(result)}"
 
 
 def _indent(text: str) -> str:
     return text.replace("\n", "\n    ")
 
 
-def docstring(act: _spec.Activation, op: str) -> str:
+def _param_line(p: Param, op: str) -> str:
+    if p.choices is not None:
+        return f"{p.name}: {p.doc}, one of {', '.join(map(repr, p.choices))} (default {p.default!r})."
+    kind = "a finite float" + (" or an array broadcasting against the data" if p.array else "")
+    if p.allow_inf:
+        kind = "a float (inf allowed)"
+    line = f"{p.name}: {p.doc}, {kind}"
+    if p.default is None:
+        line += f"; None (default) means {p.none_means}"
+    else:
+        line += f" (default {p.default})"
+    if op in p.positive:
+        line += f"; must be > 0 here" + (f": {p.positive_why}" if p.positive_why else "")
+    if op in p.nonzero:
+        line += "; must be != 0"
+    return line + "."
+
+
+def docstring(act: Activation, op: str) -> str:
     what = _WHAT[op].format(formula=act.formula, derivative=act.derivative,
                             from_a=act.derivative_from_a)
     lines = [signature(act, op), "", f"{act.name}: {what}.", ""]
-    if act.has_alpha:
-        lines.append(f"alpha: slope for z <= 0, a finite float (default {_spec.DEFAULT_ALPHA})"
-                     + ("; must be > 0 here, so that the sign of a tells the sign of z."
-                        if op in _spec.FROM_A_OPS else "."))
-    if "at_zero" in act.params(op):
-        lines.append(f"at_zero: the derivative used at the kink z == 0; None (default) means "
-                     f"{act.at_zero_default}, PyTorch's convention.")
+    lines += [_param_line(p, op) for p in act.signature_params(op)]
+    lines += [f"Needs {r.message}." for r in act.relations if op in r.ops]
+    if act.kink and op != "value":
+        lines.append(f"Kink: {act.kink}.")
     if op == "and_derivative":
         lines.append("out: None or a tuple of two arrays (a, g'(z)).")
     else:
@@ -100,7 +136,7 @@ def _doctests_missed_by_finder() -> Dict[str, str]:
     import fastact
 
     tests = {}
-    for name in _spec.all_public_names():
+    for name in _catalogue.all_public_names():
         obj = getattr(fastact, name)
         if not inspect.isroutine(inspect.unwrap(obj)):
             tests[name] = obj.__doc__ or ""

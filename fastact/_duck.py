@@ -23,8 +23,8 @@ from typing import Any, Callable, Dict, List, Sequence, Tuple
 
 import numpy as np
 
-from fastact import _spec
-from fastact._api import as_data
+from fastact import _catalogue
+from fastact._args import as_data
 
 
 _DUCK_MODULES = ("dask.", "xarray.")
@@ -79,13 +79,14 @@ def _duck_kind(args: Sequence[Any], kwargs: Dict[str, Any]) -> str:
 
 
 class _Call:
-    """One call split into array inputs (data, and alpha when it is an array),
-    fixed keywords and out=, so dask/xarray can hand us blocks of the arrays."""
+    """One call split into array inputs (data, and the parameters given as
+    arrays), fixed keywords and out=, so dask/xarray can hand us blocks of the
+    arrays."""
 
-    def __init__(self, act: _spec.Activation, op: str, args: Sequence[Any],
+    def __init__(self, act: _catalogue.Activation, op: str, args: Sequence[Any],
                  kwargs: Dict[str, Any]) -> None:
-        name = _spec.public_name(act, op)
-        nin = _spec.OP_NIN[op]
+        name = _catalogue.public_name(act, op)
+        nin = _catalogue.OP_NIN[op]
         self.outs = _outs(kwargs)
         if any(_kind(o) == "xarray" for o in self.outs):
             # What xarray's __array_ufunc__ says for a NumPy ufunc, here too.
@@ -96,15 +97,18 @@ class _Call:
                             f"{'s' if nin > 1 else ''}, got {len(args)}")
         self.out = kwargs.get("out")
         kwargs = {k: v for k, v in kwargs.items() if k != "out"}
-        if len(args) == nin + 1 and act.has_alpha and "alpha" not in kwargs:
-            kwargs["alpha"] = args[nin]  # alpha given positionally
+        positional = [p.name for p in act.signature_params(op) if p.positional]
+        if nin < len(args) <= nin + len(positional):
+            for n, v in zip(positional, args[nin:]):  # given positionally
+                if n not in kwargs:
+                    kwargs[n] = v
             args = args[:nin]
         self.arrays: List[Any] = list(args)
-        # An array alpha broadcasts against z, so it is cut into blocks with it.
-        self.alpha_is_array = "alpha" in kwargs and (
-            _kind(kwargs["alpha"]) != "" or np.ndim(kwargs["alpha"]) > 0)
-        if self.alpha_is_array:
-            self.arrays.append(kwargs.pop("alpha"))
+        # An array parameter broadcasts against z, so it is cut into blocks with it.
+        self.array_params = tuple(
+            n for n in (p.name for p in act.signature_params(op) if p.array)
+            if n in kwargs and (_kind(kwargs[n]) != "" or np.ndim(kwargs[n]) > 0))
+        self.arrays += [kwargs.pop(n) for n in self.array_params]
         self.nin = nin
         self.kwargs = kwargs
         self.name = name
@@ -116,28 +120,32 @@ class _Block:
     Pickled by (backend, name), not by value, so dask.distributed workers get
     their own compiled ufunc or fallback function."""
 
-    def __init__(self, backend: str, name: str, nin: int, alpha_is_array: bool,
-                 kwargs: Dict[str, Any], fn: Callable[..., Any]) -> None:
+    def __init__(self, backend: str, name: str, nin: int, array_params: Tuple[str, ...],
+                 kwargs: Dict[str, Any], fn: Callable[..., Any],
+                 rebuild: Callable[..., Any]) -> None:
         self.backend, self.name, self.nin = backend, name, nin
-        self.alpha_is_array, self.kwargs, self.fn = alpha_is_array, kwargs, fn
+        self.array_params, self.kwargs, self.fn = array_params, kwargs, fn
+        self.rebuild = rebuild
 
     def __call__(self, *arrays: Any) -> Any:
         kwargs = self.kwargs
-        if self.alpha_is_array:
-            kwargs = dict(kwargs, alpha=arrays[self.nin])
+        if self.array_params:
+            kwargs = dict(kwargs, **dict(zip(self.array_params, arrays[self.nin:])))
         return self.fn(*arrays[:self.nin], **kwargs)
 
     def __reduce__(self) -> Any:
-        return (_rebuild_block, (self.backend, self.name, self.nin, self.alpha_is_array,
-                                 self.kwargs))
+        return (_rebuild_block, (self.rebuild, self.backend, self.name, self.nin,
+                                 self.array_params, self.kwargs))
 
 
-def _rebuild_block(backend: str, name: str, nin: int, alpha_is_array: bool,
-                   kwargs: Dict[str, Any]) -> _Block:
-    from fastact import _backends
-    fn = getattr(_backends.namespace(backend), name)
-    return _Block(backend, name, nin, alpha_is_array, kwargs,
-                  getattr(fn, "__wrapped__", fn))
+def _rebuild_block(rebuild: Callable[..., Any], backend: str, name: str, nin: int,
+                   array_params: Tuple[str, ...], kwargs: Dict[str, Any]) -> _Block:
+    """On a dask worker: the block function of the same backend, found again by
+    `rebuild` (fastact._backends.public_function, pickled by reference), which
+    keeps this module free of an import of the backends."""
+    fn = rebuild(backend, name)
+    return _Block(backend, name, nin, array_params, kwargs, getattr(fn, "__wrapped__", fn),
+                  rebuild)
 
 
 def _sample(x: Any) -> Any:
@@ -191,8 +199,7 @@ def _apply_xarray(public: Callable[..., Any], call: _Call, nout: int) -> Any:
         # xarray hands over the bare data: NumPy, or dask when the object is
         # dask-backed, and the public function dispatches that again.
         kwargs = dict(call.kwargs)
-        if call.alpha_is_array:
-            kwargs["alpha"] = arrays[call.nin]
+        kwargs.update(zip(call.array_params, arrays[call.nin:]))
         if call.out is not None:
             # as xarray does for a NumPy ufunc: NumPy data is written into the
             # NumPy out= arrays, which the result then wraps
@@ -208,10 +215,12 @@ def _apply_xarray(public: Callable[..., Any], call: _Call, nout: int) -> Any:
                           dask="allowed", keep_attrs=True)
 
 
-def dispatching(act: _spec.Activation, op: str, fn: Callable[..., Any], backend: str,
-                doc: str, signature: inspect.Signature) -> Callable[..., Any]:
+def dispatching(act: _catalogue.Activation, op: str, fn: Callable[..., Any], backend: str,
+                rebuild: Callable[..., Any], doc: str,
+                signature: inspect.Signature) -> Callable[..., Any]:
     """`fn` (the NumPy-level public function) that also takes dask and xarray."""
-    nout = _spec.OP_NOUT[op]
+    nout = _catalogue.OP_NOUT[op]
+    array_params = tuple(p.name for p in act.signature_params(op) if p.array)
 
     def public(*args: Any, **kwargs: Any) -> Any:
         # The NumPy path: an identity test per input (a type-module prefix test
@@ -228,7 +237,7 @@ def dispatching(act: _spec.Activation, op: str, fn: Callable[..., Any], backend:
             if out is None and "out" in kwargs:
                 # out=None means "allocate"; NumPy's two-output ufuncs refuse it
                 kwargs = {k: v for k, v in kwargs.items() if k != "out"}
-            if _plain(kwargs.get("alpha")) and _plain_out(out):
+            if all(_plain(kwargs.get(n)) for n in array_params) and _plain_out(out):
                 return fn(*args, **kwargs)
         kind = _duck_kind(args, kwargs)
         if not kind:
@@ -237,10 +246,10 @@ def dispatching(act: _spec.Activation, op: str, fn: Callable[..., Any], backend:
         call = _Call(act, op, args, kwargs)
         if kind == "xarray":
             return _apply_xarray(public, call, nout)
-        block = _Block(backend, call.name, call.nin, call.alpha_is_array, call.kwargs, fn)
+        block = _Block(backend, call.name, call.nin, call.array_params, call.kwargs, fn, rebuild)
         return _apply_dask(block, call.arrays, nout, call.outs)
 
-    public.__name__ = public.__qualname__ = _spec.public_name(act, op)
+    public.__name__ = public.__qualname__ = _catalogue.public_name(act, op)
     public.__doc__ = doc
     public.__module__ = "fastact"
     public.__signature__ = signature  # type: ignore[attr-defined]
@@ -248,10 +257,4 @@ def dispatching(act: _spec.Activation, op: str, fn: Callable[..., Any], backend:
     return public
 
 
-def backend_of(cores: Any) -> str:
-    """'c' when the cores are compiled ufuncs, 'python' for the fallback's
-    functions: what a dask worker needs to rebuild the same function."""
-    return "c" if all(isinstance(c, np.ufunc) for c in cores.values()) else "python"
-
-
-__all__: Tuple[str, ...] = ("dispatching", "backend_of")
+__all__: Tuple[str, ...] = ("dispatching",)

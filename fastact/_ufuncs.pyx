@@ -24,9 +24,8 @@ cdef extern from "fastact.h":
         FA_NACC
     ctypedef struct fa_activation:
         const char *name
+        unsigned ops
         unsigned params[6]
-    unsigned FA_P_ALPHA
-    unsigned FA_P_AT_ZERO
     int fa_op_nin(fa_op op)
     int fa_op_nout(fa_op op)
     const char *fa_op_suffix(fa_op op)
@@ -61,7 +60,7 @@ cdef extern from "_type_errors.h":
 
 import numpy as np
 
-from . import _docs, _spec
+from . import _docs, _catalogue
 
 _NPY_HALF = np.dtype(np.float16).num  # not in numpy's .pxd
 
@@ -92,8 +91,7 @@ cdef list _keepalive = []
 
 
 cdef object _make_ufunc(int act, fa_op op, unsigned params, str name, str doc):
-    cdef int nin = fa_op_nin(op) + (1 if params & FA_P_ALPHA else 0) + \
-        (1 if params & FA_P_AT_ZERO else 0)
+    cdef int nin = fa_op_nin(op) + bin(params).count("1")
     cdef int ndata = fa_op_nin(op)
     cdef int nout = fa_op_nout(op)
     cdef int nargs = nin + nout
@@ -127,31 +125,41 @@ cdef object _make_ufunc(int act, fa_op op, unsigned params, str name, str doc):
 
 
 cdef dict _build():
+    """{(C row, op): ufunc} for every row of the C table and every operation it
+    has; the catalogue gives the names and the docs (a row is an activation, or
+    one of its kernel choices, whose ufunc is named after the row)."""
     cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE, FA_ACC_DEFAULT)
     cdef int a, o
+    acts = dict(_catalogue.kernel_rows())
     result = {}
     for a in range(fa_num_activations()):
-        act_name = table[a].name.decode()
-        act = _spec.BY_NAME[act_name]
+        row = table[a].name.decode()
+        act = acts[row]
         for o in range(<int>FA_NOPS):
-            op = _spec.OPS[o]
-            name = act_name + fa_op_suffix(<fa_op>o).decode()
-            result[act_name, op] = _make_ufunc(a, <fa_op>o, table[a].params[o], name,
-                                               _docs.docstring(act, op))
+            if not table[a].ops & (1u << o):
+                continue
+            op = _catalogue.OPS[o]
+            name = row + fa_op_suffix(<fa_op>o).decode()
+            result[row, op] = _make_ufunc(a, <fa_op>o, table[a].params[o], name,
+                                          _docs.docstring(act, op))
     return result
 
 
-def c_params():
-    """{(activation, op): parameter names} as the C table declares them."""
+def c_table():
+    """{(C row, op): parameter names} as the C table declares them (its op and
+    parameter masks), the names from the catalogue's parameter order."""
     cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE, FA_ACC_DEFAULT)
     cdef int a, o
+    acts = dict(_catalogue.kernel_rows())
     out = {}
     for a in range(fa_num_activations()):
+        row = table[a].name.decode()
+        numeric = [p.name for p in acts[row].numeric_params] if row in acts else []
         for o in range(<int>FA_NOPS):
-            mask = table[a].params[o]
-            names = (("alpha",) if mask & FA_P_ALPHA else ()) + \
-                (("at_zero",) if mask & FA_P_AT_ZERO else ())
-            out[table[a].name.decode(), _spec.OPS[o]] = names
+            if table[a].ops & (1u << o):
+                mask = table[a].params[o]
+                out[row, _catalogue.OPS[o]] = tuple(
+                    n for j, n in enumerate(numeric) if mask & (1u << j))
     return out
 
 

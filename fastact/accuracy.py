@@ -44,7 +44,7 @@ import json
 import sys
 from typing import List, Optional, Tuple
 
-from fastact import _spec
+from fastact import _catalogue
 from fastact._accuracy.reference import mpmath_missing
 from fastact._accuracy.report import as_json, markdown
 from fastact._accuracy.run import Sweep, cross_check, run_sweeps
@@ -65,7 +65,7 @@ def build_parser(p: Optional[argparse.ArgumentParser] = None) -> argparse.Argume
         p = Parser(prog="python -m fastact.accuracy",
                    description="Measure the ULP error of every fastact function.",
                    formatter_class=argparse.RawDescriptionHelpFormatter)
-    names = [a.name for a in _spec.ACTIVATIONS]
+    names = [a.name for a in _catalogue.ACTIVATIONS]
     p.add_argument("--backend", type=listing(str, BACKENDS), default=None,
                    help="c, python or both (comma-separated); default: the one fastact uses")
     p.add_argument("--level", type=listing(str), default=None,

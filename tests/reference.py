@@ -135,6 +135,6 @@ def nout(name):
 
 def params(name):
     """The parameters (alpha, at_zero) the public function `name` takes."""
-    from fastact import _spec
-    return next(act.params(op) for act in _spec.ACTIVATIONS for op in _spec.OPS
-                if _spec.public_name(act, op) == name)
+    from fastact import _catalogue
+    return next(act.params(op) for act in _catalogue.ACTIVATIONS for op in _catalogue.OPS
+                if _catalogue.public_name(act, op) == name)

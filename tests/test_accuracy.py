@@ -19,14 +19,14 @@ import numpy as np
 import pytest
 
 from fastact._accuracy import inputs
-from fastact import _backends, _spec
+from fastact import _backends, _catalogue
 from fastact._accuracy.measure import Stats, check_label, measure_block
 from fastact._accuracy.reference import mp_fwd, mp_from_a, mp_round
 from fastact._accuracy.ulp import ulp_error
 
 pytest.importorskip("mpmath")
 
-NAMES = [a.name for a in _spec.ACTIVATIONS]
+NAMES = [a.name for a in _catalogue.ACTIVATIONS]
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
 

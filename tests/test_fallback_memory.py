@@ -10,9 +10,9 @@ import numpy as np
 import pytest
 
 import reference as ref
-from fastact import _backends, _fallback, _spec
+from fastact import _backends, _fallback, _catalogue
 
-ALL = _spec.all_public_names()
+ALL = _catalogue.all_public_names()
 N = 2 ** 22                    # 32 MB of float64 per array
 BOUND = 4 * 2 ** 20            # a few MB, well under one array
 

@@ -7,9 +7,9 @@ import numpy as np
 import pytest
 
 import reference as ref
-from fastact import _backends, _spec
+from fastact import _backends, _catalogue
 
-ALL = _spec.all_public_names()
+ALL = _catalogue.all_public_names()
 
 
 @pytest.fixture

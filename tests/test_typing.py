@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import fastact
-from fastact import _api, _spec
+from fastact import _api, _catalogue
 
 HERE = Path(__file__).parent
 STUB = Path(fastact.__file__).with_name("__init__.pyi")
@@ -79,12 +79,12 @@ def _shape(args: ast.arguments):
     return out
 
 
-@pytest.mark.parametrize("name", _spec.all_public_names())
+@pytest.mark.parametrize("name", _catalogue.all_public_names())
 def test_stub_signatures_match_runtime(name):
     _, functions = _stub_functions()
-    act = _spec.BY_NAME[next(a.name for a in _spec.ACTIVATIONS
-                             if any(_spec.public_name(a, op) == name for op in _spec.OPS))]
-    op = next(op for op in _spec.OPS if _spec.public_name(act, op) == name)
+    act = _catalogue.BY_NAME[next(a.name for a in _catalogue.ACTIVATIONS
+                             if any(_catalogue.public_name(a, op) == name for op in _catalogue.OPS))]
+    op = next(op for op in _catalogue.OPS if _catalogue.public_name(act, op) == name)
     runtime = [(p.name, p.kind.name, p.default if p.default is not p.empty else None)
                for p in _api.signature(act, op).parameters.values()]
     assert functions[name], f"no stub for {name}"

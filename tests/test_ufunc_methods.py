@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from fastact import _backends, _spec
+from fastact import _backends, _catalogue
 
 FLOATS = [np.float16, np.float32, np.float64]
 N = 333
@@ -30,7 +30,7 @@ def _compiled_ufuncs():
     if _backends.compiled_module() is None:
         return {}
     ns = _backends.namespace("c")
-    funcs = {name: getattr(ns, name) for name in _spec.all_public_names()}
+    funcs = {name: getattr(ns, name) for name in _catalogue.all_public_names()}
     return {name: f for name, f in funcs.items() if isinstance(f, np.ufunc)}
 
 

@@ -3,9 +3,9 @@
  * nothing overflows and the tails keep full relative precision.
  * sigma'(z) = sigma(z) sigma(-z) = e/(1+e)^2 (never a(1-a), which loses the tails),
  * rounded once from the unrounded sigma(z) and sigma(-z). */
-FA_INLINE void FA_FN(fa_sigmoid_fwd_high)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
+FA_INLINE void FA_FN(fa_sigmoid_fwd_high)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
-    (void)alpha; (void)at_zero;
+    (void)P;
     FA_V e, em, em_lo, lo, hi, prod;
     FA_FN(fa_exp_expm1_neg)(FV(nabs)(z), FA_C(1.0), &e, &em, &em_lo);
     FA_FN(fa_logistic_pair)(e, &lo, &hi, &prod);
@@ -19,9 +19,9 @@ FA_INLINE void FA_FN(fa_sigmoid_fwd_high)(FA_V z, FA_V alpha, FA_V at_zero, FA_V
  * from the unrounded lo, (q - q^2) + c(1 - 2q): rounding lo first would add its
  * error to the derivative's, and sigma' sits one binade below lo exactly where e
  * is just above a power of two (that cost 2.3 ULP). */
-FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
+FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
-    (void)alpha; (void)at_zero;
+    (void)P;
     const FA_V one = FA_SET(FA_C(1.0));
     FA_V nem;
     const FA_V e = FA_FN(fa_exp_neg)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(z)), 0, 0, &nem);
@@ -41,9 +41,9 @@ FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, 
  * a = +-inf gives -inf: a(1 - a) does that by itself, but the fused form is
  * inf - inf = NaN at a = +inf, hence the select (every finite a keeps the single
  * rounding). */
-FA_INLINE FA_V FA_FN(fa_sigmoid_from_a)(FA_V a, FA_V alpha, FA_V at_zero)
+FA_INLINE FA_V FA_FN(fa_sigmoid_from_a)(FA_V a, const FA_V *P)
 {
-    (void)alpha; (void)at_zero;
+    (void)P;
 #if FA_HAVE_FMA
     const FA_V inf = FA_SET((FA_T)INFINITY);
     return FV(select)(FV(cmpeq)(a, inf), FV(neg)(a), FV(nmuladd)(a, a, a));

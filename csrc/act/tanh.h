@@ -4,9 +4,9 @@
  * 2 + expm1(-2|z|) is 1 + e, so one reciprocal serves the value and the
  * derivative.  4e comes scaled out of the exponential (one rounding even when
  * e is subnormal). */
-FA_INLINE void FA_FN(fa_tanh_fwd_high)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
+FA_INLINE void FA_FN(fa_tanh_fwd_high)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
-    (void)alpha; (void)at_zero;
+    (void)P;
     FA_V e4, em, em_lo;
     FA_FN(fa_exp_expm1_neg)(FV(mul)(FA_SET(FA_C(-2.0)), FV(abs)(z)), FA_C(4.0), &e4, &em, &em_lo);
     /* 1 + e from e rather than 2 + em: e carries at most half an ULP of error,
@@ -37,9 +37,9 @@ FA_INLINE void FA_FN(fa_tanh_fwd_high)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a
  * -|z| is clamped before it is doubled: 2|z| would overflow for huge z.  Near 0,
  * em4 = 4 q exactly (the table's 2^-K scaling never touches q), so tiny and
  * subnormal z come out as z. */
-FA_INLINE void FA_FN(fa_tanh_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_V *d)
+FA_INLINE void FA_FN(fa_tanh_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
-    (void)alpha; (void)at_zero;
+    (void)P;
     const FA_V one = FA_SET(FA_C(1.0)), quarter = FA_SET(FA_C(0.25));
     const FA_V xh = FV(max)(FA_SET(FA_C(0.5) * FA_EXP_MIN_ARG), FV(nabs)(z));
     FA_V nem4;  /* -4 expm1(-2|z|) >= 0 */
@@ -63,9 +63,9 @@ FA_INLINE void FA_FN(fa_tanh_fwd)(FA_V z, FA_V alpha, FA_V at_zero, FA_V *a, FA_
 
 /* The lesson's 1 - a^2: one rounding with FMA; otherwise (1-|a|)(1+|a|), whose
  * first factor is exact for |a| >= 1/2 (no cancellation near |a| = 1). */
-FA_INLINE FA_V FA_FN(fa_tanh_from_a)(FA_V a, FA_V alpha, FA_V at_zero)
+FA_INLINE FA_V FA_FN(fa_tanh_from_a)(FA_V a, const FA_V *P)
 {
-    (void)alpha; (void)at_zero;
+    (void)P;
     const FA_V one = FA_SET(FA_C(1.0));
 #if FA_HAVE_FMA
     return FV(nmuladd)(a, a, one);

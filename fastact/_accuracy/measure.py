@@ -14,7 +14,7 @@ from typing import Any, Callable, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from fastact import _spec
+from fastact import _catalogue
 from fastact._accuracy.reference import reference_fwd, reference_from_a
 from fastact._accuracy.ulp import ulp_error
 
@@ -25,7 +25,7 @@ A_CHECKS = ("derivative_from_a", "backward_from_a")
 def check_label(name: str, check: str) -> str:
     """The function a check measures, as the report names it."""
     op, _, part = check.partition("[")
-    label = _spec.public_name(_spec.BY_NAME[name], op)
+    label = _catalogue.public_name(_catalogue.BY_NAME[name], op)
     if part:
         label += "[" + part
     if op.startswith("backward"):
@@ -65,14 +65,14 @@ class Stats:
 
 
 def _call(ns: Any, name: str, op: str, x: np.ndarray, alpha: float) -> Any:
-    fn = getattr(ns, _spec.public_name(_spec.BY_NAME[name], op))
-    kw = {"alpha": alpha} if _spec.BY_NAME[name].has_alpha else {}
+    fn = getattr(ns, _catalogue.public_name(_catalogue.BY_NAME[name], op))
+    kw = {"alpha": alpha} if "alpha" in _catalogue.BY_NAME[name].params("value") else {}
     if op.startswith("backward"):
         return fn(np.ones_like(x), x, **kw)
     return fn(x, **kw)
 
 
-def measure_block(ns: Any, name: str, group: str, x: np.ndarray, alpha: float = _spec.DEFAULT_ALPHA
+def measure_block(ns: Any, name: str, group: str, x: np.ndarray, alpha: float = 0.01
                   ) -> Tuple[Dict[str, Stats], int]:
     """({check: Stats} for one block of arguments, points that needed mpmath)."""
     out: Dict[str, Stats] = {}

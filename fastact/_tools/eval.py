@@ -31,7 +31,7 @@ from typing import BinaryIO, Callable, Dict, List, Mapping, Optional, Sequence, 
 
 import numpy as np
 
-from fastact import _spec
+from fastact import _catalogue
 
 PathLike = Union[str, "os.PathLike[str]"]
 Progress = Callable[[int, int], None]  # (elements done, elements total)
@@ -183,23 +183,23 @@ def _checked_dtype(descr: object, shape: Tuple[int, ...]) -> np.dtype:
     return dtype
 
 
-def resolve_function(fn: str, op: str) -> Tuple[_spec.Activation, str]:
+def resolve_function(fn: str, op: str) -> Tuple[_catalogue.Activation, str]:
     """(activation, operation) from an activation name and an operation, or from
     a full public name such as 'sigmoid_derivative_from_a' (op then 'value')."""
-    for act in _spec.ACTIVATIONS:
-        for candidate in _spec.OPS:
-            if _spec.public_name(act, candidate) == fn and candidate != "value":
+    for act in _catalogue.ACTIVATIONS:
+        for candidate in _catalogue.OPS:
+            if _catalogue.public_name(act, candidate) == fn and candidate != "value":
                 if op != "value":
                     raise EvalError(f"{fn!r} already names an operation; drop the "
                                     f"{op.replace('_', '-')} option")
                 return act, candidate
-    if fn not in _spec.BY_NAME:
-        choices = ", ".join(_spec.BY_NAME)
+    if fn not in _catalogue.BY_NAME:
+        choices = ", ".join(_catalogue.BY_NAME)
         raise EvalError(f"unknown function {fn!r}; choose from {choices} "
                         "(or a full name such as sigmoid_derivative_from_a)")
     if op not in OPS:
         raise EvalError(f"unknown operation {op!r}; choose from {', '.join(OPS)}")
-    return _spec.BY_NAME[fn], op
+    return _catalogue.BY_NAME[fn], op
 
 
 def _temp_prefix(output: str) -> str:
@@ -343,20 +343,22 @@ def evaluate_file(input: PathLike, output: PathLike, fn: str, *, op: str = "valu
     import fastact
 
     act, op = resolve_function(fn, op)
-    name = _spec.public_name(act, op)
+    name = _catalogue.public_name(act, op)
     public = getattr(fastact, name)
-    nout = _spec.OP_NOUT[op]
+    nout = _catalogue.OP_NOUT[op]
     if dtype is not None and dtype not in DTYPES:
         raise EvalError(f"unsupported --dtype {dtype!r}; choose from {', '.join(DTYPES)}")
     kwargs: Dict[str, float] = {}
     if alpha is not None:
-        if not act.has_alpha:
+        if "alpha" not in {p.name for p in act.parameters}:
             raise EvalError(f"{act.name} has no alpha")
         kwargs["alpha"] = alpha
     if at_zero is not None:
-        if "at_zero" not in act.params(op):
+        if "at_zero" not in {p.name for p in act.signature_params(op)}:
+            with_kink = [a.name for a in _catalogue.ACTIVATIONS
+                         if any(p.name == "at_zero" for p in a.parameters)]
             raise EvalError(f"{name} has no at_zero (only the derivative and backward of "
-                            "relu and leaky_relu)")
+                            f"{' and '.join(with_kink)})")
         kwargs["at_zero"] = at_zero
 
     def call(*xs: np.ndarray, out: object = None) -> object:

@@ -16,7 +16,7 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from fastact import _spec
+from fastact import _catalogue
 
 THRESHOLD = 0.05
 Z_RANGE = (-6.0, 6.0)
@@ -95,7 +95,7 @@ def figure(dpi: int = DPI) -> Any:
     fig = Figure(figsize=FIGSIZE, dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
     axes = fig.subplots(2, 2)
-    for ax, act in zip(axes.flat, _spec.ACTIVATIONS):
+    for ax, act in zip(axes.flat, _catalogue.ACTIVATIONS):
         _panel(ax, act.name)
     handles, labels = axes.flat[0].get_legend_handles_labels()
     handles += [Patch(color=_COLORS["vanish"], alpha=0.35),

@@ -166,6 +166,22 @@ static void wide_inputs(unsigned char *buf, int f64, long n, uint64_t seed)
     }
 }
 
+/* How many parameter inputs a mask declares, and the value the tests give the
+ * j-th (leaky_relu: alpha 0.25, at_zero 0.75). */
+static int param_count(unsigned mask)
+{
+    int n = 0;
+    for (; mask; mask >>= 1)
+        n += (int)(mask & 1u);
+    return n;
+}
+static double param_base(int j) { return 0.25 + 0.5 * j; }
+
+/* The named parameters of the lesson's references, from the kernels' vector
+ * (relu: P[0] = at_zero; leaky_relu: P[0] = alpha, P[1] = at_zero). */
+static double p_alpha(char act, const fa_params *p) { return act == 'l' ? p->v[0] : 0.0; }
+static double p_at_zero(char act, const fa_params *p) { return act == 'r' ? p->v[0] : p->v[1]; }
+
 /* Calls one kernel on n contiguous elements (in[1] / out[1] for two-operand
  * shapes). */
 static void call_kernel(const fa_activation *row, fa_op op, int f64, long n,
@@ -222,7 +238,7 @@ static int run_kernel(const fa_activation *row, fa_op op, int f64, long n, int o
 static void check_kernels(void)
 {
     static unsigned char first[2 * MAX_LEN * sizeof(double)], now[2 * MAX_LEN * sizeof(double)];
-    const fa_params p = {0.01, 0.5};
+    const fa_params p = {{0.01, 0.5}};
     for (int level = 0; level < FA_NLEVELS; level++)
       for (int acc = 0; acc < FA_NACC; acc++) {
         const fa_activation *table = fa_level_table((fa_level)level, (fa_accuracy)acc);
@@ -230,6 +246,7 @@ static void check_kernels(void)
             continue;
         for (int a = 0; a < fa_num_activations(); a++)
             for (int op = 0; op < FA_NOPS; op++)
+              if (table[a].ops & (1u << op))
                 for (int f64 = 0; f64 < 2; f64++)
                     for (long n = 0; n <= MAX_LEN; n++)
                         for (int off = 0; off < MAX_OFF; off++) {
@@ -265,10 +282,10 @@ extern const fa_activation *const fa_tables_scalar_fma[FA_NACC];
 #define VS_N ((1L << 15) + 77)   /* not a multiple of any vector width */
 #define VS_MAX_LEN 300
 
-/* Parameter sets (only relu and leaky_relu read them): the defaults, alpha = 0
- * (leaky_relu's relu path), a negative-zero kink value, and a NaN one (the only
- * way a select ever picks a NaN operand). */
-static const fa_params vs_params[] = {{0.01, 0.5}, {0.0, 1.0}, {1.75, -0.0}, {0.25, NAN}};
+/* Parameter sets, as P[0], P[1] (leaky_relu: alpha, at_zero; relu: at_zero, -): the
+ * defaults, alpha = 0 (leaky_relu's relu path), a negative-zero kink value, and a
+ * NaN one (the only way a select ever picks a NaN operand). */
+static const fa_params vs_params[] = {{{0.01, 0.5}}, {{0.0, 1.0}}, {{1.75, -0.0}}, {{0.25, NAN}}};
 #define VS_NPARAMS ((int)(sizeof vs_params / sizeof vs_params[0]))
 
 /* The vector and the scalar kernel on n elements starting at element `start` of
@@ -324,6 +341,7 @@ static void check_vector_vs_scalar(void)
                 /* sigmoid and tanh take no parameters: one set is enough */
                 const int nparams = vec[a].params[FA_OP_DERIVATIVE] ? VS_NPARAMS : 1;
                 for (int op = 0; op < FA_NOPS; op++)
+                  if (vec[a].ops & (1u << op))
                     for (int f64 = 0; f64 < 2; f64++)
                         for (int ps = 0; ps < nparams; ps++) {
                             const fa_params *p = &vs_params[ps];
@@ -434,8 +452,8 @@ static double z_budget(char act, int acc)
 static ref_val ref_from_a(char act, int f64, double a, const fa_params *p)
 {
     if (f64)
-        return ref_of_long_double(ref_from_a_f64(act, a, p->alpha, p->at_zero));
-    return ref_of_double(ref_from_a_f32(act, a, (float)p->alpha, (float)p->at_zero));
+        return ref_of_long_double(ref_from_a_f64(act, a, p_alpha(act, p), p_at_zero(act, p)));
+    return ref_of_double(ref_from_a_f32(act, a, (float)p_alpha(act, p), (float)p_at_zero(act, p)));
 }
 
 #define REF_N32 (1L << 17)
@@ -512,12 +530,12 @@ static void reference_values(char act, int f64, const unsigned char *z, long n,
     for (long k = 0; k < n; k++) {
         if (f64) {
             long double a, d;
-            ref_fwd_f64(act, get_elem(z, 1, k), p->alpha, p->at_zero, &a, &d);
+            ref_fwd_f64(act, get_elem(z, 1, k), p_alpha(act, p), p_at_zero(act, p), &a, &d);
             ref_a[k] = ref_of_long_double(a);
             ref_d[k] = ref_of_long_double(d);
         } else {
             double a, d;
-            ref_fwd_f32(act, get_elem(z, 0, k), (float)p->alpha, (float)p->at_zero, &a, &d);
+            ref_fwd_f32(act, get_elem(z, 0, k), (float)p_alpha(act, p), (float)p_at_zero(act, p), &a, &d);
             ref_a[k] = ref_of_double(a);
             ref_d[k] = ref_of_double(d);
         }
@@ -526,7 +544,7 @@ static void reference_values(char act, int f64, const unsigned char *z, long n,
 
 static void check_reference(void)
 {
-    static const fa_params p = {0.01, 0.5};
+    static const fa_params p = {{0.01, 0.5}};
     for (int f64 = 0; f64 < 2; f64++) {
         const long n = f64 ? REF_N64 : REF_N32;
         const size_t es = f64 ? 8 : 4;
@@ -650,7 +668,7 @@ static void check_glue_case(int a, fa_op op, fa_storage st, int layout, long n, 
     fa_loop_spec spec;
     fa_loop_spec_init(&spec, a, op, st, row->params[op]);
     const int nin = fa_op_nin(op), nout = fa_op_nout(op);
-    const int npar = !!(spec.params & FA_P_ALPHA) + !!(spec.params & FA_P_AT_ZERO);
+    const int npar = param_count(spec.params);
     const int in_es = fa_storage_itemsize(st), out_es = fa_storage_itemsize(spec.out_type);
     const int c_es = spec.compute_f64 ? 8 : 4;
     const int stride = layout == L_STRIDE3 ? 3 : 1;
@@ -671,7 +689,7 @@ static void check_glue_case(int a, fa_op op, fa_storage st, int layout, long n, 
     /* parameters as the compute type: one value broadcast (step 0) or per element */
     const int per_elem = layout == L_PARAM_ARRAYS;
     for (int j = 0; j < npar; j++) {
-        const double pv = j == 0 && (spec.params & FA_P_ALPHA) ? 0.25 : 0.75;
+        const double pv = param_base(j);
         const long m = per_elem ? (n ? n : 1) : 1;
         par_buf[j] = guarded((size_t)m * c_es);
         for (long k = 0; k < m; k++) {
@@ -691,10 +709,12 @@ static void check_glue_case(int a, fa_op op, fa_storage st, int layout, long n, 
     /* expected: the contiguous kernel, element by element with its parameters */
     double expect[2][MAX_LEN + 512];
     for (long k = 0; k < n; k++) {
-        fa_params p = {0.0, 0.0};
-        if (spec.params & FA_P_ALPHA) p.alpha = 0.25 + (per_elem ? (double)(k % 5) / 8 : 0);
-        if (spec.params & FA_P_AT_ZERO) p.at_zero = 0.75 + (per_elem ? (double)(k % 5) / 8 : 0);
-        if (c_es == 4) { p.alpha = (float)p.alpha; p.at_zero = (float)p.at_zero; }
+        fa_params p = {{0.0, 0.0}};
+        for (int b = 0, j = 0; b < FA_MAX_PARAMS; b++)
+            if (spec.params & (1u << b)) {
+                const double v = param_base(j++) + (per_elem ? (double)(k % 5) / 8 : 0);
+                p.v[b] = c_es == 4 ? (double)(float)v : v;
+            }
         double x[2] = {0.0, 0.0}, y[2];
         for (int i = 0; i < nin; i++)
             x[i] = load_arg((unsigned char *)args[i] + k * steps[i], st);
@@ -746,7 +766,7 @@ static void sequential_reference(const fa_activation *row, const fa_loop_spec *s
                                  const fa_params *p)
 {
     const int nin = fa_op_nin(spec->op), nout = fa_op_nout(spec->op);
-    const int npar = !!(spec->params & FA_P_ALPHA) + !!(spec->params & FA_P_AT_ZERO);
+    const int npar = param_count(spec->params);
     for (long k = 0; k < n; k++) {
         double x[2] = {0.0, 0.0}, y[2];
         for (int i = 0; i < nin; i++)
@@ -769,7 +789,7 @@ static void check_glue_overlap_case(int a, fa_op op, fa_storage st, int kind, lo
     fa_loop_spec spec;
     fa_loop_spec_init(&spec, a, op, st, row->params[op]);
     const int nin = fa_op_nin(op), nout = fa_op_nout(op);
-    const int npar = !!(spec.params & FA_P_ALPHA) + !!(spec.params & FA_P_AT_ZERO);
+    const int npar = param_count(spec.params);
     const int es = fa_storage_itemsize(st);
     const long cells = kind == O_REDUCE ? 1 : n + 1; /* output 0's memory, in elements */
     const size_t bytes = (size_t)cells * (size_t)es, other_bytes = (size_t)n * (size_t)es;
@@ -777,11 +797,13 @@ static void check_glue_overlap_case(int a, fa_op op, fa_storage st, int kind, lo
     /* byte offsets in that memory of out0[0] and of in0[0] = out0[0] - step */
     const long out_off = kind == O_ACCUMULATE ? es : kind == O_ACCUMULATE_NEG ? (n - 1) * es : 0;
     const long in_off = out_off - (long)step;
-    const double par_v[2] = {0.25, 0.75};
-    const float par_f[2] = {0.25f, 0.75f};
-    fa_params p = {0.0, 0.0};
-    if (spec.params & FA_P_ALPHA) p.alpha = par_v[0];
-    if (spec.params & FA_P_AT_ZERO) p.at_zero = par_v[npar - 1];
+    const double par_v[FA_MAX_PARAMS] = {param_base(0), param_base(1), param_base(2), param_base(3)};
+    const float par_f[FA_MAX_PARAMS] = {(float)par_v[0], (float)par_v[1], (float)par_v[2],
+                                        (float)par_v[3]};
+    fa_params p = {{0.0, 0.0}};
+    for (int b = 0, j = 0; b < FA_MAX_PARAMS; b++)
+        if (spec.params & (1u << b))
+            p.v[b] = par_v[j++];
 
     /* copy 0: what fa_ufunc_loop works on; copy 1: the reference's */
     unsigned char *acc[2], *other_out[2], *other_in = guarded(other_bytes);
@@ -842,12 +864,14 @@ static void check_glue(void)
             continue;
         for (int a = 0; a < fa_num_activations(); a++)
             for (int op = 0; op < FA_NOPS; op++)
+              if (fa_active_table()[a].ops & (1u << op))
                 for (int st = 0; st < FA_NSTORAGE; st++)
                     for (int layout = 0; layout < L_COUNT; layout++)
                         for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)
                             check_glue_case(a, (fa_op)op, (fa_storage)st, layout, lengths[li], level);
         for (int a = 0; a < fa_num_activations(); a++)
             for (int op = 0; op < FA_NOPS; op++)
+              if (fa_active_table()[a].ops & (1u << op))
                 for (int st = FA_ST_F16; st <= FA_ST_F64; st++)
                     for (int kind = 0; kind < O_COUNT; kind++)
                         for (size_t li = 0; li < sizeof lengths / sizeof lengths[0]; li++)

@@ -81,7 +81,7 @@ static void measure(float got, double ref, worst_t *w, float z)
 static void *run(void *arg)
 {
     job_t *job = arg;
-    static const fa_params p = {0.0, 0.0};
+    static const fa_params p = {{0.0, 0.0}};
     float z[BLOCK], a[BLOCK], d[BLOCK], t[BLOCK], td[BLOCK];
     for (uint64_t k = 0; k < job->count; k += BLOCK) {
         const int m = (int)(job->count - k < BLOCK ? job->count - k : BLOCK);
