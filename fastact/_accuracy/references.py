@@ -9,6 +9,7 @@ from typing import Any, Dict, Mapping, Optional
 from fastact import _catalogue
 from fastact._accuracy import ref_lesson
 from fastact._accuracy.model import Reference
+from fastact._catalogue.values import resolved
 
 REFERENCES: Dict[str, Reference] = {
     **ref_lesson.REFERENCES,
@@ -21,17 +22,5 @@ def reference(name: str) -> Reference:
 
 def params_for(name: str, given: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
     """Every parameter of activation `name` by name: `given`, else the
-    reference's report value, else the catalogue default; None replaced by what
-    it means (a number, or another parameter's value).  A name the activation
-    does not have is a TypeError."""
-    act = _catalogue.BY_NAME[name]
-    values = {**REFERENCES[name].params, **(given or {})}
-    unknown = set(values) - {p.name for p in act.parameters}
-    if unknown:
-        raise TypeError(f"{name} has no parameter {', '.join(sorted(unknown))}")
-    out = {p.name: values.get(p.name, p.default) for p in act.parameters}
-    for p in act.parameters:
-        if out[p.name] is None and p.none_means is not None:
-            nm = p.none_means
-            out[p.name] = out[nm] if isinstance(nm, str) else nm
-    return out
+    reference's report value, else the catalogue default (values.resolved)."""
+    return resolved(_catalogue.BY_NAME[name], {**REFERENCES[name].params, **(given or {})})
