@@ -22,7 +22,7 @@ What is measured, per backend (compiled at a SIMD level, or the NumPy fallback):
     [2^-60, 2^10], random signs, plus edge cases (+-0, subnormals, tiny, where
     the function saturates or underflows, +-max, +-inf, NaN with payloads).
 
-References (fastact/_accuracy_reference.py): the stable formulas evaluated in a
+References (fastact/_accuracy/reference.py, per activation fastact/_accuracy/ref_FAMILY.py): the stable formulas evaluated in a
 wider format - float64 for float16/float32, x87 long double for float64 - and
 rounded once; points within a small window of a rounding midpoint are
 recomputed with mpmath at 50 digits, so every reference is correctly rounded.
@@ -75,7 +75,7 @@ def build_parser(p: Optional[argparse.ArgumentParser] = None) -> argparse.Argume
                    help="accuracy mode(s) of the compiled kernels (default, high; "
                         "comma-separated); default: the mode in effect")
     p.add_argument("--functions", type=listing(str, names), default=names,
-                   help="activations (comma-separated); default: all")
+                   help=f"activations: {', '.join(names)} (comma-separated); default: all")
     p.add_argument("--dtype", type=listing(str, DTYPES), default=["float32", "float64"],
                    help="float16, float32, float64 (comma-separated); default: float32,float64")
     p.add_argument("--groups", type=listing(str, GROUPS), default=list(GROUPS),

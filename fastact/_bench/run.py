@@ -286,6 +286,7 @@ def _jax_fn(jax: Any, act: str, op: str) -> Optional[Any]:
 
 
 def _jax(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    ACT_PEERS[act]  # an unknown activation is a KeyError, installed or not
     jax = peer("jax")
     if jax is None:
         return None
