@@ -7,7 +7,7 @@ float64 is sampled: log-uniform magnitudes, both signs, plus edge cases.
 """
 from __future__ import annotations
 
-from typing import Iterator
+from typing import Iterator, Tuple
 
 import numpy as np
 

@@ -26,7 +26,6 @@ from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 import numpy as np
 
 from fastact import _catalogue
-from fastact._accuracy.model import Reference
 from fastact._accuracy.references import REFERENCES, params_for
 from fastact._accuracy.ulp import format_params, near_midpoint
 
@@ -84,12 +83,13 @@ def mp_round(v: Any, dtype: Any) -> Any:
     return dtype.type(float(mp.ldexp(n, quantum)))
 
 
-def _from_a(name: str) -> Reference:
-    """The reference of an activation with from-a operations (else a ValueError)."""
+def _from_a(name: str) -> Tuple[Callable[..., Any], Callable[..., Any]]:
+    """(wide_from_a, mp_from_a) of an activation with from-a operations (else a
+    ValueError)."""
     ref = REFERENCES[name]
-    if not ref.has_from_a:
+    if ref.wide_from_a is None or ref.mp_from_a is None:
         raise ValueError(f"{name} has no from-a operations (g' is not a function of g)")
-    return ref
+    return ref.wide_from_a, ref.mp_from_a
 
 
 def _mp_call(fn: Callable[..., Any], name: str, x: float, params: Mapping[str, Any],
@@ -114,7 +114,7 @@ def mp_fwd(name: str, z: float, **params: Any) -> Tuple[Any, Any]:
 
 def mp_from_a(name: str, a: float, **params: Any) -> Any:
     """g' from a = g(z) (the lesson's formula for its four), exact to MP_DIGITS digits."""
-    return _mp_call(_from_a(name).mp_from_a, name, a, params, 1)
+    return _mp_call(_from_a(name)[1], name, a, params, 1)
 
 
 def _mp_fix(values: np.ndarray, idx: np.ndarray, x: np.ndarray, fn, dtype) -> int:
@@ -195,6 +195,6 @@ def reference_from_a(name: str, a: np.ndarray, alpha: Any = None, at_zero: Any =
     """(g'(z) from a = g(z), points that needed mpmath), like reference_fwd."""
     kp = kernel_params(name, a.dtype, _given(name, alpha, at_zero, params))
     with np.errstate(all="ignore"):
-        (d,), n_mp = _evaluate(name, _from_a(name).wide_from_a, a,
+        (d,), n_mp = _evaluate(name, _from_a(name)[0], a,
                                lambda v, j: mp_from_a(name, v, **kp), 1, kp)
     return d, n_mp

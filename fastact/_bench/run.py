@@ -271,12 +271,14 @@ def _jax_fn(jax: Any, act: str, op: str) -> Optional[Any]:
     """jax.jit of the catalogue's jax expression, and of it with the peers
     table's derivative (None where either is missing)."""
     src, d_src = _catalogue.BY_NAME[act].jax, ACT_PEERS[act].jax_derivative
-    if src is None or (op != "value" and d_src is None):
+    if src is None:
         return None
     ns = {"jax": jax, "jnp": jax.numpy, **_params(act)}
     value = _expr(src, "z", ns)
     if op == "value":
         return jax.jit(value)
+    if d_src is None:
+        return None
     derivative = _expr(d_src, "z, a", ns)
 
     def both(x: Any) -> Any:
