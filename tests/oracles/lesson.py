@@ -105,15 +105,15 @@ def relu_derivative_from_a(a):
 
 
 def mp_relu(mp, x):
-    return x if x > 0 else mp.zero
+    return x if x > 0 else mp.mpf(0)
 
 
 def mp_relu_derivative(mp, x, at_zero=None):
-    return mp.one if x > 0 else mp.zero if x < 0 else mp.mpf(0.0 if at_zero is None else at_zero)
+    return mp.mpf(1) if x > 0 else mp.mpf(0) if x < 0 else mp.mpf(0.0 if at_zero is None else at_zero)
 
 
 def mp_relu_derivative_from_a(mp, a):
-    return mp.one if a > 0 else mp.zero
+    return mp.mpf(1) if a > 0 else mp.mpf(0)
 
 
 # -- leaky_relu: z above 0, alpha z below; g'(0) = at_zero (default alpha);
@@ -137,12 +137,12 @@ def leaky_relu_derivative_from_a(a, alpha=ALPHA, at_zero=None):
 
 
 def mp_leaky_relu(mp, x, alpha=ALPHA):
-    return x if x > 0 else mp.zero if alpha == 0 else mp.mpf(alpha) * x
+    return x if x > 0 else mp.mpf(0) if alpha == 0 else mp.mpf(alpha) * x
 
 
 def mp_leaky_relu_derivative(mp, x, alpha=ALPHA, at_zero=None):
     if x > 0:
-        return mp.one
+        return mp.mpf(1)
     return mp.mpf(alpha) if x < 0 else mp.mpf(alpha if at_zero is None else at_zero)
 
 
