@@ -20,11 +20,19 @@ def _f64(x):
     return np.asarray(x, dtype=np.float64)
 
 
+def _exact_one(x, formula):
+    """formula at x exactly (Fraction), rounded once; a zero takes its IEEE sign
+    (a * (1 - a) at a = -0 is -0) from the float evaluation."""
+    if not np.isfinite(x):
+        return formula(x)
+    r = float(formula(Fraction(x)))
+    return r if r != 0 else formula(x)
+
+
 def _exact(a, formula):
-    """formula evaluated exactly on every finite a (Fraction), rounded once."""
+    """formula evaluated exactly on every a, rounded once."""
     a = np.asarray(a, dtype=np.float64)
-    flat = [float(formula(Fraction(float(x)))) if np.isfinite(x) else formula(float(x))
-            for x in a.ravel()]
+    flat = [_exact_one(float(x), formula) for x in a.ravel()]
     return np.array(flat, dtype=np.float64).reshape(a.shape)
 
 

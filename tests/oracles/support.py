@@ -97,14 +97,16 @@ def case_id(params: Mapping[str, Any]) -> str:
     return ",".join(f"{k}={v}" for k, v in params.items()) or "defaults"
 
 
-def cases(ops_wanted=None):
+def cases(ops_wanted=None, where=None):
     """pytest parameters (name, params) over every oracle and parameter case;
     with `ops_wanted`, only the activations that offer all of those ops and the
-    cases valid for them."""
+    cases valid for them; with `where`, only the oracles it is true of."""
     import pytest
     out = []
     for name in ORACLES:
         if ops_wanted and not set(ops_wanted) <= set(ops(name)):
+            continue
+        if where is not None and not where(ORACLES[name]):
             continue
         for params in param_cases(name):
             if ops_wanted and not all(valid(name, op, params) for op in ops_wanted):
