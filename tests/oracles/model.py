@@ -44,8 +44,9 @@ class Oracle:
     # range of a = g(z) the from-a functions accept (closed)
     z_range: Tuple[float, float] = (-10.0, 10.0)
     a_range: Tuple[float, float] = (-INF, INF)
-    limits: Tuple[float, float] = (NAN, NAN)      # g(-inf), g(+inf)
-    # g'(-inf), g'(+inf): a pair, or a function of the parameters giving it
+    # g(-inf), g(+inf) and g'(-inf), g'(+inf): pairs, or functions of the
+    # parameters giving them (leaky_relu's g(-inf) depends on the sign of alpha)
+    limits: Union[Tuple[float, float], Fn] = (NAN, NAN)
     d_limits: Union[Tuple[float, float], Fn] = (NAN, NAN)
     # max |g'| over all z, and whether g' >= 0 everywhere: numbers, or functions
     # of the parameters (leaky_relu: max(1, |alpha|), monotonic iff alpha >= 0)
@@ -90,6 +91,10 @@ class Oracle:
     def is_monotonic(self, params: Mapping[str, Any]) -> bool:
         m = self.monotonic
         return bool(m(**params)) if callable(m) else bool(m)
+
+    def value_limits(self, params: Mapping[str, Any]) -> Tuple[float, float]:
+        v = self.limits
+        return tuple(v(**params)) if callable(v) else tuple(v)
 
     def derivative_limits(self, params: Mapping[str, Any]) -> Tuple[float, float]:
         d = self.d_limits
