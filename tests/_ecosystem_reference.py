@@ -1,33 +1,29 @@
 """Reference results for the ecosystem tests (dask, xarray, distributed, eval):
-the suite's independent float64 formulas (tests/reference.py), arranged per
-public function and operation."""
+the oracles' float64 references (tests/oracles/), arranged per public function
+and operation."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 
-import reference
+from oracles import ORACLES
+from oracles import support as s
 
-NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
-OPS = ("value", "derivative", "derivative_from_a", "and_derivative", "backward",
-       "backward_from_a")
-ALPHA = 0.01
+NAMES = tuple(ORACLES)
+# (activation, operation) for every operation each activation offers
+CASES = tuple((n, op) for n in NAMES for op in s.ops(n))
 
 
 def public(name: str, op: str) -> str:
-    return name if op == "value" else f"{name}_{op}"
+    return s.public(name, op)
 
 
-def value_and_derivative(name: str, z: Any, alpha: float = ALPHA,
-                         at_zero: Optional[float] = None) -> Tuple[np.ndarray, np.ndarray]:
-    """g(z) and g'(z) from the suite's float64 references (tests/reference.py)."""
+def value_and_derivative(name: str, z: Any, **params) -> Tuple[np.ndarray, np.ndarray]:
+    """g(z) and g'(z) from the oracle's float64 references."""
+    o = ORACLES[name]
     z = np.asarray(z, dtype=np.float64)
-    if name == "leaky_relu":
-        return reference.leaky_relu(z, alpha), reference.leaky_relu_derivative(z, alpha, at_zero)
-    if name == "relu":
-        return reference.relu(z), reference.relu_derivative(z, 0.0 if at_zero is None else at_zero)
-    return reference.VALUE[name](z), reference.DERIVATIVE[name](z)
+    return s.reference(o, "value", z, params), s.reference(o, "derivative", z, params)
 
 
 def grid(n: int = 2001) -> np.ndarray:
@@ -48,15 +44,11 @@ def call(name: str, op: str, z: Any, grad: Any, a: Any) -> Tuple[List[Any], Dict
 def expected(name: str, op: str, z: Any, grad: Any) -> Any:
     """The reference result of op (a tuple for and_derivative)."""
     a, d = value_and_derivative(name, z)
-    if op in ("derivative_from_a", "backward_from_a"):
-        # From a, the textbook formulas in a (a * (1 - a) cancels near a = 1, so
-        # comparing it with g'(z) would test the formula, not the code).
-        if name == "sigmoid":
-            d = a * (1 - a)
-        elif name == "tanh":
-            d = 1 - a * a
-        elif name == "relu":
-            d = np.where(a > 0, 1.0, 0.0)  # from a, relu'(0) is 0 by definition
+    if op in s.FROM_A_OPS:
+        # From a, the oracle's formula in a, evaluated on the float64 a (a * (1 - a)
+        # cancels near a = 1, so comparing it with g'(z) would test the formula,
+        # not the code; relu'(0) from a is 0 by definition)
+        d = s.reference(ORACLES[name], "from_a", a)
     if op == "value":
         return a
     if op in ("derivative", "derivative_from_a"):

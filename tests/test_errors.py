@@ -5,8 +5,12 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-NAMES = ("sigmoid", "tanh", "relu", "leaky_relu")
-SUFFIXES = ("", "_derivative", "_derivative_from_a", "_and_derivative")
+from oracles import ORACLES
+from oracles import support as s
+
+NAMES = list(ORACLES)
+ONE_INPUT = [(n, op) for n in NAMES for op in s.ops(n) if s.nin(op) == 1]
+EVERY = [(n, op) for n in NAMES for op in s.ops(n)]
 
 
 @pytest.mark.parametrize("bad,word", [
@@ -22,13 +26,15 @@ SUFFIXES = ("", "_derivative", "_derivative_from_a", "_and_derivative")
 ])
 @pytest.mark.parametrize("name", NAMES)
 def test_unsupported_dtypes(fa, name, bad, word):
-    for suffix in SUFFIXES:
-        with pytest.raises(TypeError, match=f"unsupported dtype .*{word}"):
-            getattr(fa, name + suffix)(bad)
-    with pytest.raises(TypeError, match="unsupported dtype"):
-        getattr(fa, name + "_backward")(np.ones(1), bad)
-    with pytest.raises(TypeError, match="unsupported dtype"):
-        getattr(fa, name + "_backward")(bad, np.ones(1))
+    for op in s.ops(name):
+        if s.nin(op) == 1:
+            with pytest.raises(TypeError, match=f"unsupported dtype .*{word}"):
+                s.fn(fa, name, op)(bad)
+            continue
+        with pytest.raises(TypeError, match="unsupported dtype"):
+            s.fn(fa, name, op)(np.ones(1), bad)
+        with pytest.raises(TypeError, match="unsupported dtype"):
+            s.fn(fa, name, op)(bad, np.ones(1))
 
 
 def test_complex_input_left_untouched(fa):
@@ -39,12 +45,11 @@ def test_complex_input_left_untouched(fa):
     np.testing.assert_array_equal(z, keep)
 
 
-@pytest.mark.parametrize("suffix", SUFFIXES + ("_backward", "_backward_from_a"))
-@pytest.mark.parametrize("name", NAMES)
-def test_ragged_list(fa, name, suffix):
-    fn = getattr(fa, name + suffix)
+@pytest.mark.parametrize("name,op", EVERY)
+def test_ragged_list(fa, name, op):
+    fn = s.fn(fa, name, op)
     ragged = [[1.0, 2.0], [3.0]]
-    args = (ragged, ragged) if "_backward" in suffix else (ragged,)
+    args = (ragged,) * s.nin(op)
     if isinstance(fn, np.ufunc) and np.lib.NumpyVersion(np.__version__) < "1.24.0":
         # A bare ufunc's arguments are converted by NumPy before fastact runs:
         # on NumPy 1.23 it warns exactly as NumPy's own ufuncs do.
@@ -57,57 +62,81 @@ def test_ragged_list(fa, name, suffix):
         fn(*args)
 
 
-@pytest.mark.parametrize("alpha,exc,word", [
-    (float("nan"), ValueError, "finite"),
-    (float("inf"), ValueError, "finite"),
-    (-float("inf"), ValueError, "finite"),
-    ("0.1", TypeError, "real number"),
-    (None, TypeError, "real number"),
-    (1j, TypeError, "real number"),
-    (np.array([np.nan, 0.1]), ValueError, "finite"),
-    (np.array(["a"]), TypeError, "alpha"),
-])
-def test_bad_alpha(fa, alpha, exc, word):
-    z = np.ones(2)
-    for suffix in SUFFIXES + ("_backward",):
-        args = (z, z) if suffix == "_backward" else (z,)
-        with pytest.raises(exc, match=word):
-            getattr(fa, "leaky_relu" + suffix)(*args, alpha=alpha)
+# -- parameters, generically from the catalogue's descriptors: every numeric
+# parameter of every activation, through every operation that takes it
+
+PARAM_OPS = [(n, p, op) for n in NAMES for p in s.act(n).numeric_params for op in p.ops]
+PARAM_IDS = [f"{n}-{p.name}-{op}" for n, p, op in PARAM_OPS]
 
 
-def test_alpha_of_wrong_shape(fa):
+def _bad_values(p):
+    """(value, exception, words of the message) a parameter must reject."""
+    bad = [(float("nan"), ValueError, "must be finite"),
+           ("0.1", TypeError, "must be a real number"),
+           (1j, TypeError, "must be a real number")]
+    if not p.allow_inf:
+        bad += [(float("inf"), ValueError, "must be finite"),
+                (-float("inf"), ValueError, "must be finite")]
+    if p.none_means is None:
+        bad.append((None, TypeError, "must be a real number"))
+    if p.array:
+        bad += [(np.array([np.nan, 0.1]), ValueError, "must be finite"),
+                (np.array(["a"]), TypeError, "must be real numbers")]
+    else:
+        bad.append((np.array([1.0, 2.0]), TypeError, "must be a real number"))
+    return bad
+
+
+def _call_with(fa, name, op, x, **params):
+    return s.fn(fa, name, op)(*(x,) * s.nin(op), **params)
+
+
+@pytest.mark.parametrize("name,p,op", PARAM_OPS, ids=PARAM_IDS)
+def test_bad_parameter(fa, name, p, op):
+    x = np.ones(2)
+    for value, exc, words in _bad_values(p):
+        with pytest.raises(exc, match=f"{p.name} {words}"):
+            _call_with(fa, name, op, x, **{p.name: value})
+
+
+@pytest.mark.parametrize("name,p,op", [c for c in PARAM_OPS if c[1].array],
+                         ids=[i for c, i in zip(PARAM_OPS, PARAM_IDS) if c[1].array])
+def test_array_parameter_of_wrong_shape(fa, name, p, op):
     with pytest.raises(ValueError):
-        fa.leaky_relu(np.ones(3), alpha=np.array([0.1, 0.2]))
+        _call_with(fa, name, op, np.ones(3), **{p.name: np.array([0.1, 0.2])})
 
 
-@pytest.mark.parametrize("alpha", [0.0, -0.1])
-def test_from_a_needs_positive_alpha(fa, alpha):
-    a = np.array([-1.0, 0.0, 2.0])
-    with pytest.raises(ValueError, match="alpha > 0"):
-        fa.leaky_relu_derivative_from_a(a, alpha=alpha)
-    with pytest.raises(ValueError, match="alpha > 0"):
-        fa.leaky_relu_backward_from_a(a, a, alpha=alpha)
-    # from z any finite alpha is fine
-    np.testing.assert_array_equal(fa.leaky_relu_derivative(a, alpha=alpha), [alpha, alpha, 1.0])
-
-
-@pytest.mark.parametrize("at_zero,exc", [("1", TypeError), (float("nan"), ValueError),
-                                         (np.array([1.0, 2.0]), TypeError)])
-def test_bad_at_zero(fa, at_zero, exc):
-    with pytest.raises(exc, match="at_zero"):
-        fa.relu_derivative(np.zeros(2), at_zero=at_zero)
+@pytest.mark.parametrize("value", [0.0, -0.1])
+@pytest.mark.parametrize("name,p", [(n, p) for n in NAMES for p in s.act(n).numeric_params
+                                    if p.positive or p.nonzero])
+def test_positive_and_nonzero_parameters(fa, name, p, value):
+    x = np.array([-1.0, 0.0, 2.0])
+    o = ORACLES[name]
+    for op in p.ops:
+        needs = op in p.positive or (op in p.nonzero and value == 0)
+        if needs:
+            word = "> 0" if op in p.positive else "!= 0"
+            with pytest.raises(ValueError, match=f"{p.name} {word}"):
+                _call_with(fa, name, op, x, **{p.name: value})
+        elif op in ("value", "derivative"):
+            # where the operation does not need it, the value is just used
+            np.testing.assert_array_equal(
+                _call_with(fa, name, op, x, **{p.name: value}),
+                s.reference(o, op, x, {p.name: value}))
 
 
 def test_mismatched_broadcast_in_backward(fa):
     for name in NAMES:
-        with pytest.raises(ValueError, match="broadcast|shape"):
-            getattr(fa, name + "_backward")(np.ones(3), np.ones(4))
+        for op in s.ops(name):
+            if s.nin(op) == 2:
+                with pytest.raises(ValueError, match="broadcast|shape"):
+                    s.fn(fa, name, op)(np.ones(3), np.ones(4))
 
 
 def test_huge_empty_and_0d(fa):
     empty = np.empty((0, 10**6))
     for name in NAMES:
-        assert getattr(fa, name)(empty).shape == (0, 10**6)
-        a, d = getattr(fa, name + "_and_derivative")(np.empty((10**5, 0), np.float32))
+        assert s.fn(fa, name, "value")(empty).shape == (0, 10**6)
+        a, d = s.fn(fa, name, "and_derivative")(np.empty((10**5, 0), np.float32))
         assert a.shape == d.shape == (10**5, 0) and a.dtype == np.float32
-        assert np.ndim(getattr(fa, name)(np.array(-1.5))) == 0
+        assert np.ndim(s.fn(fa, name, "value")(np.array(-1.5))) == 0

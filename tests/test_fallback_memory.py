@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 
 import reference as ref
+from oracles import ORACLES
+from oracles import support as s
 from fastact import _backends, _fallback, _catalogue
 
 ALL = _catalogue.all_public_names()
@@ -87,10 +89,9 @@ def _cases(name):
     z[::97] = 0.0
     z[1::101] = -0.0
     z[2::103] = np.nan
-    if name.endswith("_from_a"):
-        z = np.tanh(z) if name.startswith("tanh") else 1 / (1 + np.exp(-z))
-        if "relu" in name:
-            z = rng.normal(size=n)
+    act, op = s.op_of(name)
+    if op in s.FROM_A_OPS:
+        z = s.reference(ORACLES[act], "value", z)   # a = g(z): in the range of g
     nin = ref.nin(name)
     grad = rng.normal(size=n)
 
@@ -106,14 +107,13 @@ def _cases(name):
     yield "fortran", data(np.asfortranarray(z[: n - n % 3].reshape(-1, 3))), {}
     if nin == 2:
         yield "broadcast", (grad[:600].reshape(-1, 1), z[:500]), {}
-    if name.startswith("leaky"):
-        alpha = np.abs(rng.normal(size=n)) + 0.01
-        yield "array alpha", data(z), {"alpha": alpha}
-        yield "alpha 2", data(z), {"alpha": 2.0}
-        if "from_a" not in name:
-            yield "alpha -0.5", data(z), {"alpha": -0.5}
-    if "at_zero" in ref.params(name):
-        yield "at_zero", data(z), {"at_zero": 0.25}
+    for params in s.param_cases(act, op)[1:]:   # the oracle's parameter sets
+        kw = s.kwargs(act, op, params)
+        if kw:
+            yield s.case_id(kw), data(z), kw
+    for p in s.act(act).signature_params(op):
+        if p.array:   # an array parameter, cut in blocks with the data (positive: valid for all)
+            yield f"array {p.name}", data(z), {p.name: np.abs(rng.normal(size=n)) + 0.01}
 
 
 def _bits(a):

@@ -1,14 +1,13 @@
-"""NaN in gives NaN out, infinities give the limits, the kink conventions, and no
-RuntimeWarning or floating-point error for any input."""
+"""NaN in gives NaN out, infinities give the oracles' limits, the kink
+conventions, and no RuntimeWarning or floating-point error for any input, for
+every oracle (tests/oracles/) and parameter set."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-import reference as ref
-
-NAMES = ref.NAMES
-ALL_Z_FUNCS = [n + s for n in NAMES for s in ("", "_derivative")]
+from oracles import ORACLES
+from oracles import support as s
 
 
 def _specials(dtype):
@@ -23,11 +22,11 @@ def test_no_warning_no_fp_error_for_any_input(fa_level, dtype):
     z = _specials(dtype)
     grad = np.array([np.inf, np.nan, -np.inf, 0.0, 1.0, -1.0, 2.0] * 2, dtype=dtype)
     with np.errstate(all="raise"):  # any leaked FP flag would raise FloatingPointError
-        for name in NAMES:
-            for suffix in ("", "_derivative", "_derivative_from_a", "_and_derivative"):
-                getattr(fa_level, name + suffix)(z)
-            getattr(fa_level, name + "_backward")(grad, z)
-            getattr(fa_level, name + "_backward_from_a")(grad, z)
+        for name in ORACLES:
+            for op in s.ops(name):
+                for params in s.param_cases(name, op):
+                    # the functions of a get every z too: out of range a is quiet
+                    s.call(fa_level, name, op, z, grad, **params)
 
 
 @pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64])
@@ -38,70 +37,71 @@ def test_nan_in_nan_out(fa_level, dtype):
     with np.errstate(invalid="ignore"):  # converting the signalling NaN flags "invalid"
         payloads = bits.astype(dtype)
     for zz in (z, payloads, bits):
-        for name in NAMES:
-            for suffix in ("", "_derivative", "_derivative_from_a"):
-                r = getattr(fa_level, name + suffix)(zz)
-                assert np.all(np.isnan(r)), (name + suffix, r)
-            a, d = getattr(fa_level, name + "_and_derivative")(zz)
-            assert np.all(np.isnan(a)) and np.all(np.isnan(d))
-            assert np.all(np.isnan(getattr(fa_level, name + "_backward")(np.ones_like(zz), zz)))
-            assert np.all(np.isnan(getattr(fa_level, name + "_backward")(zz, np.ones_like(zz))))
+        for name in ORACLES:
+            for op in s.ops(name):
+                for params in s.param_cases(name, op):
+                    out = s.call(fa_level, name, op, zz, **params)
+                    for r in (out if isinstance(out, tuple) else (out,)):
+                        assert np.all(np.isnan(r)), (name, op, params, r)
+                    if s.nin(op) == 2:   # a NaN gradient too
+                        r = s.call(fa_level, name, op, np.ones_like(zz), zz, **params)
+                        assert np.all(np.isnan(r)), (name, op, params, r)
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
-def test_infinities_give_the_limits(fa_level, dtype):
+@pytest.mark.parametrize("name,params", s.cases())
+def test_infinities_give_the_limits(fa_level, name, params, dtype):
+    o = ORACLES[name]
+    kp = s.in_compute_dtype(name, params, dtype)
+    lim = o.value_limits(kp)
+    d_lim = o.derivative_limits(kp)
     z = np.array([-np.inf, np.inf], dtype=dtype)
-    expect = {
-        "sigmoid": ([0, 1], [0, 0]),
-        "tanh": ([-1, 1], [0, 0]),
-        "relu": ([0, np.inf], [0, 1]),
-        "leaky_relu": ([-np.inf, np.inf], [0.01, 1]),
-    }
-    for name, (a_exp, d_exp) in expect.items():
-        a, d = getattr(fa_level, name + "_and_derivative")(z)
-        np.testing.assert_array_equal(a, np.array(a_exp, dtype))
-        np.testing.assert_array_equal(d, np.array(d_exp, dtype))
-    # saturation: finite but huge arguments reach the limits too
+    a, d = s.call(fa_level, name, "and_derivative", z, **params)
+    np.testing.assert_array_equal(a, np.array(lim, dtype))
+    np.testing.assert_array_equal(d, np.array(d_lim, dtype))
+    # saturation: finite but huge arguments reach the finite limits, and g' its
+    # limits, too
     big = np.array([-np.finfo(dtype).max, np.finfo(dtype).max], dtype=dtype)
-    np.testing.assert_array_equal(fa_level.sigmoid(big), [0, 1])
-    np.testing.assert_array_equal(fa_level.tanh(big), [-1, 1])
-    np.testing.assert_array_equal(fa_level.tanh_derivative(big), [0, 0])
+    a, d = s.call(fa_level, name, "and_derivative", big, **params)
+    finite = np.isfinite(lim)
+    np.testing.assert_array_equal(a[finite], np.array(lim, dtype)[finite])
+    np.testing.assert_array_equal(d, np.array(d_lim, dtype))
 
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_specials_against_reference(fa_level, dtype):
     z = _specials(dtype)
-    for name in NAMES:
-        ref.assert_ulp(getattr(fa_level, name)(z), ref.VALUE[name](z), dtype, 4, name)
-        ref.assert_ulp(getattr(fa_level, name + "_derivative")(z), ref.DERIVATIVE[name](z),
-                       dtype, 4, name + "_derivative")
+    for name, o in ORACLES.items():
+        for kind in ("value", "derivative"):
+            s.assert_ulp(s.fn(fa_level, name, kind)(z), s.reference(o, kind, z), dtype, 4,
+                         f"{name} {kind}")
 
 
 def test_kink_defaults_match_pytorch(fa):
-    z = np.array([-0.0, 0.0])
-    np.testing.assert_array_equal(fa.relu_derivative(z), [0.0, 0.0])
-    np.testing.assert_array_equal(fa.leaky_relu_derivative(z), [0.01, 0.01])
-    np.testing.assert_array_equal(fa.leaky_relu_derivative(z, alpha=0.3), [0.3, 0.3])
-    np.testing.assert_array_equal(fa.relu_and_derivative(z)[1], [0.0, 0.0])
-    np.testing.assert_array_equal(fa.relu_backward([2.0, 2.0], z), [0.0, 0.0])
-    np.testing.assert_array_equal(fa.leaky_relu_backward([2.0, 2.0], z), [0.02, 0.02])
-    np.testing.assert_array_equal(fa.leaky_relu_derivative_from_a(z), [0.01, 0.01])
-    np.testing.assert_array_equal(fa.relu_derivative_from_a(z), [0.0, 0.0])
-    # the values themselves: relu(-0.0) is +0.0
-    assert np.signbit(fa.relu(-0.0)) == False  # noqa: E712
+    """The kink conventions are the oracles' (PyTorch's: relu'(0) = 0,
+    leaky_relu'(0) = alpha), with the defaults and every parameter set, in
+    float64 and float32, from z and (where g has from-a ops) from a."""
+    for name, o in ORACLES.items():
+        for params in s.param_cases(name):
+            for dtype in (np.float64, np.float32):
+                z = np.array([-0.0, 0.0] * len(o.kinks), dtype) + np.repeat(o.kinks, 2)
+                z = z.astype(dtype)
+                want = s.reference(o, "derivative", z, params).astype(dtype)
+                np.testing.assert_array_equal(s.call(fa, name, "derivative", z, **params), want)
+                np.testing.assert_array_equal(
+                    s.call(fa, name, "and_derivative", z, **params)[1], want)
+                grad = np.full_like(z, 2)
+                np.testing.assert_array_equal(s.call(fa, name, "backward", z, grad, **params),
+                                              (2 * want).astype(dtype))
+                if s.has_from_a(name) and s.valid(name, "derivative_from_a", params):
+                    a = s.call(fa, name, "value", z, **params)
+                    np.testing.assert_array_equal(
+                        s.call(fa, name, "derivative_from_a", a, **params),
+                        s.reference(o, "from_a", a, params).astype(dtype))
 
 
-@pytest.mark.parametrize("at_zero", [1.0, 0.5, 0.0])
-def test_at_zero_override(fa, at_zero):
-    z = np.array([-1.0, -0.0, 0.0, 1.0], dtype=np.float32)
-    expect = np.array([0.0, at_zero, at_zero, 1.0], dtype=np.float32)
-    np.testing.assert_array_equal(fa.relu_derivative(z, at_zero=at_zero), expect)
-    np.testing.assert_array_equal(fa.relu_and_derivative(z, at_zero=at_zero)[1], expect)
-    np.testing.assert_array_equal(fa.relu_backward(np.full(4, 2, np.float32), z, at_zero=at_zero),
-                                  2 * expect)
-    lk = np.array([0.01, at_zero, at_zero, 1.0], dtype=np.float32)
-    np.testing.assert_array_equal(fa.leaky_relu_derivative(z, at_zero=at_zero), lk)
-    np.testing.assert_array_equal(fa.leaky_relu_and_derivative(z, at_zero=at_zero)[1], lk)
-    np.testing.assert_array_equal(fa.leaky_relu_backward(np.ones(4, np.float32), z,
-                                                         at_zero=at_zero), lk)
-    np.testing.assert_array_equal(fa.leaky_relu_derivative_from_a(z, at_zero=at_zero), lk)
+@pytest.mark.parametrize("name", list(ORACLES))
+def test_value_at_minus_zero_has_the_references_sign(fa, name):
+    # e.g. relu(-0.0) is +0.0
+    want = s.reference(ORACLES[name], "value", np.array(-0.0))
+    assert np.signbit(s.fn(fa, name, "value")(-0.0)) == np.signbit(want)

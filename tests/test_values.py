@@ -1,31 +1,16 @@
-"""Every function's values against the float64 references, on both backends and
-on every SIMD level the CPU runs."""
+"""Every function's values against the oracles' float64 references
+(tests/oracles/), on both backends, on every SIMD level the CPU runs, with the
+defaults and every parameter set of the oracle.  Budgets are the oracle's,
+per backend (tests/oracles/model.py)."""
 from __future__ import annotations
 
 import numpy as np
 import pytest
 
-import reference as ref
+from oracles import ORACLES
+from oracles import support as s
 
-NAMES = ref.NAMES
-# Budgets in ULP of the output format.  The references are float64; for float64
-# outputs they carry rounding error of their own, hence the margin there.
-# The compiled kernels with FMA (avx2, avx512, ARM) are held to the accuracy
-# targets; the baseline x86-64 level has no FMA for the error-free residuals and
-# the NumPy fallback composes NumPy's own functions: both are looser.
-MAX_ULP = {np.float32: 2.0, np.float64: 4.0}
-LOOSE_MAX_ULP = {np.float32: 4.0, np.float64: 8.0}
-
-
-def _has_fma_level(fa):
-    if fa.BACKEND != "c":
-        return False
-    from fastact import _backends
-    return _backends.compiled_module().get_level() != "baseline"
-
-
-def _budget(fa, dtype):
-    return (MAX_ULP if _has_fma_level(fa) else LOOSE_MAX_ULP)[dtype]
+DTYPES = [np.float32, np.float64]
 
 
 def _grid(dtype):
@@ -36,84 +21,99 @@ def _grid(dtype):
     return z.astype(dtype)
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", NAMES)
-def test_value_and_derivative(fa_level, name, dtype):
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name,params", s.cases())
+def test_value_and_derivative(fa_level, name, params, dtype):
+    o = ORACLES[name]
     z = _grid(dtype)
-    budget = _budget(fa_level, dtype)
-    a = getattr(fa_level, name)(z)
-    d = getattr(fa_level, name + "_derivative")(z)
+    a = s.call(fa_level, name, "value", z, **params)
+    d = s.call(fa_level, name, "derivative", z, **params)
     assert a.dtype == dtype and d.dtype == dtype
-    ref.assert_ulp(a, ref.VALUE[name](z), dtype, budget, name)
-    ref.assert_ulp(d, ref.DERIVATIVE[name](z), dtype, budget, name + "_derivative")
+    for kind, got in (("value", a), ("derivative", d)):
+        s.assert_ulp(got, s.reference(o, kind, z, params), dtype,
+                     s.budget(o, fa_level, dtype, kind), f"{name} {kind} {params}")
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", NAMES)
-def test_fused_and_backward_match_separate(fa_level, name, dtype):
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name,params", s.cases())
+def test_fused_and_backward_match_separate(fa_level, name, params, dtype):
     z = _grid(dtype)
-    a, d = getattr(fa_level, name + "_and_derivative")(z)
+    a, d = s.call(fa_level, name, "and_derivative", z, **params)
     # one pass, same bits as the separate functions
-    np.testing.assert_array_equal(a, getattr(fa_level, name)(z))
-    np.testing.assert_array_equal(d, getattr(fa_level, name + "_derivative")(z))
+    np.testing.assert_array_equal(a, s.call(fa_level, name, "value", z, **params))
+    np.testing.assert_array_equal(d, s.call(fa_level, name, "derivative", z, **params))
     grad = np.linspace(-3, 3, z.size).astype(dtype)
-    g = getattr(fa_level, name + "_backward")(grad, z)
+    g = s.call(fa_level, name, "backward", z, grad, **params)
     assert g.dtype == dtype
-    ref.assert_ulp(g, grad.astype(np.float64) * d.astype(np.float64), dtype, 0.5,
-                   name + "_backward vs grad * derivative")
+    s.assert_ulp(g, grad.astype(np.float64) * d.astype(np.float64), dtype, 0.5,
+                 f"{name}_backward vs grad * derivative {params}")
 
 
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name", NAMES)
-def test_from_a(fa_level, name, dtype):
+@pytest.mark.parametrize("dtype", DTYPES)
+@pytest.mark.parametrize("name,params", s.cases(s.FROM_A_OPS))
+def test_from_a(fa_level, name, params, dtype):
+    o = ORACLES[name]
     z = _grid(dtype)
-    a = getattr(fa_level, name)(z)
-    d = getattr(fa_level, name + "_derivative_from_a")(a)
+    a = s.call(fa_level, name, "value", z, **params)
+    d = s.call(fa_level, name, "derivative_from_a", a, **params)
     assert d.dtype == dtype
-    # the lesson's formula evaluated exactly on the given a, rounded once
-    budget = 1.0 if _has_fma_level(fa_level) else 2.0
-    ref.assert_ulp(d, ref.DERIVATIVE_FROM_A[name](a), dtype, budget, name + "_derivative_from_a")
+    # the formula in a evaluated exactly on the given a, rounded once
+    s.assert_ulp(d, s.reference(o, "from_a", a, params), dtype,
+                 s.budget(o, fa_level, dtype, "from_a"), f"{name}_derivative_from_a {params}")
     grad = np.full_like(a, 2.0)
-    ref.assert_ulp(getattr(fa_level, name + "_backward_from_a")(grad, a),
-                   2.0 * d.astype(np.float64), dtype, 0.5, name + "_backward_from_a")
+    s.assert_ulp(s.call(fa_level, name, "backward_from_a", a, grad, **params),
+                 2.0 * d.astype(np.float64), dtype, 0.5, f"{name}_backward_from_a {params}")
 
 
-@pytest.mark.parametrize("name", NAMES)
-def test_from_a_agrees_with_from_z_away_from_tails(fa, name):
+@pytest.mark.parametrize("name,params", s.cases(s.FROM_A_OPS))
+def test_from_a_agrees_with_from_z_away_from_tails(fa, name, params):
     z = np.linspace(-3, 3, 601)
-    a = getattr(fa, name)(z)
-    np.testing.assert_allclose(getattr(fa, name + "_derivative_from_a")(a),
-                               getattr(fa, name + "_derivative")(z), rtol=1e-12, atol=1e-15)
+    z = z[~np.isin(z, ORACLES[name].kinks)]   # from a, a kink's convention may differ
+    a = s.call(fa, name, "value", z, **params)
+    np.testing.assert_allclose(s.call(fa, name, "derivative_from_a", a, **params),
+                               s.call(fa, name, "derivative", z, **params),
+                               rtol=1e-12, atol=1e-15)
 
 
-def test_lesson_key_points(fa):
-    # the lesson's verification table: values at z = -10, 0, 10
-    z = np.array([-10.0, 0.0, 10.0])
-    np.testing.assert_allclose(fa.sigmoid_derivative(z), ref.sigmoid_derivative(z), rtol=1e-15)
-    assert fa.sigmoid_derivative(0.0) == 0.25
-    assert fa.tanh_derivative(0.0) == 1.0
-    assert fa.sigmoid(0.0) == 0.5
-    assert fa.tanh(0.0) == 0.0
+@pytest.mark.parametrize("name", [n for n, o in ORACLES.items() if o.exact_points])
+def test_exact_points(fa, name):
+    # e.g. the lesson's verification table: sigmoid(0) = 1/2, sigmoid'(0) = 1/4
+    for z, a, d in ORACLES[name].exact_points:
+        assert s.fn(fa, name, "value")(z) == a, (name, z)
+        assert s.fn(fa, name, "derivative")(z) == d, (name, z)
+        assert s.fn(fa, name, "and_derivative")(z) == (a, d), (name, z)
 
 
-def test_sigmoid_tails_keep_relative_precision(fa):
-    # where a(1-a) would give 0, sigma'(z) = sigma(z) sigma(-z) keeps every digit
-    z = np.array([40.0, -40.0, 700.0, -700.0])
-    d = fa.sigmoid_derivative(z)
-    ref.assert_ulp(d, ref.sigmoid_derivative(z), np.float64, 4.0, "sigmoid' tails")
-    assert np.all(d > 0)
-    ref.assert_ulp(fa.sigmoid(-700.0), ref.sigmoid(-700.0), np.float64, 4.0, "sigmoid(-700)")
+@pytest.mark.parametrize("name", [n for n, o in ORACLES.items() if o.edge_points])
+def test_tails_keep_relative_precision(fa, name):
+    # where a formula would cancel or flush (a(1-a) for sigmoid'), the tails
+    # keep every digit: the float64 target budget on every backend
+    o = ORACLES[name]
+    pytest.importorskip("mpmath")
+    z = np.array(o.edge_points)
+    for kind, op in (("value", "value"), ("derivative", "derivative")):
+        got = s.fn(fa, name, op)(z)
+        want = s.exact(o, kind, z)
+        s.assert_ulp(got, want, np.float64, o.budget("ulp", np.float64, kind), f"{name} {kind}")
+        assert np.all((got != 0) == (want != 0)), (name, kind, got, want)
 
 
-@pytest.mark.parametrize("alpha", [0.01, 0.2, 1.0, 0.0, -0.5, 3.0])
-def test_leaky_relu_alpha(fa_level, alpha):
+@pytest.mark.parametrize("name,params", s.cases())
+def test_param_positional_equals_keyword(fa, name, params):
+    # parameters that may follow the data positionally (leaky_relu's alpha, as
+    # in the lesson's signature) give the same bits as by keyword
     z = _grid(np.float64)
-    ref.assert_ulp(fa_level.leaky_relu(z, alpha=alpha), ref.leaky_relu(z, alpha), np.float64,
-                   0.5, f"leaky_relu alpha={alpha}")
-    ref.assert_ulp(fa_level.leaky_relu_derivative(z, alpha=alpha),
-                   ref.leaky_relu_derivative(z, alpha), np.float64, 0.0, "leaky'")
-    # positional alpha, as in the lesson's signature
-    np.testing.assert_array_equal(fa_level.leaky_relu(z, alpha), fa_level.leaky_relu(z, alpha=alpha))
+    for op in s.ops(name):
+        pos = [p.name for p in s.act(name).signature_params(op) if p.positional]
+        if not pos or not all(p in params for p in pos):
+            continue
+        if not s.valid(name, op, params):
+            continue
+        data = (np.ones_like(z), z) if s.nin(op) == 2 else (z,)
+        kw = s.kwargs(name, op, params)
+        np.testing.assert_array_equal(
+            s.fn(fa, name, op)(*data, *(kw.pop(p) for p in pos), **kw),
+            s.call(fa, name, op, z, **params))
 
 
 def test_leaky_relu_alpha_zero_is_relu(fa):
@@ -124,15 +124,18 @@ def test_leaky_relu_alpha_zero_is_relu(fa):
 def test_array_alpha_broadcasts(fa):
     z = np.array([[-1.0, 2.0], [-3.0, 4.0]])
     alpha = np.array([0.1, 0.5])
-    np.testing.assert_allclose(fa.leaky_relu(z, alpha=alpha), np.where(z > 0, z, alpha * z))
+    o = ORACLES["leaky_relu"]
+    np.testing.assert_allclose(fa.leaky_relu(z, alpha=alpha), o.value(z, alpha=alpha))
     np.testing.assert_allclose(fa.leaky_relu_derivative(z, alpha=alpha),
-                               np.where(z > 0, 1.0, alpha * np.ones_like(z)))
+                               o.derivative(z, alpha=alpha))
 
 
-def test_float16_computed_in_float32(fa):
+@pytest.mark.parametrize("name,params", s.cases())
+def test_float16_computed_in_float32(fa, name, params):
+    o = ORACLES[name]
     z = np.linspace(-8, 8, 257).astype(np.float16)
-    for name in NAMES:
-        a, d = getattr(fa, name + "_and_derivative")(z)
-        assert a.dtype == np.float16 and d.dtype == np.float16
-        ref.assert_ulp(a, ref.VALUE[name](z), np.float16, 1.0, name + " float16")
-        ref.assert_ulp(d, ref.DERIVATIVE[name](z), np.float16, 1.0, name + "' float16")
+    a, d = s.call(fa, name, "and_derivative", z, **params)
+    assert a.dtype == np.float16 and d.dtype == np.float16
+    for kind, got in (("value", a), ("derivative", d)):
+        s.assert_ulp(got, s.reference(o, kind, z, params), np.float16,
+                     s.budget(o, fa, np.float16, kind), f"{name} {kind} float16 {params}")

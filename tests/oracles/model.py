@@ -3,14 +3,26 @@ test/unary-ops.h: one struct per operator, generic testers iterate them).
 
 Everything here is independent of fastact's own formulas: it is the oracle.
 fastact's catalogue is imported only to check that every activation has exactly
-one Oracle (tests/test_oracles_complete.py)."""
+one Oracle (tests/test_oracles_complete.py) and, in tests/oracles/support.py,
+to know which operations and parameters each public function has.
+
+ULP budgets are keyed (dtype name, kind), kind one of "value", "derivative",
+"from_a"; they are measured against the float64 references `value`,
+`derivative`, `derivative_from_a` (tests/test_values.py).  `ulp` holds the
+compiled backend at the SIMD levels with FMA (either accuracy mode), `ulp_nofma`
+the compiled levels without FMA, `ulp_fallback` the NumPy backend, `ulp_high`
+the FMA levels in the "high" mode (empty: the default budgets apply).  A key a
+generic test needs and an oracle lacks is a KeyError naming both."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 Fn = Callable[..., Any]
 INF = float("inf")
+NAN = float("nan")
+# a number, or a function of the call's parameters (by name) giving it
+PerParams = Union[float, bool, Fn]
 
 
 @dataclass(frozen=True)
@@ -18,32 +30,86 @@ class Oracle:
     name: str
     # float64 NumPy references, written from the maths: f(x, **params) -> ndarray,
     # accurate to a few float64 ULP (enough to judge float32 results in ULP, and
-    # float64 results within the rtol of the tests that use them).
+    # float64 results within the rtol of the tests that use them).  Each takes
+    # the parameters of its operation by name, with the catalogue's defaults.
     value: Fn
     derivative: Fn
     derivative_from_a: Optional[Fn] = None   # None: the activation has no from-a ops
-    # mpmath references (mp, x, **params) -> mpf, for ULP checks of float64 results
+    # mpmath references (mp, x, **params) -> mpf, exact to the working precision
+    # (tests/oracles/support.py rounds them correctly to the format under test)
     mp_value: Optional[Fn] = None
     mp_derivative: Optional[Fn] = None
     mp_derivative_from_a: Optional[Fn] = None
     # the interesting z range (where g is neither linear nor saturated), and the
-    # range of a = g(z) the from-a functions accept
+    # range of a = g(z) the from-a functions accept (closed)
     z_range: Tuple[float, float] = (-10.0, 10.0)
     a_range: Tuple[float, float] = (-INF, INF)
-    limits: Tuple[float, float] = (float("nan"), float("nan"))      # g(-inf), g(+inf)
-    d_limits: Tuple[float, float] = (float("nan"), float("nan"))    # g'(-inf), g'(+inf)
-    max_abs_derivative: float = INF
-    monotonic: bool = True
+    # g(-inf), g(+inf) and g'(-inf), g'(+inf): pairs, or functions of the
+    # parameters giving them (leaky_relu's g(-inf) depends on the sign of alpha)
+    limits: Union[Tuple[float, float], Fn] = (NAN, NAN)
+    d_limits: Union[Tuple[float, float], Fn] = (NAN, NAN)
+    # max |g'| over all z, and whether g' >= 0 everywhere: numbers, or functions
+    # of the parameters (leaky_relu: max(1, |alpha|), monotonic iff alpha >= 0)
+    max_abs_derivative: PerParams = INF
+    monotonic: PerParams = True
     kinks: Tuple[float, ...] = ()             # z where g' jumps (their conventions are tested)
     # parameter sets to test with besides the defaults: name -> value
     param_sets: Tuple[Mapping[str, float], ...] = ()
-    # ULP budgets: (dtype name, "value" | "derivative" | "from_a") -> max ULP, for
-    # the compiled backend at the levels with FMA in the default accuracy mode;
-    # "high" mode and the fallback have their own maps (missing keys: no ULP test)
     ulp: Mapping[Tuple[str, str], float] = field(default_factory=dict)
     ulp_high: Mapping[Tuple[str, str], float] = field(default_factory=dict)
     ulp_fallback: Mapping[Tuple[str, str], float] = field(default_factory=dict)
+    ulp_nofma: Mapping[Tuple[str, str], float] = field(default_factory=dict)
+    # max ULP of the functions of z against the correctly rounded (mpmath)
+    # reference, for any z: {"fma": .., "nofma": .., "fallback": ..}
+    ulp_rounded: Mapping[str, float] = field(default_factory=dict)
+    # g(-z) = reflection - g(z): 0.0 for an odd g (then bit for bit), 1.0 for
+    # sigmoid (within rounding); None: no such symmetry
+    reflection: Optional[float] = None
+    # a z where |g'| peaks smoothly (max_abs_derivative): a rounded formula
+    # may land just above the maximum there, and must not
+    peak: Optional[float] = None
+    # (z, g(z), g'(z)) exactly, with the default parameters
+    exact_points: Tuple[Tuple[float, float, float], ...] = ()
+    # float64 z where the tails must keep their relative precision (saturation,
+    # underflow of g'): value and derivative within the float64 FMA budget
+    # against mpmath, on every backend
+    edge_points: Tuple[float, ...] = ()
+    # the value selects z itself for NaN z (relu): payload and sign survive
+    keeps_nan_payload: bool = False
     # torch as an oracle: (torch, z_tensor, **params) -> the value tensor; its
     # autograd gives the derivative.  None: torch has no such function.
     torch: Optional[Fn] = None
     extra: Dict[str, Any] = field(default_factory=dict)  # anything family-specific
+
+    # -- the per-parameter fields, evaluated for one call's parameters
+
+    def top(self, params: Mapping[str, Any]) -> float:
+        """max |g'| for these parameters."""
+        m = self.max_abs_derivative
+        return float(m(**params)) if callable(m) else float(m)
+
+    def is_monotonic(self, params: Mapping[str, Any]) -> bool:
+        m = self.monotonic
+        return bool(m(**params)) if callable(m) else bool(m)
+
+    def value_limits(self, params: Mapping[str, Any]) -> Tuple[float, float]:
+        v = self.limits
+        return tuple(v(**params)) if callable(v) else tuple(v)
+
+    def derivative_limits(self, params: Mapping[str, Any]) -> Tuple[float, float]:
+        d = self.d_limits
+        return tuple(d(**params)) if callable(d) else tuple(d)
+
+    def budget(self, table: str, dtype: Any, kind: str) -> float:
+        """The ULP budget of `kind` results in `dtype` from the map `table`
+        ("ulp", "ulp_nofma", "ulp_fallback", "ulp_high"; an empty ulp_high
+        falls back to ulp)."""
+        import numpy as np
+        key = (np.dtype(dtype).name, kind)
+        budgets = getattr(self, table)
+        if table == "ulp_high" and key not in budgets:
+            budgets = self.ulp
+        try:
+            return float(budgets[key])
+        except KeyError:
+            raise KeyError(f"oracle {self.name!r} has no {table}[{key!r}]") from None

@@ -1,0 +1,321 @@
+"""How generic tests use the oracles: the operations and parameters each
+activation's public functions have (from fastact's catalogue: the API under
+test, not its formulas), the parameter cases to run, the ULP budget of a
+backend, ULP distances, and mpmath references rounded correctly to a format."""
+from __future__ import annotations
+
+from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
+
+import numpy as np
+
+from fastact import _backends, _catalogue
+from oracles import ORACLES
+from oracles.model import Oracle
+
+FROM_A_OPS = _catalogue.FROM_A_OPS
+# The kind of reference each operation's result is judged by.
+KIND = {"value": "value", "derivative": "derivative", "and_derivative": "derivative",
+        "backward": "derivative", "derivative_from_a": "from_a", "backward_from_a": "from_a"}
+MP_DIGITS = 50
+
+
+# -- the API of one activation
+
+def act(name: str):
+    return _catalogue.BY_NAME[name]
+
+
+def ops(name: str) -> Tuple[str, ...]:
+    """The operations the activation offers (no from-a ones where g is not monotonic)."""
+    return act(name).ops
+
+
+def has_from_a(name: str) -> bool:
+    return "derivative_from_a" in ops(name)
+
+
+def public(name: str, op: str) -> str:
+    return _catalogue.public_name(act(name), op)
+
+
+def fn(ns: Any, name: str, op: str):
+    """The public function of `op` on the backend namespace `ns`."""
+    return getattr(ns, public(name, op))
+
+
+def nin(op: str) -> int:
+    return _catalogue.OP_NIN[op]
+
+
+def nout(op: str) -> int:
+    return _catalogue.OP_NOUT[op]
+
+
+def op_of(public_name: str) -> Tuple[str, str]:
+    """(activation, operation) of a public function's name."""
+    for a in _catalogue.ACTIVATIONS:
+        for op in a.ops:
+            if _catalogue.public_name(a, op) == public_name:
+                return a.name, op
+    raise KeyError(public_name)
+
+
+def all_public() -> Tuple[str, ...]:
+    """Every public function, over the oracles' activations."""
+    return tuple(public(n, op) for n in ORACLES for op in ops(n))
+
+
+# -- parameters
+
+def kwargs(name: str, op: str, params: Mapping[str, Any]) -> Dict[str, Any]:
+    """The parameters of `params` that the public function of `op` takes."""
+    takes = {p.name for p in act(name).signature_params(op)}
+    return {k: v for k, v in params.items() if k in takes}
+
+
+def valid(name: str, op: str, params: Mapping[str, Any]) -> bool:
+    """Whether `params` are valid for `op` (the catalogue's positive / nonzero
+    lists; an invalid call is test_errors' business, not a value test's)."""
+    for p in act(name).signature_params(op):
+        v = params.get(p.name)
+        if v is None or not p.numeric:
+            continue
+        if op in p.positive and not np.all(np.asarray(v) > 0):
+            return False
+        if op in p.nonzero and not np.all(np.asarray(v) != 0):
+            return False
+    return True
+
+
+def param_cases(name: str, op: Optional[str] = None) -> Tuple[Dict[str, Any], ...]:
+    """The defaults ({}) and the oracle's parameter sets (valid for op, if given)."""
+    cases = ({},) + tuple(dict(p) for p in ORACLES[name].param_sets)
+    return tuple(c for c in cases if op is None or valid(name, op, c))
+
+
+def case_id(params: Mapping[str, Any]) -> str:
+    return ",".join(f"{k}={v}" for k, v in params.items()) or "defaults"
+
+
+def cases(ops_wanted=None, where=None):
+    """pytest parameters (name, params) over every oracle and parameter case;
+    with `ops_wanted`, only the activations that offer all of those ops and the
+    cases valid for them; with `where`, only the oracles it is true of."""
+    import pytest
+    out = []
+    for name in ORACLES:
+        if ops_wanted and not set(ops_wanted) <= set(ops(name)):
+            continue
+        if where is not None and not where(ORACLES[name]):
+            continue
+        for params in param_cases(name):
+            if ops_wanted and not all(valid(name, op, params) for op in ops_wanted):
+                continue
+            out.append(pytest.param(name, params, id=f"{name}-{case_id(params)}"))
+    return out
+
+
+def compute_dtype(dtype: Any) -> np.dtype:
+    """The dtype the kernels compute in: float32 for float16 data."""
+    dtype = np.dtype(dtype)
+    return np.dtype(np.float32) if dtype == np.float16 else dtype
+
+
+def with_defaults(name: str, params: Mapping[str, Any]) -> Dict[str, Any]:
+    """params, plus the catalogue's numeric defaults of the parameters not given."""
+    full = {p.name: p.default for p in act(name).numeric_params
+            if isinstance(p.default, (int, float))}
+    full.update(params)
+    return full
+
+
+def in_compute_dtype(name: str, params: Mapping[str, Any], dtype: Any) -> Dict[str, Any]:
+    """The parameters as the kernels see them (the defaults filled in): numbers
+    rounded to the compute dtype (None and choices unchanged), as Python floats
+    for the references."""
+    ct = compute_dtype(dtype)
+    out = {}
+    for k, v in with_defaults(name, params).items():
+        if isinstance(v, (int, float, np.floating, np.integer)) and not isinstance(v, bool):
+            out[k] = float(ct.type(v))
+        elif isinstance(v, np.ndarray):
+            out[k] = v.astype(ct).astype(np.float64)
+        else:
+            out[k] = v
+    return out
+
+
+def reference(oracle: Oracle, op_kind: str, x: Any, params: Mapping[str, Any] = {},
+              dtype: Any = None) -> np.ndarray:
+    """The float64 reference of kind "value" / "derivative" / "from_a" at x,
+    with the parameters that operation takes (as the kernels see them for data
+    of `dtype`, default x's dtype)."""
+    dtype = np.asarray(x).dtype if dtype is None else dtype
+    if np.dtype(dtype).kind == "f":
+        params = in_compute_dtype(oracle.name, params, dtype)
+    op = {"value": "value", "derivative": "derivative", "from_a": "derivative_from_a"}[op_kind]
+    f = {"value": oracle.value, "derivative": oracle.derivative,
+         "from_a": oracle.derivative_from_a}[op_kind]
+    with np.errstate(all="ignore"):
+        return np.asarray(f(np.asarray(x, dtype=np.float64), **kwargs(oracle.name, op, params)),
+                          dtype=np.float64)
+
+
+# -- budgets
+
+FMA_LEVELS = ("avx2", "avx512")   # the SIMD levels built with FMA (setup.py)
+
+
+def accuracy_class(ns: Any) -> str:
+    """"fallback", "nofma" (compiled without FMA) or "fma" for the backend
+    namespace `ns` at the compiled module's current level."""
+    if ns.BACKEND == "python":
+        return "fallback"
+    return "fma" if _backends.compiled_module().get_level() in FMA_LEVELS else "nofma"
+
+
+def budget(oracle: Oracle, ns: Any, dtype: Any, kind: str) -> float:
+    table = {"fma": "ulp", "nofma": "ulp_nofma", "fallback": "ulp_fallback"}[accuracy_class(ns)]
+    return oracle.budget(table, dtype, kind)
+
+
+def rounded_budget(oracle: Oracle, ns: Any) -> float:
+    """Max ULP of the functions of z against the correctly rounded reference."""
+    cls = accuracy_class(ns)
+    try:
+        return float(oracle.ulp_rounded[cls])
+    except KeyError:
+        raise KeyError(f"oracle {oracle.name!r} has no ulp_rounded[{cls!r}]") from None
+
+
+# -- ULP distances
+
+def ulp_error(got, ref, dtype):
+    """|got - ref| in units of the spacing of `dtype` at ref (the smallest
+    subnormal spacing near zero); NaN matching NaN counts 0, a NaN or inf
+    mismatch counts inf.  ref may be wider than dtype (a float64 reference)."""
+    dtype = np.dtype(dtype)
+    got = np.asarray(got, dtype=np.float64)
+    ref = np.asarray(ref, dtype=np.float64)
+    tiny = np.finfo(dtype).smallest_subnormal
+    with np.errstate(all="ignore"):
+        ref_r = ref.astype(dtype)  # reference rounded to the format
+        spacing = np.maximum(np.abs(np.spacing(ref_r)).astype(np.float64), tiny)
+        err = np.abs(got - ref) / spacing
+    both_nan = np.isnan(got) & np.isnan(ref)
+    same_inf = np.isinf(got) & (got == ref)
+    err = np.where(both_nan | same_inf, 0.0, err)
+    return np.where(np.isnan(err), np.inf, err)
+
+
+def assert_ulp(got, ref, dtype, max_ulp, what=""):
+    err = ulp_error(got, ref, dtype)
+    if err.size and err.max() > max_ulp:
+        i = int(np.argmax(err))
+        raise AssertionError(f"{what}: max error {err.max():.3g} ULP > {max_ulp} at index {i}: "
+                             f"got {np.ravel(got)[i]!r}, reference {np.ravel(ref)[i]!r}")
+
+
+def rounded_ulp(got, ref) -> np.ndarray:
+    """ULP distance of `got` from a correctly rounded `ref` of the same dtype:
+    spacing(ref) as the unit (the smallest subnormal at 0); equal values
+    (inf == inf, -0 == +0) and NaN vs NaN count 0, anything else vs NaN or inf
+    counts inf."""
+    got, ref = np.asarray(got), np.asarray(ref)
+    assert got.dtype == ref.dtype, (got.dtype, ref.dtype)
+    with np.errstate(all="ignore"):
+        err = np.abs(got.astype(np.float64) - ref.astype(np.float64))
+        err /= np.spacing(np.abs(ref)).astype(np.float64)
+    special = ~np.isfinite(err)
+    err[special] = np.where(got[special] == ref[special], 0.0, np.inf)
+    err[special & np.isnan(got) & np.isnan(ref)] = 0.0
+    return err
+
+
+# -- correctly rounded mpmath references
+
+def _mp():
+    import mpmath
+    return mpmath
+
+
+def mp_round(v: Any, dtype: Any) -> Any:
+    """An mpmath number rounded to nearest-even in `dtype`, subnormals included."""
+    mp = _mp()
+    dtype = np.dtype(dtype)
+    if not mp.isfinite(v) or v == 0:
+        return dtype.type(float(v))
+    info = np.finfo(dtype)
+    prec, emin = info.nmant + 1, int(np.log2(float(info.smallest_subnormal)))
+    _, exp = mp.frexp(v)                      # v = m 2^exp, 1/2 <= |m| < 1
+    quantum = max(int(exp) - prec, emin)     # exponent of the last kept bit
+    n = mp.nint(mp.ldexp(v, -quantum))
+    with np.errstate(over="ignore"):
+        return dtype.type(float(mp.ldexp(n, quantum)))
+
+
+def exact(oracle: Oracle, kind: str, x: Any, params: Mapping[str, Any] = {},
+          dtype: Any = None) -> np.ndarray:
+    """The oracle's mpmath reference of `kind` ("value", "derivative",
+    "from_a") at every x, correctly rounded to `dtype` (default: x's), with
+    the parameters as the kernels see them (rounded to the compute dtype)."""
+    x = np.asarray(x)
+    dtype = np.dtype(dtype or x.dtype)
+    op = {"value": "value", "derivative": "derivative", "from_a": "derivative_from_a"}[kind]
+    f = {"value": oracle.mp_value, "derivative": oracle.mp_derivative,
+         "from_a": oracle.mp_derivative_from_a}[kind]
+    if f is None:
+        raise KeyError(f"oracle {oracle.name!r} has no mpmath reference for {kind}")
+    kw = kwargs(oracle.name, op, in_compute_dtype(oracle.name, params, dtype))
+    mp = _mp()
+    out = np.empty(x.shape, dtype)
+    with mp.workdps(MP_DIGITS):
+        for i, v in np.ndenumerate(x.astype(np.float64)):
+            out[i] = dtype.type(np.nan) if np.isnan(v) else \
+                mp_round(f(mp, mp.mpf(float(v)), **kw), dtype)
+    # mpmath has no signed zero: the float64 formula decides the sign of a 0
+    zeros = out == 0
+    if zeros.any():
+        signs = reference(oracle, kind, x, params, dtype)[zeros]
+        out[zeros] = np.copysign(np.zeros(int(zeros.sum()), dtype), signs.astype(dtype))
+    return out
+
+
+def exact_pair(oracle: Oracle, z: Any, params: Mapping[str, Any] = {}) -> Tuple[np.ndarray, np.ndarray]:
+    return exact(oracle, "value", z, params), exact(oracle, "derivative", z, params)
+
+
+# -- special arguments
+
+_UINT = {2: np.uint16, 4: np.uint32, 8: np.uint64}
+
+
+def uint_of(dtype: Any):
+    return _UINT[np.dtype(dtype).itemsize]
+
+
+def specials(dtype) -> np.ndarray:
+    """+-0, +-inf, NaNs of both signs with a payload, the smallest and the
+    largest subnormal, the smallest normal and the largest finite, both signs."""
+    info = np.finfo(dtype)
+    u = uint_of(dtype)
+    nbits = 8 * np.dtype(dtype).itemsize
+    quiet = u(((1 << (info.nexp)) - 1) << info.nmant | 1 << (info.nmant - 1))
+    nans = np.array([quiet, quiet | u(1 << (info.nmant - 2)), quiet | u(1 << (nbits - 1))],
+                    dtype=u).view(dtype)
+    mags = np.array([0.0, np.inf, info.smallest_subnormal,
+                     info.smallest_normal - info.smallest_subnormal, info.smallest_normal,
+                     info.max], dtype=dtype)
+    return np.concatenate([mags, -mags, nans])
+
+
+def in_a_range(oracle: Oracle, a: np.ndarray) -> np.ndarray:
+    """The elements of a inside the oracle's (closed) a range, and the NaNs."""
+    lo, hi = oracle.a_range
+    return a[((a >= lo) & (a <= hi)) | np.isnan(a)]
+
+
+def call(ns: Any, name: str, op: str, x: Any, grad: Any = None, **params):
+    """Call op's public function with data x (and grad for the backward ones)."""
+    args = (np.ones_like(x) if grad is None else grad, x) if nin(op) == 2 else (x,)
+    return fn(ns, name, op)(*args, **kwargs(name, op, params))

@@ -1,0 +1,46 @@
+"""PyTorch as a second oracle (where it is installed): every activation with a
+torch expression in its oracle gives torch's values and autograd derivatives
+in float64, and at the kinks, with the default parameters, PyTorch's
+convention (relu'(0) = 0, leaky_relu'(0) = alpha)."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from oracles import ORACLES
+from oracles import support as s
+
+torch = pytest.importorskip("torch")
+
+WITH_TORCH = [n for n, o in ORACLES.items() if o.torch is not None]
+
+
+def _torch_value_and_derivative(name, z, params):
+    t = torch.tensor(z, dtype=torch.float64, requires_grad=True)
+    kw = s.kwargs(name, "value", params)
+    a = ORACLES[name].torch(torch, t, **kw)
+    (d,) = torch.autograd.grad(a.sum(), t)
+    return a.detach().numpy(), d.numpy()
+
+
+@pytest.mark.parametrize("name,params",
+                         [c for c in s.cases() if c.values[0] in WITH_TORCH
+                          and set(c.values[1]) <= {p.name for p in s.act(c.values[0]).parameters
+                                                   if "value" in p.ops}])
+def test_matches_torch(fa, name, params):
+    lo, hi = ORACLES[name].z_range
+    z = np.linspace(lo, hi, 2001)
+    z = z[~np.isin(z, ORACLES[name].kinks)]
+    a, d = _torch_value_and_derivative(name, z, params)
+    got_a, got_d = s.call(fa, name, "and_derivative", z, **params)
+    np.testing.assert_allclose(got_a, a, rtol=1e-13, atol=1e-300)
+    # torch's autograd computes g' from the rounded output (y (1 - y) for
+    # sigmoid), which loses digits where g saturates: a looser rtol there
+    np.testing.assert_allclose(got_d, d, rtol=1e-10, atol=1e-300)
+
+
+@pytest.mark.parametrize("name", [n for n in WITH_TORCH if ORACLES[n].kinks])
+def test_kink_defaults_are_torchs(fa, name):
+    z = np.array(ORACLES[name].kinks, dtype=np.float64)
+    _, d = _torch_value_and_derivative(name, z, {})
+    np.testing.assert_array_equal(s.fn(fa, name, "derivative")(z), d)
