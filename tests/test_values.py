@@ -20,8 +20,8 @@ LOOSE_MAX_ULP = {np.float32: 4.0, np.float64: 8.0}
 def _has_fma_level(fa):
     if fa.BACKEND != "c":
         return False
-    from fastact import _backends
-    return _backends.compiled_module().get_level() != "baseline"
+    from fastact import _backends, _config
+    return _backends.compiled_module().get_level() in _config.fma_levels()
 
 
 def _budget(fa, dtype):
