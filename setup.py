@@ -5,14 +5,16 @@ package installs as pure Python and runs on the NumPy fallback:
   FASTACT_NO_EXTENSIONS=1       skip the build on purpose
   FASTACT_REQUIRE_EXTENSIONS=1  make a failed build an error
 
-On x86-64 the kernels (csrc/kernels.c) are compiled three times, for baseline
-x86-64, AVX2+FMA and AVX-512, and the best one is chosen at import by CPUID: with
-gcc/clang (Linux, macOS x86_64, MinGW) by -m flags, with MSVC by /arch:.  Other CPUs
-(arm64/aarch64, where NEON is part of the baseline) get the baseline only.
+The kernels (csrc/kernels.c) are compiled once per SIMD level of the target
+(csrc/levels.def: on x86-64 baseline, AVX2+FMA and AVX-512), and the best one is
+chosen at import by CPUID: with gcc/clang (Linux, macOS x86_64, MinGW) by -m flags,
+with MSVC by /arch:.  Other CPUs (arm64/aarch64, where NEON is part of the baseline)
+get the baseline only.
 Only gcc/clang on Linux are tested here; the MSVC and macOS flags follow those
 compilers' documentation and are exercised by the cibuildwheel workflow.
 """
 import glob
+import importlib.util
 import os
 import re
 import sys
@@ -32,15 +34,22 @@ WARN = ["-Wall", "-Wextra"]
 # No -ffast-math: it would drop NaN/inf semantics.  No contraction either, so a
 # value is bit-identical whichever kernel (fused or separate) computes it.
 FLOAT_FLAGS = ["-O3", "-ffp-contract=off", "-fno-trapping-math"]
-X86_LEVELS = {
-    "avx2": ["-mavx2", "-mfma"],
-    "avx512": ["-mavx512f", "-mavx512dq", "-mavx512vl", "-mavx512bw", "-mavx2", "-mfma",
-               "-mprefer-vector-width=512"],
-}
 # MSVC: /fp:precise contracts nothing (VS 2022 and later) and keeps NaN/inf semantics;
 # /arch:AVX2 includes FMA, /arch:AVX512 is AVX-512 F+CD+BW+DQ+VL.
 MSVC_FLAGS = ["/O2", "/fp:precise"]
-MSVC_X86_LEVELS = {"avx2": ["/arch:AVX2"], "avx512": ["/arch:AVX512"]}
+
+
+def _read_levels():
+    """csrc/levels.def's rows, by csrc/levels.py, loaded by path: csrc is no package
+    and setup.py must not import fastact."""
+    spec = importlib.util.spec_from_file_location("_fastact_levels",
+                                                  os.path.join(CSRC, "levels.py"))
+    reader = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(reader)
+    return reader.read(os.path.join(CSRC, "levels.def")), reader.compiled_defines
+
+
+LEVELS, _compiled_defines = _read_levels()
 
 
 def _env_on(name):
@@ -58,13 +67,17 @@ def _targets_x86_64():
     return target.endswith(("x86_64", "amd64")) and sys.maxsize > 2**32
 
 
+def target_levels(x86_64):
+    """The rows of levels.def built for this target: all on x86-64, else the baseline."""
+    return [lv for lv in LEVELS if lv.builds_on("x86_64" if x86_64 else "other")]
+
+
 def kernel_flags(compiler_type, x86_64):
     """(flags for every kernel object, {level: extra flags}) for this compiler."""
-    if compiler_type == "msvc":
-        common, x86 = MSVC_FLAGS, MSVC_X86_LEVELS
-    else:  # gcc or clang: unix (Linux, macOS), mingw32, cygwin
-        common, x86 = FLOAT_FLAGS + WARN, X86_LEVELS
-    return common, {"baseline": [], **(x86 if x86_64 else {})}
+    msvc = compiler_type == "msvc"  # else gcc or clang: unix (Linux, macOS), mingw32, cygwin
+    common = MSVC_FLAGS if msvc else FLOAT_FLAGS + WARN
+    return common, {lv.name: list(lv.msvc_flags if msvc else lv.cflags)
+                    for lv in target_levels(x86_64)}
 
 
 class BuildExt(build_ext):
@@ -105,7 +118,8 @@ class BuildExt(build_ext):
         return os.path.join(self.build_lib, PACKAGE)
 
     def _add_kernel_levels(self, ext):
-        extra, levels = kernel_flags(self.compiler.compiler_type, _targets_x86_64())
+        x86_64 = _targets_x86_64()
+        extra, levels = kernel_flags(self.compiler.compiler_type, x86_64)
         objects = []
         kernel_sources = glob.glob(os.path.join(CSRC, "**", "*.[ch]"), recursive=True) + \
             glob.glob(os.path.join(CSRC, "*.def"))
@@ -120,8 +134,7 @@ class BuildExt(build_ext):
                 extra_postargs=extra + flags,
                 depends=kernel_sources,
             )
-            if level != "baseline":
-                ext.define_macros.append(("FA_COMPILED_" + level.upper(), "1"))
+        ext.define_macros += [(name, "1") for name in _compiled_defines(target_levels(x86_64))]
         ext.extra_objects = objects
 
 

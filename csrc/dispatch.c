@@ -1,11 +1,12 @@
 /* dispatch.c - which kernel table the ufuncs use.
  *
- * The extension is built for baseline x86-64 (or whatever the target's baseline
- * is); setup.py adds AVX2 and AVX-512 builds of kernels.c on x86-64 and defines
- * FA_COMPILED_AVX2 / FA_COMPILED_AVX512 for them.  At import the best level the
- * CPU (and OS) supports is chosen; fa_set_level lets tests and benchmarks force
- * another one (FASTACT_SIMD in Python).
+ * levels.def lists the SIMD levels.  The extension is built for the target's
+ * baseline; setup.py adds a build of kernels.c per further level of the target
+ * with that row's flags and defines FA_COMPILED_<name>=1 for each.  At import the
+ * best level the CPU (and OS) supports is chosen; fa_set_level lets tests and
+ * benchmarks force another one (FASTACT_SIMD in Python).
  */
+#include <string.h>
 #include "fastact.h"
 
 #if defined(_MSC_VER) && !defined(__clang__) && defined(_M_X64)
@@ -13,13 +14,37 @@
 #  define FA_MSVC_CPUID 1
 #endif
 
-extern const fa_activation *const fa_tables_baseline[FA_NACC];
-#ifdef FA_COMPILED_AVX2
-extern const fa_activation *const fa_tables_avx2[FA_NACC];
-#endif
-#ifdef FA_COMPILED_AVX512
-extern const fa_activation *const fa_tables_avx512[FA_NACC];
-#endif
+/* FA_IS_1(M): 1 where the macro M is defined as 1, else 0 (undefined too): an
+ * #ifdef for a name made by ## inside a row macro (the Linux kernel's IS_ENABLED).
+ * FA_EXPAND makes MSVC's traditional preprocessor split the probe at its comma. */
+#define FA_PROBE_1 ~, 1
+#define FA_SECOND(a, b, ...) b
+#define FA_EXPAND(x) x
+#define FA_IS_1(m) FA_IS_1_(FA_CAT(FA_PROBE_, m))
+#define FA_IS_1_(probe) FA_EXPAND(FA_SECOND(probe, 0, ~))
+#define FA_IF(c) FA_CAT(FA_IF_, c)
+#define FA_IF_1(yes, no) yes
+#define FA_IF_0(yes, no) no
+
+/* kernels.c built with FA_LEVEL=name defines fa_tables_<name>; the baseline's is
+ * always in the build, the others where the build says FA_COMPILED_<name>=1. */
+#define FA_COMPILED_baseline 1
+#define FA_SIMD_LEVEL(name, ...) extern const fa_activation *const fa_tables_##name[FA_NACC];
+#include "levels.def"
+#undef FA_SIMD_LEVEL
+
+typedef struct {
+    fa_level_info info;
+    const fa_activation *const *tables;   /* per accuracy mode; NULL: not in this build */
+} level_row;
+
+#define FA_SIMD_LEVEL(name, arch, has_fma, cflags, msvc_flags, cpu_features)              \
+    {{#name, #arch, (has_fma), cflags, msvc_flags, cpu_features},                          \
+     FA_IF(FA_IS_1(FA_COMPILED_##name))(fa_tables_##name, NULL)},
+static const level_row levels[FA_NLEVELS] = {
+#include "levels.def"
+};
+#undef FA_SIMD_LEVEL
 
 /* The calling thread's accuracy override.  initial-exec: a fixed offset in the
  * static TLS block, so the extension calls no __tls_get_addr and needs nothing from
@@ -33,7 +58,6 @@ extern const fa_activation *const fa_tables_avx512[FA_NACC];
 #  define FA_THREAD_LOCAL _Thread_local
 #endif
 
-static const char *const level_names[FA_NLEVELS] = {"baseline", "avx2", "avx512"};
 static const char *const accuracy_names[FA_NACC] = {"default", "high"};
 
 static const char *const op_suffixes[FA_NOPS] = {
@@ -52,9 +76,14 @@ int fa_num_activations(void) { return 0
 }
 #undef FA_ACTIVATION
 
+const fa_level_info *fa_level_describe(fa_level level)
+{
+    return (unsigned)level < FA_NLEVELS ? &levels[level].info : NULL;
+}
+
 const char *fa_level_name(fa_level level)
 {
-    return (unsigned)level < FA_NLEVELS ? level_names[level] : NULL;
+    return (unsigned)level < FA_NLEVELS ? levels[level].info.name : NULL;
 }
 
 const char *fa_accuracy_name(fa_accuracy acc)
@@ -64,63 +93,70 @@ const char *fa_accuracy_name(fa_accuracy acc)
 
 static const fa_activation *const *compiled_tables(fa_level level)
 {
-    switch (level) {
-    case FA_LEVEL_BASELINE: return fa_tables_baseline;
-#ifdef FA_COMPILED_AVX2
-    case FA_LEVEL_AVX2: return fa_tables_avx2;
-#endif
-#ifdef FA_COMPILED_AVX512
-    case FA_LEVEL_AVX512: return fa_tables_avx512;
-#endif
-    default: return NULL;
-    }
+    return (unsigned)level < FA_NLEVELS ? levels[level].tables : NULL;
 }
 
 int fa_level_compiled(fa_level level) { return compiled_tables(level) != NULL; }
 
-#ifdef FA_MSVC_CPUID
+/* The CPU features levels.def may name (x86-64): the CPUID leaf, register (0 EAX
+ * .. 3 EDX) and bit that report it, and the XCR0 state components the OS must save
+ * for its registers (0x6: SSE and AVX, the YMM state; 0xe6: also opmask and ZMM). */
+#define FA_X86_FEATURES(X)        \
+    X(fma, 1, 2, 12, 0x6)         \
+    X(avx2, 7, 1, 5, 0x6)         \
+    X(avx512f, 7, 1, 16, 0xe6)    \
+    X(avx512dq, 7, 1, 17, 0xe6)   \
+    X(avx512bw, 7, 1, 30, 0xe6)   \
+    X(avx512vl, 7, 1, 31, 0xe6)
+
+#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
+/* __builtin_cpu_supports also checks that the OS saves the wide registers; it
+ * takes a string literal only, hence a check per feature. */
+#  define FA_CPU_HAS(name, leaf, reg, bit, xcr0) \
+    (__builtin_cpu_init(), __builtin_cpu_supports(#name))
+#elif defined(FA_MSVC_CPUID)
 /* MSVC has no __builtin_cpu_supports: read CPUID, and XCR0 for whether the OS saves
- * the YMM (bits 1-2) and opmask/ZMM (bits 5-7) state.  Not compiled or tested by this
- * project's CI (no MSVC); it follows Intel's SDM vol. 1 ch. 14-15 detection recipe. */
-static int msvc_cpu_has(int need_avx512)
+ * the registers.  Not compiled or tested by this project's CI (no MSVC); it follows
+ * Intel's SDM vol. 1 ch. 14-15 detection recipe. */
+static int msvc_cpu_has(int leaf, int reg, unsigned bit, unsigned xcr0_need)
 {
-    int r1[4], r7[4];
-    __cpuid(r1, 1);
-    const unsigned ecx1 = (unsigned)r1[2];
-    const unsigned osxsave_avx_fma = (1u << 27) | (1u << 28) | (1u << 12);
-    if ((ecx1 & osxsave_avx_fma) != osxsave_avx_fma)
+    int r[4];
+    __cpuid(r, 1);
+    const unsigned osxsave_avx = (1u << 27) | (1u << 28);
+    if (((unsigned)r[2] & osxsave_avx) != osxsave_avx || (_xgetbv(0) & xcr0_need) != xcr0_need)
         return 0;
-    const unsigned long long xcr0 = _xgetbv(0);
-    __cpuidex(r7, 7, 0);
-    const unsigned ebx7 = (unsigned)r7[1];
-    if ((xcr0 & 0x6) != 0x6 || !(ebx7 & (1u << 5)))
-        return 0; /* YMM state, AVX2 */
-    if (!need_avx512)
-        return 1;
-    const unsigned f_dq_bw_vl = (1u << 16) | (1u << 17) | (1u << 30) | (1u << 31);
-    return (xcr0 & 0xe0) == 0xe0 && (ebx7 & f_dq_bw_vl) == f_dq_bw_vl;
+    __cpuidex(r, leaf, 0);
+    return ((unsigned)r[reg] >> bit) & 1u;
 }
+#  define FA_CPU_HAS(name, leaf, reg, bit, xcr0) msvc_cpu_has(leaf, reg, bit, xcr0)
 #endif
 
+/* Whether the CPU has the feature word[0..len) names: 0 for a name this build
+ * cannot check (a level needing it never runs here). */
+static int cpu_has(const char *word, size_t len)
+{
+#ifdef FA_CPU_HAS
+#  define FA_FEATURE_CHECK(name, leaf, reg, bit, xcr0)                          \
+    if (len == sizeof #name - 1 && memcmp(word, #name, len) == 0)             \
+        return FA_CPU_HAS(name, leaf, reg, bit, xcr0);
+    FA_X86_FEATURES(FA_FEATURE_CHECK)
+#endif
+    (void)word, (void)len;
+    return 0;
+}
+
+/* Every feature of the level's space-separated list. */
 static int cpu_runs(fa_level level)
 {
-    switch (level) {
-    case FA_LEVEL_BASELINE: return 1;
-#if (defined(__x86_64__) || defined(__i386__)) && defined(__GNUC__)
-    /* __builtin_cpu_supports also checks that the OS saves the wide registers. */
-    case FA_LEVEL_AVX2:
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
-    case FA_LEVEL_AVX512:
-        __builtin_cpu_init();
-        return cpu_runs(FA_LEVEL_AVX2) && __builtin_cpu_supports("avx512f") &&
-               __builtin_cpu_supports("avx512dq") && __builtin_cpu_supports("avx512vl") &&
-               __builtin_cpu_supports("avx512bw");
-#elif defined(FA_MSVC_CPUID)
-    case FA_LEVEL_AVX2: return msvc_cpu_has(0);
-    case FA_LEVEL_AVX512: return msvc_cpu_has(1);
-#endif
-    default: return 0;
+    const char *f = levels[level].info.cpu_features;
+    for (;;) {
+        f += strspn(f, " ");
+        const size_t len = strcspn(f, " ");
+        if (len == 0)
+            return 1;
+        if (!cpu_has(f, len))
+            return 0;
+        f += len;
     }
 }
 

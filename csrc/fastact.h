@@ -11,8 +11,8 @@
  *   backward(n, grad, z, dz)        dz = grad * g'(z), one pass
  *   backward_from_a(n, grad, a, dz) dz = grad * g'(z) from a, one pass
  *
- * The same kernels exist once per instruction-set level (baseline, avx2,
- * avx512 on x86-64; baseline elsewhere); dispatch.c picks one at run time.
+ * The same kernels exist once per instruction-set level (levels.def: baseline,
+ * avx2, avx512 on x86-64; baseline elsewhere); dispatch.c picks one at run time.
  */
 #ifndef FASTACT_H
 #define FASTACT_H
@@ -73,7 +73,23 @@ int fa_op_nout(fa_op op);
 const char *fa_op_suffix(fa_op op);   /* "", "_derivative", ... */
 
 /* ---- dispatch (dispatch.c) ---- */
-typedef enum { FA_LEVEL_BASELINE = 0, FA_LEVEL_AVX2, FA_LEVEL_AVX512, FA_NLEVELS } fa_level;
+/* One per row of levels.def, in its order (FA_LEVEL_baseline, FA_LEVEL_avx2, ...);
+ * the baseline is the first row. */
+typedef enum {
+#define FA_SIMD_LEVEL(name, ...) FA_LEVEL_##name,
+#include "levels.def"
+#undef FA_SIMD_LEVEL
+    FA_NLEVELS,
+    FA_LEVEL_BASELINE = 0
+} fa_level;
+
+/* A row of levels.def, as dispatch.c built it (has_fma evaluated for this target). */
+typedef struct {
+    const char *name, *arch;
+    int has_fma;
+    const char *cflags, *msvc_flags, *cpu_features;   /* space-separated */
+} fa_level_info;
+const fa_level_info *fa_level_describe(fa_level level);   /* NULL if out of range */
 
 /* Accuracy modes: every level has one kernel table per mode.  "default" keeps
  * every value and derivative within 2 ULP (at the levels with FMA), "high" within

@@ -6,7 +6,7 @@ from __future__ import annotations
 import importlib
 import platform
 import sys
-from typing import Any, Dict, Optional
+from typing import Any, Dict, List, Optional, Tuple
 
 NO_BUILD_RECORD = ("no build record (a source tree that was never built? "
                    "run `python setup.py build_ext --inplace`)")
@@ -69,6 +69,30 @@ def version_text() -> str:
     return f"fastact {fastact.__version__}\n{backend_line()}"
 
 
+def simd_levels_table() -> List[Dict[str, Any]]:
+    """csrc/levels.def's rows as the compiled module reports them (its levels()),
+    or [] without it."""
+    from fastact import _backends
+
+    mod = _backends.compiled_module()
+    return mod.levels() if mod is not None else []
+
+
+def fma_levels() -> Tuple[str, ...]:
+    """The compiled levels whose kernels fuse multiply-adds (has_fma in the table:
+    x86-64's avx2 and avx512, aarch64's baseline), where the accuracy targets hold."""
+    return tuple(lv["name"] for lv in simd_levels_table() if lv["compiled"] and lv["has_fma"])
+
+
+def _simd_info(table: List[Dict[str, Any]]) -> Dict[str, Any]:
+    """show_config()'s SIMD lines, from the levels table."""
+    return {
+        "simd_available": [lv["name"] for lv in table if lv["supported"]],
+        "simd_compiled": [lv["name"] for lv in table if lv["compiled"]],
+        "simd_fma": [lv["name"] for lv in table if lv["compiled"] and lv["has_fma"]],
+    }
+
+
 def config() -> Dict[str, Any]:
     import numpy as np
 
@@ -87,8 +111,7 @@ def config() -> Dict[str, Any]:
     mod = _backends.compiled_module()
     if mod is not None:
         info["simd_level"] = mod.get_level() if fastact.BACKEND == "c" else None
-        info["simd_available"] = mod.simd_levels()
-        info["simd_compiled"] = mod.compiled_levels()
+        info.update(_simd_info(mod.levels()))
         info["compiler"] = mod.compiler()
     return info
 

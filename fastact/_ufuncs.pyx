@@ -236,3 +236,35 @@ def get_thread_accuracy():
 def set_thread_accuracy(name):
     """Override the mode for the calling thread only (None: follow the default)."""
     fa_set_thread_accuracy(-1 if name is None else _accuracy_index(name))
+
+
+cdef extern from "fastact.h":
+    ctypedef struct fa_level_info:
+        const char *name
+        const char *arch
+        int has_fma
+        const char *cflags
+        const char *msvc_flags
+        const char *cpu_features
+    const fa_level_info *fa_level_describe(fa_level level)
+
+
+def levels():
+    """Every row of csrc/levels.def, worst first: name, arch ("any": the baseline),
+    has_fma (for this target: the baseline has it on aarch64), cflags, msvc_flags,
+    cpu_features (lists), and whether the level is compiled into this build and
+    supported by this CPU."""
+    cdef const fa_level_info *info
+    rows = []
+    for l in range(FA_NLEVELS):
+        info = fa_level_describe(<fa_level>l)
+        rows.append({
+            "name": info.name.decode(), "arch": info.arch.decode(),
+            "has_fma": bool(info.has_fma),
+            "cflags": info.cflags.decode().split(),
+            "msvc_flags": info.msvc_flags.decode().split(),
+            "cpu_features": info.cpu_features.decode().split(),
+            "compiled": bool(fa_level_compiled(<fa_level>l)),
+            "supported": bool(fa_level_supported(<fa_level>l)),
+        })
+    return rows

@@ -18,10 +18,11 @@ from typing import Any, Dict, List, Optional
 import numpy as np
 
 from fastact._accuracy.measure import check_label
+from fastact._config import fma_levels
 
 TARGET_ULP = {"z": 2.0, "a": 1.0}
 TARGET_ULP_HIGH = {"z": 1.0, "a": 1.0}
-TARGET_LEVELS = ("avx2", "avx512")
+TARGET_LEVELS = fma_levels()  # from csrc/levels.def: x86-64 avx2, avx512; aarch64 baseline
 TARGET_DTYPES = ("float32", "float64")
 
 

@@ -28,28 +28,25 @@ SAN=(-fsanitize="$SANITIZE" -fno-sanitize-recover=all -fno-omit-frame-pointer -g
 
 TARGET=$($CC -dumpmachine)
 read -r -a RUNNER <<< "${RUN:-}"
-levels=(baseline)
-defs=()
+# The levels, their flags and dispatch.c's defines: csrc/levels.def, by its reader.
+levels_py() { python3 csrc/levels.py "$@"; }
+names=$(levels_py names "$TARGET")            # separate lines: set -e sees a failure
+defines=$(levels_py defines "$TARGET")
+read -r -a levels <<< "$names"
+read -r -a defs <<< "$defines"   # for dispatch.c only
 # scalar_fma: kernels.c forced to simd/scalar.h (one lane of plain C) with the
 # FMA of the levels it is the bit-exact reference for; not auto-vectorised, so it
 # is the plain C semantics whatever the vectoriser does.
-case "$TARGET" in
-  x86_64*|amd64*)
-    levels+=(avx2 avx512 scalar_fma)
-    defs=(-DFA_COMPILED_AVX2=1 -DFA_COMPILED_AVX512=1) ;;   # for dispatch.c only
-  aarch64*)   # the baseline is NEON with FMA
-    levels+=(scalar_fma) ;;
-esac
+levels+=(scalar_fma)
 level_flags() {
   case $1 in
-    avx2) echo "-mavx2 -mfma" ;;
-    avx512) echo "-mavx512f -mavx512dq -mavx512vl -mavx512bw -mavx2 -mfma -mprefer-vector-width=512" ;;
     scalar_fma)
       # FV_LUT4_CHEAP=1: the reference runs the default mode's own algorithms (with the
       # table read by selects), as the vector levels do, not the high ones scalar.h
-      # would otherwise put in its default table
-      case "$TARGET" in x86_64*|amd64*) echo "-mavx2 -mfma -DFA_SIMD_SCALAR=1 -DFV_LUT4_CHEAP=1 -fno-tree-vectorize" ;;
-                        *) echo "-DFA_SIMD_SCALAR=1 -DFV_LUT4_CHEAP=1 -fno-tree-vectorize" ;; esac ;;
+      # would otherwise put in its default table.  The FMA: the first FMA level's
+      # flags (x86-64: avx2's), none where the baseline has it (aarch64).
+      echo "$(levels_py fma-flags "$TARGET") -DFA_SIMD_SCALAR=1 -DFV_LUT4_CHEAP=1 -fno-tree-vectorize" ;;
+    *) levels_py flags "$1" ;;
   esac
 }
 driver_defs=()

@@ -263,10 +263,9 @@ static void check_kernels(void)
       }
 }
 
-/* Whether a level's kernels use a fused multiply-add: every level but the
- * baseline, and the baseline too where the target's baseline has FMA (aarch64);
- * this file is compiled with the baseline's target flags, so fa_config.h tells. */
-static int level_has_fma(fa_level level) { return level != FA_LEVEL_BASELINE || FA_HAVE_FMA; }
+/* Whether a level's kernels use a fused multiply-add: levels.def's has_fma (the
+ * baseline's as the target's: aarch64 yes, x86-64 no). */
+static int level_has_fma(fa_level level) { return fa_level_describe(level)->has_fma; }
 
 /* ------------------------------------ vector levels vs the scalar-FMA table */
 

@@ -163,7 +163,10 @@ def reference(oracle: Oracle, op_kind: str, x: Any, params: Mapping[str, Any] = 
 
 # -- budgets
 
-FMA_LEVELS = ("avx2", "avx512")   # the SIMD levels built with FMA (setup.py)
+def fma_levels():
+    """The compiled SIMD levels with FMA, from the levels table (csrc/levels.def)."""
+    from fastact import _config
+    return _config.fma_levels()
 
 
 def accuracy_class(ns: Any) -> str:
@@ -171,7 +174,7 @@ def accuracy_class(ns: Any) -> str:
     namespace `ns` at the compiled module's current level."""
     if ns.BACKEND == "python":
         return "fallback"
-    return "fma" if _backends.compiled_module().get_level() in FMA_LEVELS else "nofma"
+    return "fma" if _backends.compiled_module().get_level() in fma_levels() else "nofma"
 
 
 def budget(oracle: Oracle, ns: Any, dtype: Any, kind: str) -> float:
