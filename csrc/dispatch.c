@@ -21,18 +21,6 @@ extern const fa_activation *const fa_tables_avx2[FA_NACC];
 extern const fa_activation *const fa_tables_avx512[FA_NACC];
 #endif
 
-/* The calling thread's accuracy override.  initial-exec: a fixed offset in the
- * static TLS block, so the extension calls no __tls_get_addr and needs nothing from
- * ld-linux.so beyond libc (a manylinux wheel may link libc, libm and libpthread only;
- * 4 bytes fit the static TLS surplus glibc keeps for dlopen'ed libraries). */
-#if defined(_MSC_VER) && !defined(__clang__)
-#  define FA_THREAD_LOCAL __declspec(thread)
-#elif defined(__GNUC__) && defined(__ELF__)
-#  define FA_THREAD_LOCAL _Thread_local __attribute__((tls_model("initial-exec")))
-#else
-#  define FA_THREAD_LOCAL _Thread_local
-#endif
-
 static const char *const level_names[FA_NLEVELS] = {"baseline", "avx2", "avx512"};
 static const char *const accuracy_names[FA_NACC] = {"default", "high"};
 

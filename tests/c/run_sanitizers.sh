@@ -64,7 +64,7 @@ for l in "${levels[@]}"; do
   $CC "${FLOAT[@]}" "${WARN[@]}" $(level_flags "$l") -DFA_LEVEL="$l" -Icsrc \
       -c csrc/kernels.c -o "$OUT/warn_kernels_$l.o"
 done
-for f in dispatch ufunc_glue; do
+for f in dispatch ufunc_glue pool; do
   $CC -O3 "${WARN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/warn_$f.o"
 done
 
@@ -83,12 +83,12 @@ for l in "${levels[@]}"; do
       -c csrc/kernels.c -o "$OUT/kernels_$l.o"
   objs+=("$OUT/kernels_$l.o")
 done
-for f in dispatch ufunc_glue; do
+for f in dispatch ufunc_glue pool; do
   $CC -O2 "${WARN[@]}" "${SAN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/$f.o"
   objs+=("$OUT/$f.o")
 done
 $CC -O1 "${WARN[@]}" "${SAN[@]}" ${driver_defs[@]+"${driver_defs[@]}"} -Icsrc \
-    tests/c/sanitize_driver.c "${objs[@]}" -lm -o "$OUT/sanitize_driver"
+    tests/c/sanitize_driver.c "${objs[@]}" -lm -pthread -o "$OUT/sanitize_driver"
 
 echo "== sanitizer run"
 ${RUNNER[@]+"${RUNNER[@]}"} "$OUT/sanitize_driver"

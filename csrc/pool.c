@@ -1,0 +1,280 @@
+/* pool.c - see pool.h. */
+#include "pool.h"
+
+/* Below this many elements a call runs on the calling thread alone: waking a
+ * worker costs more than it saves (measured on 2 cores, see README "Threads"). */
+#define FA_POOL_THRESHOLD 65536
+/* Chunks per participating thread: enough that a late or preempted thread
+ * leaves its share to the others, few enough that claiming costs nothing. */
+#define FA_POOL_CHUNKS_PER_THREAD 4
+/* No chunk smaller than this many elements (the claim and the cache misses at
+ * its edges would show). */
+#define FA_POOL_MIN_CHUNK 4096
+
+#if defined(_MSC_VER) && !defined(__clang__)
+#  define FA_LOAD(x) (x)
+#  define FA_STORE(x, v) ((x) = (v))
+#else /* settings read by every call while another thread may set them */
+#  define FA_LOAD(x) __atomic_load_n(&(x), __ATOMIC_RELAXED)
+#  define FA_STORE(x, v) __atomic_store_n(&(x), (v), __ATOMIC_RELAXED)
+#endif
+
+static int process_threads = 1;
+static FA_THREAD_LOCAL int thread_threads = 0;
+static fa_size threshold = FA_POOL_THRESHOLD;
+
+static int valid_count(int n) { return n >= 1 && n <= FA_POOL_MAX_THREADS; }
+
+int fa_pool_get_num_threads(void) { return FA_LOAD(process_threads); }
+
+int fa_pool_set_num_threads(int n)
+{
+    if (!valid_count(n))
+        return -1;
+    FA_STORE(process_threads, n);
+    return 0;
+}
+
+int fa_pool_get_thread_num_threads(void) { return thread_threads; }
+
+int fa_pool_set_thread_num_threads(int n)
+{
+    if (n != 0 && !valid_count(n))
+        return -1;
+    thread_threads = n;
+    return 0;
+}
+
+int fa_pool_threads(void) { return thread_threads > 0 ? thread_threads : FA_LOAD(process_threads); }
+
+fa_size fa_pool_get_threshold(void) { return FA_LOAD(threshold); }
+
+void fa_pool_set_threshold(fa_size n) { FA_STORE(threshold, n < 1 ? 1 : n); }
+
+int fa_pool_wanted(fa_size n) { return n >= FA_LOAD(threshold) && fa_pool_threads() > 1; }
+
+#if defined(_WIN32)
+/* ---- single-threaded fallback ------------------------------------------- */
+
+int fa_pool_threaded(void) { return 0; }
+
+void fa_pool_run(fa_size n, const void *align_to, fa_size elem_size, fa_pool_task task,
+                 void *ctx)
+{
+    (void)align_to;
+    (void)elem_size;
+    task(ctx, 0, n);
+}
+
+void fa_pool_get_stats(fa_pool_stats *out)
+{
+    out->parallel_calls = out->busy_calls = out->max_running = 0;
+    out->workers = 0;
+}
+
+void fa_pool_reset_stats(void) {}
+
+#else
+/* ---- the pthread pool ---------------------------------------------------- */
+#include <pthread.h>
+#include <signal.h>
+
+#define FA_INC(x) __atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
+#define FA_DEC(x) __atomic_sub_fetch(&(x), 1, __ATOMIC_RELAXED)
+
+int fa_pool_threaded(void) { return 1; }
+
+/* One job at a time.  The control fields are guarded by `lock`; the chunks are
+ * claimed with an atomic counter.  A worker joins a job only while it is open,
+ * under the lock, so once the caller has closed it and seen `inside` drop to 0
+ * no thread touches the job (its context lives on the caller's stack). */
+typedef struct {
+    pthread_mutex_t lock;
+    pthread_cond_t wake;        /* workers wait here for a new job */
+    pthread_cond_t done;        /* the caller waits here for the last worker out */
+    int created;                /* workers started: indices 0 .. created-1 */
+    unsigned long gen;          /* bumped per job */
+    unsigned long born[FA_POOL_MAX_THREADS]; /* gen when each worker was started */
+    int open, wanted, inside;   /* joinable; workers 0..wanted-1 may join; joined now */
+    fa_pool_task task;
+    void *ctx;
+    fa_size n, head, chunk, nchunks;
+    fa_size next;               /* the next unclaimed chunk (atomic) */
+} fa_pool;
+
+static fa_pool pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
+                       PTHREAD_COND_INITIALIZER, 0, 0, {0}, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
+static int busy;                /* a call owns the pool (atomic) */
+static long long running, max_running, parallel_calls, busy_calls; /* atomic counters */
+static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
+
+static void note_running(void)
+{
+    const long long now = FA_INC(running);
+    long long seen = FA_LOAD(max_running);
+    while (now > seen &&
+           !__atomic_compare_exchange_n(&max_running, &seen, now, 1, __ATOMIC_RELAXED,
+                                        __ATOMIC_RELAXED)) {
+    }
+}
+
+/* Claims and runs chunks until none is left.  Chunk 0 is [0, head + chunk),
+ * chunk i is [head + i*chunk, head + (i+1)*chunk), the last one cut at n. */
+static void run_chunks(void)
+{
+    note_running();
+    for (;;) {
+        const fa_size i = __atomic_fetch_add(&pool.next, 1, __ATOMIC_RELAXED);
+        if (i >= pool.nchunks)
+            break;
+        const fa_size begin = i ? pool.head + i * pool.chunk : 0;
+        const fa_size end = pool.head + (i + 1) * pool.chunk;
+        pool.task(pool.ctx, begin, end < pool.n ? end : pool.n);
+    }
+    FA_DEC(running);
+}
+
+static void *worker_main(void *arg)
+{
+    const int index = (int)(intptr_t)arg;
+    pthread_mutex_lock(&pool.lock);
+    unsigned long seen = pool.born[index];
+    for (;;) {
+        while (pool.gen == seen)
+            pthread_cond_wait(&pool.wake, &pool.lock);
+        seen = pool.gen;
+        if (!pool.open || index >= pool.wanted)
+            continue;
+        pool.inside++;
+        pthread_mutex_unlock(&pool.lock);
+        run_chunks();
+        pthread_mutex_lock(&pool.lock);
+        if (--pool.inside == 0 && !pool.open)
+            pthread_cond_signal(&pool.done);
+    }
+    return NULL;
+}
+
+/* In a child after fork() only the forking thread exists: no workers, and no
+ * call in flight (whatever other threads were doing is gone).  Start over; the
+ * workers are recreated by the first large call. */
+static void reset_in_child(void)
+{
+    pthread_mutex_init(&pool.lock, NULL);
+    pthread_cond_init(&pool.wake, NULL);
+    pthread_cond_init(&pool.done, NULL);
+    pool.created = 0;
+    pool.open = pool.wanted = pool.inside = 0;
+    busy = 0;
+    running = 0;
+}
+
+static void register_atfork(void) { pthread_atfork(NULL, NULL, reset_in_child); }
+
+/* Starts workers up to `count` (lock held).  They block every signal: signals
+ * are for the interpreter's main thread.  A failure to start one (resource
+ * limits) just leaves fewer. */
+static void start_workers(int count)
+{
+    sigset_t all, before;
+    sigfillset(&all);
+    pthread_sigmask(SIG_SETMASK, &all, &before);
+    while (pool.created < count) {
+        pthread_t t;
+        pthread_attr_t attr;
+        pthread_attr_init(&attr);
+        pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+        pool.born[pool.created] = pool.gen;
+        const int failed = pthread_create(&t, &attr, worker_main, (void *)(intptr_t)pool.created);
+        pthread_attr_destroy(&attr);
+        if (failed)
+            break;
+        pool.created++;
+    }
+    pthread_sigmask(SIG_SETMASK, &before, NULL);
+}
+
+/* Elements before the first FA_POOL_ALIGN boundary of `p` (0 if p is not even
+ * element-aligned: then no boundary is better than another). */
+static fa_size aligned_head(const void *p, fa_size elem_size)
+{
+    const uintptr_t a = (uintptr_t)p;
+    if (a % (uintptr_t)elem_size)
+        return 0;
+    return (fa_size)((FA_POOL_ALIGN - a % FA_POOL_ALIGN) % FA_POOL_ALIGN) / elem_size;
+}
+
+/* Lays out the job's chunks for `threads` participants (lock held). */
+static void plan_chunks(fa_size n, const void *align_to, fa_size elem_size, int threads)
+{
+    const fa_size unit = FA_POOL_ALIGN / elem_size;
+    const fa_size head = aligned_head(align_to, elem_size);
+    const fa_size parts = (fa_size)threads * FA_POOL_CHUNKS_PER_THREAD;
+    fa_size chunk = (n - head + parts - 1) / parts;
+    if (chunk < FA_POOL_MIN_CHUNK)
+        chunk = FA_POOL_MIN_CHUNK;
+    chunk = (chunk + unit - 1) / unit * unit;
+    pool.head = head < n ? head : 0;
+    pool.chunk = chunk;
+    pool.n = n;
+    pool.nchunks = (n - pool.head + chunk - 1) / chunk;
+    pool.next = 0;
+}
+
+static void run_serial(fa_size n, fa_pool_task task, void *ctx)
+{
+    note_running();
+    task(ctx, 0, n);
+    FA_DEC(running);
+}
+
+void fa_pool_run(fa_size n, const void *align_to, fa_size elem_size, fa_pool_task task,
+                 void *ctx)
+{
+    const int threads = fa_pool_threads();
+    pthread_once(&atfork_once, register_atfork);
+    if (threads < 2 || __atomic_exchange_n(&busy, 1, __ATOMIC_ACQUIRE)) {
+        if (threads >= 2)
+            FA_INC(busy_calls);
+        run_serial(n, task, ctx);
+        return;
+    }
+    pthread_mutex_lock(&pool.lock);
+    start_workers(threads - 1);
+    pool.wanted = threads - 1 < pool.created ? threads - 1 : pool.created;
+    pool.task = task;
+    pool.ctx = ctx;
+    plan_chunks(n, align_to, elem_size, pool.wanted + 1);
+    pool.open = 1;
+    pool.gen++;
+    pthread_cond_broadcast(&pool.wake);
+    pthread_mutex_unlock(&pool.lock);
+    FA_INC(parallel_calls);
+
+    run_chunks();
+
+    pthread_mutex_lock(&pool.lock);
+    pool.open = 0;
+    while (pool.inside > 0)
+        pthread_cond_wait(&pool.done, &pool.lock);
+    pthread_mutex_unlock(&pool.lock);
+    __atomic_store_n(&busy, 0, __ATOMIC_RELEASE);
+}
+
+void fa_pool_get_stats(fa_pool_stats *out)
+{
+    out->parallel_calls = FA_LOAD(parallel_calls);
+    out->busy_calls = FA_LOAD(busy_calls);
+    out->max_running = FA_LOAD(max_running);
+    pthread_mutex_lock(&pool.lock);
+    out->workers = pool.created;
+    pthread_mutex_unlock(&pool.lock);
+}
+
+void fa_pool_reset_stats(void)
+{
+    FA_STORE(parallel_calls, 0);
+    FA_STORE(busy_calls, 0);
+    FA_STORE(max_running, 0);
+}
+#endif
