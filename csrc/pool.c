@@ -68,7 +68,7 @@ void fa_pool_run(fa_size n, const void *align_to, fa_size elem_size, fa_pool_tas
 
 void fa_pool_get_stats(fa_pool_stats *out)
 {
-    out->parallel_calls = out->busy_calls = out->max_running = 0;
+    out->parallel_calls = out->busy_calls = out->max_running = out->worker_chunks = 0;
     out->workers = 0;
 }
 
@@ -105,7 +105,7 @@ typedef struct {
 static fa_pool pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
                        PTHREAD_COND_INITIALIZER, 0, 0, {0}, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
 static int busy;                /* a call owns the pool (atomic) */
-static long long running, max_running, parallel_calls, busy_calls; /* atomic counters */
+static long long running, max_running, parallel_calls, busy_calls, worker_chunks; /* atomic */
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
 
 static void note_running(void)
@@ -120,8 +120,9 @@ static void note_running(void)
 
 /* Claims and runs chunks until none is left.  Chunk 0 is [0, head + chunk),
  * chunk i is [head + i*chunk, head + (i+1)*chunk), the last one cut at n. */
-static void run_chunks(void)
+static long long run_chunks(void)
 {
+    long long ran = 0;
     note_running();
     for (;;) {
         const fa_size i = __atomic_fetch_add(&pool.next, 1, __ATOMIC_RELAXED);
@@ -130,8 +131,10 @@ static void run_chunks(void)
         const fa_size begin = i ? pool.head + i * pool.chunk : 0;
         const fa_size end = pool.head + (i + 1) * pool.chunk;
         pool.task(pool.ctx, begin, end < pool.n ? end : pool.n);
+        ran++;
     }
     FA_DEC(running);
+    return ran;
 }
 
 static void *worker_main(void *arg)
@@ -147,7 +150,8 @@ static void *worker_main(void *arg)
             continue;
         pool.inside++;
         pthread_mutex_unlock(&pool.lock);
-        run_chunks();
+        const long long ran = run_chunks();
+        __atomic_add_fetch(&worker_chunks, ran, __ATOMIC_RELAXED);
         pthread_mutex_lock(&pool.lock);
         if (--pool.inside == 0 && !pool.open)
             pthread_cond_signal(&pool.done);
@@ -266,6 +270,7 @@ void fa_pool_get_stats(fa_pool_stats *out)
     out->parallel_calls = FA_LOAD(parallel_calls);
     out->busy_calls = FA_LOAD(busy_calls);
     out->max_running = FA_LOAD(max_running);
+    out->worker_chunks = FA_LOAD(worker_chunks);
     pthread_mutex_lock(&pool.lock);
     out->workers = pool.created;
     pthread_mutex_unlock(&pool.lock);
@@ -276,5 +281,6 @@ void fa_pool_reset_stats(void)
     FA_STORE(parallel_calls, 0);
     FA_STORE(busy_calls, 0);
     FA_STORE(max_running, 0);
+    FA_STORE(worker_chunks, 0);
 }
 #endif

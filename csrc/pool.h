@@ -62,6 +62,7 @@ typedef struct {
     long long parallel_calls; /* calls split over the pool */
     long long busy_calls;     /* calls that wanted the pool, found it busy, ran serially */
     long long max_running;    /* most threads running large calls at once */
+    long long worker_chunks;  /* chunks the workers (not the callers) ran */
     int workers;              /* worker threads started in this process */
 } fa_pool_stats;
 void fa_pool_get_stats(fa_pool_stats *out);

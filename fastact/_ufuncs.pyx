@@ -235,6 +235,7 @@ cdef extern from "pool.h":
         long long parallel_calls
         long long busy_calls
         long long max_running
+        long long worker_chunks
         int workers
     int FA_POOL_MAX_THREADS
     int fa_pool_threaded()
@@ -289,11 +290,13 @@ def _set_pool_threshold(cnp.npy_intp n):
 
 
 def _pool_stats():
-    """{parallel_calls, busy_calls, max_running, workers} since the last reset."""
+    """{parallel_calls, busy_calls, max_running, worker_chunks, workers} since the
+    last reset (workers: started in this process)."""
     cdef fa_pool_stats s
     fa_pool_get_stats(&s)
     return {"parallel_calls": s.parallel_calls, "busy_calls": s.busy_calls,
-            "max_running": s.max_running, "workers": s.workers}
+            "max_running": s.max_running, "worker_chunks": s.worker_chunks,
+            "workers": s.workers}
 
 
 def _reset_pool_stats():
