@@ -3,13 +3,16 @@
 
 /* Below this many elements a call runs on the calling thread alone: waking a
  * worker costs more than it saves (measured on 2 cores, see README "Threads"). */
-#define FA_POOL_THRESHOLD 65536
+#define FA_POOL_THRESHOLD 262144
 /* Chunks per participating thread: enough that a late or preempted thread
- * leaves its share to the others, few enough that claiming costs nothing. */
+ * leaves most of its share to the others, few enough that claiming costs nothing. */
 #define FA_POOL_CHUNKS_PER_THREAD 4
 /* No chunk smaller than this many elements (the claim and the cache misses at
  * its edges would show). */
 #define FA_POOL_MIN_CHUNK 4096
+/* Pause-loop iterations (some 20-50 us) the caller spins for the last worker
+ * before it sleeps: a futex wake-up costs about as much again on a VM. */
+#define FA_POOL_SPIN 1000
 
 #if defined(_MSC_VER) && !defined(__clang__)
 #  define FA_LOAD(x) (x)
@@ -84,10 +87,27 @@ void fa_pool_reset_stats(void) {}
 
 int fa_pool_threaded(void) { return 1; }
 
+static inline void cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 /* One job at a time.  The control fields are guarded by `lock`; the chunks are
- * claimed with an atomic counter.  A worker joins a job only while it is open,
+ * claimed with atomic counters.  A worker joins a job only while it is open,
  * under the lock, so once the caller has closed it and seen `inside` drop to 0
- * no thread touches the job (its context lives on the caller's stack). */
+ * no thread touches the job (its context lives on the caller's stack).
+ *
+ * The chunks form one contiguous segment per participant (the caller is 0,
+ * worker i is i+1): each thread runs its own segment's chunks first, then
+ * claims what is left of the others'.  Repeated calls over the same arrays so
+ * find each part in the cache of the core that wrote it last time (claiming
+ * from one shared counter moved every line between cores on each call: 2
+ * threads were slower than 1 up to 512 Ki floats), and a late thread's share
+ * is still done by the others. */
 typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t wake;        /* workers wait here for a new job */
@@ -98,12 +118,15 @@ typedef struct {
     int open, wanted, inside;   /* joinable; workers 0..wanted-1 may join; joined now */
     fa_pool_task task;
     void *ctx;
-    fa_size n, head, chunk, nchunks;
-    fa_size next;               /* the next unclaimed chunk (atomic) */
+    fa_size n, head, chunk;
+    int segments;               /* participants */
+    fa_size next[FA_POOL_MAX_THREADS]; /* each segment's next unclaimed chunk (atomic) */
+    fa_size end[FA_POOL_MAX_THREADS];  /* and its end */
 } fa_pool;
 
 static fa_pool pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-                       PTHREAD_COND_INITIALIZER, 0, 0, {0}, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0};
+                       PTHREAD_COND_INITIALIZER, 0, 0, {0}, 0, 0, 0, NULL, NULL, 0, 0, 0, 0,
+                       {0}, {0}};
 static int busy;                /* a call owns the pool (atomic) */
 static long long running, max_running, parallel_calls, busy_calls, worker_chunks; /* atomic */
 static pthread_once_t atfork_once = PTHREAD_ONCE_INIT;
@@ -118,20 +141,27 @@ static void note_running(void)
     }
 }
 
-/* Claims and runs chunks until none is left.  Chunk 0 is [0, head + chunk),
- * chunk i is [head + i*chunk, head + (i+1)*chunk), the last one cut at n. */
-static long long run_chunks(void)
+static void run_chunk(fa_size i)
+{
+    const fa_size begin = i ? pool.head + i * pool.chunk : 0;
+    const fa_size end = pool.head + (i + 1) * pool.chunk;
+    pool.task(pool.ctx, begin, end < pool.n ? end : pool.n);
+}
+
+/* Claims and runs chunks until none is left, participant `self`'s segment
+ * first; returns how many it ran.  Chunk 0 is [0, head + chunk), chunk i is
+ * [head + i*chunk, head + (i+1)*chunk), the last one cut at n. */
+static long long run_chunks(int self)
 {
     long long ran = 0;
     note_running();
-    for (;;) {
-        const fa_size i = __atomic_fetch_add(&pool.next, 1, __ATOMIC_RELAXED);
-        if (i >= pool.nchunks)
-            break;
-        const fa_size begin = i ? pool.head + i * pool.chunk : 0;
-        const fa_size end = pool.head + (i + 1) * pool.chunk;
-        pool.task(pool.ctx, begin, end < pool.n ? end : pool.n);
-        ran++;
+    for (int k = 0; k < pool.segments; k++) {
+        const int s = (self + k) % pool.segments;
+        fa_size i;
+        while ((i = __atomic_fetch_add(&pool.next[s], 1, __ATOMIC_RELAXED)) < pool.end[s]) {
+            run_chunk(i);
+            ran++;
+        }
     }
     FA_DEC(running);
     return ran;
@@ -150,10 +180,10 @@ static void *worker_main(void *arg)
             continue;
         pool.inside++;
         pthread_mutex_unlock(&pool.lock);
-        const long long ran = run_chunks();
+        const long long ran = run_chunks(index + 1);
         __atomic_add_fetch(&worker_chunks, ran, __ATOMIC_RELAXED);
         pthread_mutex_lock(&pool.lock);
-        if (--pool.inside == 0 && !pool.open)
+        if (__atomic_sub_fetch(&pool.inside, 1, __ATOMIC_RELEASE) == 0 && !pool.open)
             pthread_cond_signal(&pool.done);
     }
     return NULL;
@@ -221,8 +251,12 @@ static void plan_chunks(fa_size n, const void *align_to, fa_size elem_size, int 
     pool.head = head < n ? head : 0;
     pool.chunk = chunk;
     pool.n = n;
-    pool.nchunks = (n - pool.head + chunk - 1) / chunk;
-    pool.next = 0;
+    const fa_size nchunks = (n - pool.head + chunk - 1) / chunk;
+    pool.segments = threads;
+    for (int s = 0; s < threads; s++) {
+        pool.next[s] = nchunks * s / threads;
+        pool.end[s] = nchunks * (s + 1) / threads;
+    }
 }
 
 static void run_serial(fa_size n, fa_pool_task task, void *ctx)
@@ -255,10 +289,17 @@ void fa_pool_run(fa_size n, const void *align_to, fa_size elem_size, fa_pool_tas
     pthread_mutex_unlock(&pool.lock);
     FA_INC(parallel_calls);
 
-    run_chunks();
+    run_chunks(0);
 
     pthread_mutex_lock(&pool.lock);
     pool.open = 0;
+    if (pool.inside > 0) { /* a worker is finishing its last chunk: spin, then sleep */
+        pthread_mutex_unlock(&pool.lock);
+        for (int spin = 0; spin < FA_POOL_SPIN && __atomic_load_n(&pool.inside, __ATOMIC_ACQUIRE);
+             spin++)
+            cpu_relax();
+        pthread_mutex_lock(&pool.lock);
+    }
     while (pool.inside > 0)
         pthread_cond_wait(&pool.done, &pool.lock);
     pthread_mutex_unlock(&pool.lock);
