@@ -406,3 +406,33 @@ def test_eval_uses_the_pool(tmp_path, c_module):
     assert c_module._pool_stats()["parallel_calls"] >= 1
     fastact.set_num_threads(1)
     np.testing.assert_array_equal(np.load(tmp_path / "a.npy"), fastact.sigmoid(z))
+
+
+# ---- bench ----------------------------------------------------------------------
+
+def test_bench_configured_sets_fastacts_threads_then_restores(c_module):
+    from fastact._bench import run as _bench
+    fastact.set_num_threads(2)
+    im = _bench.Impl("x", _bench._fastact, None, "fastact", None, 3)
+    with pytest.raises(KeyError), _bench.configured(im):
+        assert fastact.get_num_threads() == 3
+        c_module._reset_pool_stats()
+        _bench._fastact("tanh", "value", np.linspace(-3, 3, c_module._pool_threshold()),
+                        out=True)()
+        assert c_module._pool_stats()["parallel_calls"] == 1
+        raise KeyError  # restored on the way out of an error too
+    assert fastact.get_num_threads() == 2 and c_module.get_thread_num_threads() is None
+
+
+def test_bench_threads_applies_to_fastact_and_reports_1_and_default(c_module):
+    env = dict(os.environ, FASTACT_NUM_THREADS="3", PYTHONPATH=os.pathsep.join(sys.path))
+    env.pop("FASTACT_NO_EXTENSIONS", None)
+    proc = subprocess.run(
+        [sys.executable, "-m", "fastact", "bench", "--quick", "--rounds", "1", "--target",
+         "0.0002", "-f", "tanh", "-d", "float64", "--peers", "none", "--accuracy", "default",
+         "--threads", "2"], capture_output=True, text=True, env=env, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert "threads: 2 (peers and fastact); fastact out= also on 1, 3" in proc.stdout
+    # the header row of the variants table: the columns timed
+    variants = proc.stdout.split("accuracy mode timed, ns/element:")[1].splitlines()[1]
+    assert "fastact 1T out=" in variants and "fastact 3T out=" in variants
