@@ -401,9 +401,10 @@ def _fastact_impls(levels: Sequence[str], modes: Sequence[str], with_out: bool,
                 impls.append(Impl(fastact_label(lv, mode, True, best),
                                   lambda a, o, z: _fastact(a, o, z, out=True), lv, "fastact",
                                   mode, threads))
-    for n in more_threads:
-        impls.append(Impl(f"fastact {n}T out=", lambda a, o, z: _fastact(a, o, z, out=True),
-                          best, "fastact", modes[0] if modes else None, n))
+    for n in more_threads if modes else ():
+        impls.append(Impl(fastact_label(best, modes[0], False, best) + f" {n}T out=",
+                          lambda a, o, z: _fastact(a, o, z, out=True), best, "fastact",
+                          modes[0], n))
     return impls
 
 
