@@ -92,3 +92,19 @@ $CC -O1 "${WARN[@]}" "${SAN[@]}" ${driver_defs[@]+"${driver_defs[@]}"} -Icsrc \
 
 echo "== sanitizer run"
 ${RUNNER[@]+"${RUNNER[@]}"} "$OUT/sanitize_driver"
+
+echo "== the thread pool (tests/c/pool_driver.c)"
+$CC -O1 "${WARN[@]}" "${SAN[@]}" -Icsrc tests/c/pool_driver.c "$OUT/pool.o" -pthread \
+    -o "$OUT/pool_driver"
+${RUNNER[@]+"${RUNNER[@]}"} "$OUT/pool_driver"
+# data races: ThreadSanitizer where it builds and runs (not under qemu); fork() with
+# threads is what the driver tests, so TSan must not die at it
+TSAN=(-fsanitize=thread -g -O1)
+if [ "$SANITIZE" != none ] && [ -z "${RUN:-}" ] &&
+   $CC "${TSAN[@]}" "$OUT/probe.c" -o "$OUT/probe_tsan" 2>/dev/null && "$OUT/probe_tsan"; then
+  $CC "${WARN[@]}" "${TSAN[@]}" -Icsrc tests/c/pool_driver.c csrc/pool.c -pthread \
+      -o "$OUT/pool_driver_tsan"
+  TSAN_OPTIONS=${TSAN_OPTIONS:-die_after_fork=0:halt_on_error=1} "$OUT/pool_driver_tsan"
+else
+  echo "ThreadSanitizer not available here: the pool's race check skipped"
+fi
