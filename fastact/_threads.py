@@ -126,13 +126,12 @@ def num_threads(n: int) -> Iterator[None]:
 
 def describe() -> str:
     """show_config's line: the count, and whether it does anything here."""
-    import fastact
     n = get_num_threads()
-    if fastact.BACKEND != "c":
+    mod = _compiled()
+    if mod is None:
         return f"{n} (recorded; the NumPy fallback is single-threaded)"
-    if not _backends.compiled_module().pool_threaded():
+    if not mod.pool_threaded():
         return f"{n} (recorded; this build is single-threaded)"
-    mod = _backends.compiled_module()
     return (f"{n} (pool of worker threads for contiguous calls of >= "
             f"{mod._pool_threshold()} elements; {available_cpus()} CPUs available)")
 

@@ -37,7 +37,7 @@ import time
 import tracemalloc
 from dataclasses import dataclass, field
 from typing import (Any, Callable, ContextManager, Dict, Iterator, List, Optional,
-                    Sequence, Tuple)
+                    Sequence, Tuple, Union)
 
 import numpy as np
 
@@ -448,7 +448,7 @@ def kernel_accuracy(mode: Optional[str]) -> ContextManager[None]:
 
 
 @contextlib.contextmanager
-def _switched(setting: str, value: Optional[str]) -> Iterator[None]:
+def _switched(setting: str, value: Union[str, int, None]) -> Iterator[None]:
     """The compiled module's get_/set_`setting` set to `value` for the duration,
     then back to what it was (None: leave it alone)."""
     if value is None:
