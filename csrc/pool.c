@@ -82,6 +82,23 @@ void fa_pool_reset_stats(void) {}
 #include <pthread.h>
 #include <signal.h>
 
+/* A wheel must load on glibc 2.17 (manylinux2014, .ci/build-wheels).  glibc 2.34
+ * moved the pthread functions into libc under new symbol versions, which a build
+ * on a newer glibc would then require; every glibc still has them under their
+ * original versions, so bind to those. */
+#if defined(__GLIBC__) && defined(__GLIBC_PREREQ)
+#  if __GLIBC_PREREQ(2, 34) && defined(__x86_64__)
+#    define FA_GLIBC_BASE "GLIBC_2.2.5"
+#  elif __GLIBC_PREREQ(2, 34) && defined(__aarch64__)
+#    define FA_GLIBC_BASE "GLIBC_2.17"
+#  endif
+#endif
+#ifdef FA_GLIBC_BASE
+__asm__(".symver pthread_create, pthread_create@" FA_GLIBC_BASE);
+__asm__(".symver pthread_once, pthread_once@" FA_GLIBC_BASE);
+__asm__(".symver pthread_sigmask, pthread_sigmask@" FA_GLIBC_BASE);
+#endif
+
 #define FA_INC(x) __atomic_add_fetch(&(x), 1, __ATOMIC_RELAXED)
 #define FA_DEC(x) __atomic_sub_fetch(&(x), 1, __ATOMIC_RELAXED)
 
