@@ -93,6 +93,12 @@ def set_num_threads(n: int) -> None:
     _py_default = n
 
 
+def process_num_threads() -> int:
+    """The process-wide count (what threadpoolctl reports and restores)."""
+    mod = _compiled()
+    return int(mod.get_num_threads()) if mod is not None else _py_default
+
+
 def get_num_threads() -> int:
     """The number of threads a large call from the calling thread may use."""
     mod = _compiled()
@@ -156,7 +162,7 @@ def register_threadpoolctl() -> bool:
         check_symbols = ("fa_pool_get_num_threads", "fa_pool_set_num_threads")
 
         def get_num_threads(self) -> int:
-            return int(self.dynlib.fa_pool_get_num_threads())
+            return process_num_threads()
 
         def set_num_threads(self, num_threads: int) -> None:
             set_num_threads(num_threads)
