@@ -135,6 +135,7 @@ typedef struct {
     int open, wanted, inside;   /* joinable; workers 0..wanted-1 may join; joined now */
     fa_pool_task task;
     void *ctx;
+    unsigned long fp_control;   /* the caller's FP control register (see fp_control) */
     fa_size n, head, chunk;
     int segments;               /* participants */
     fa_size next[FA_POOL_MAX_THREADS]; /* each segment's next unclaimed chunk (atomic) */
@@ -142,7 +143,7 @@ typedef struct {
 } fa_pool;
 
 static fa_pool pool = {PTHREAD_MUTEX_INITIALIZER, PTHREAD_COND_INITIALIZER,
-                       PTHREAD_COND_INITIALIZER, 0, 0, {0}, 0, 0, 0, NULL, NULL, 0, 0, 0, 0,
+                       PTHREAD_COND_INITIALIZER, 0, 0, {0}, 0, 0, 0, NULL, NULL, 0, 0, 0, 0, 0,
                        {0}, {0}};
 static int busy;                /* a call owns the pool (atomic) */
 static long long running, max_running, parallel_calls, busy_calls, worker_chunks; /* atomic */
@@ -184,6 +185,40 @@ static long long run_chunks(int self)
     return ran;
 }
 
+/* The FP control state a kernel's results depend on: the rounding mode and
+ * flush-to-zero / denormals-are-zero (e.g. torch.set_flush_denormal(True) sets
+ * them in the calling thread).  Workers take the caller's, so a chunk gives the
+ * same bits on whichever thread runs it.  The status flags are left out: they
+ * are per thread and never reported (ufunc_glue.c clears the caller's). */
+static unsigned long fp_control(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned int csr;
+    __asm__ __volatile__("stmxcsr %0" : "=m"(csr));
+    return csr & ~0x3fu; /* MXCSR bits 0-5: the sticky exception flags */
+#elif defined(__aarch64__)
+    unsigned long fpcr;
+    __asm__ __volatile__("mrs %0, fpcr" : "=r"(fpcr));
+    return fpcr;
+#else
+    return 0;
+#endif
+}
+
+static void set_fp_control(unsigned long value)
+{
+#if defined(__x86_64__) || defined(__i386__)
+    unsigned int csr;
+    __asm__ __volatile__("stmxcsr %0" : "=m"(csr));
+    csr = (csr & 0x3fu) | (unsigned int)value;
+    __asm__ __volatile__("ldmxcsr %0" : : "m"(csr));
+#elif defined(__aarch64__)
+    __asm__ __volatile__("msr fpcr, %0" : : "r"(value));
+#else
+    (void)value;
+#endif
+}
+
 static void *worker_main(void *arg)
 {
     const int index = (int)(intptr_t)arg;
@@ -197,6 +232,8 @@ static void *worker_main(void *arg)
             continue;
         pool.inside++;
         pthread_mutex_unlock(&pool.lock);
+        if (fp_control() != pool.fp_control)
+            set_fp_control(pool.fp_control);
         const long long ran = run_chunks(index + 1);
         __atomic_add_fetch(&worker_chunks, ran, __ATOMIC_RELAXED);
         pthread_mutex_lock(&pool.lock);
@@ -299,6 +336,7 @@ void fa_pool_run(fa_size n, const void *align_to, fa_size elem_size, fa_pool_tas
     pool.wanted = threads - 1 < pool.created ? threads - 1 : pool.created;
     pool.task = task;
     pool.ctx = ctx;
+    pool.fp_control = fp_control();
     plan_chunks(n, align_to, elem_size, pool.wanted + 1);
     pool.open = 1;
     pool.gen++;

@@ -436,3 +436,26 @@ def test_bench_threads_applies_to_fastact_and_reports_1_and_default(c_module):
     # the header row of the variants table: the columns timed
     variants = proc.stdout.split("accuracy mode timed, ns/element:")[1].splitlines()[1]
     assert "fastact 1T out=" in variants and "fastact 3T out=" in variants
+
+
+def test_workers_take_the_callers_flush_to_zero(c_module):
+    """torch.set_flush_denormal(True) sets FTZ/DAZ in the calling thread only: the
+    workers must compute under the caller's FP control state too, or the chunks
+    they run keep the subnormals the caller's chunks flush."""
+    torch = pytest.importorskip("torch")
+    z = np.linspace(-100.0, -88.0, 1 << 20).astype(np.float32)  # sigmoid(z): subnormal
+    fastact.set_num_threads(2)
+    _until_a_worker_ran(c_module, lambda: fastact.sigmoid(z))  # workers started before FTZ:
+    fastact.set_num_threads(1)  # a thread inherits its creator's FP state, not later changes
+    plain = fastact.sigmoid(z)
+    assert (plain != 0).all() and (plain < np.finfo(np.float32).tiny).any()
+    if not torch.set_flush_denormal(True):
+        pytest.skip("this CPU cannot flush denormals")
+    try:
+        flushed = fastact.sigmoid(z)
+        assert (flushed == 0).any(), "FTZ changed nothing: the test could not fail"
+        fastact.set_num_threads(2)
+        got = _until_a_worker_ran(c_module, lambda: fastact.sigmoid(z))
+    finally:
+        torch.set_flush_denormal(False)
+    np.testing.assert_array_equal(got.view(np.uint32), flushed.view(np.uint32))
