@@ -121,10 +121,10 @@ static inline void cpu_relax(void)
  * The chunks form one contiguous segment per participant (the caller is 0,
  * worker i is i+1): each thread runs its own segment's chunks first, then
  * claims what is left of the others'.  Repeated calls over the same arrays so
- * find each part in the cache of the core that wrote it last time (claiming
- * from one shared counter moved every line between cores on each call: 2
- * threads were slower than 1 up to 512 Ki floats), and a late thread's share
- * is still done by the others. */
+ * find each part in the cache of the core that wrote it last time (with one
+ * shared counter each part went to whichever thread came first, and its cache
+ * lines moved between cores on every call), and a late thread's share is
+ * still done by the others. */
 typedef struct {
     pthread_mutex_t lock;
     pthread_cond_t wake;        /* workers wait here for a new job */
