@@ -200,7 +200,8 @@ def _extensions():
         return [], reason_text(exc)
     ext = Extension(
         "fastact._ufuncs",
-        sources=["fastact/_ufuncs.pyx", f"{CSRC}/dispatch.c", f"{CSRC}/ufunc_glue.c"],
+        sources=["fastact/_ufuncs.pyx", f"{CSRC}/dispatch.c", f"{CSRC}/ufunc_glue.c",
+                 f"{CSRC}/pool.c"],
         include_dirs=[CSRC, "fastact", numpy.get_include()],
         define_macros=[("NPY_NO_DEPRECATED_API", "NPY_1_7_API_VERSION"),
                        ("NPY_TARGET_VERSION", "NPY_1_23_API_VERSION")],

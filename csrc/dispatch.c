@@ -46,18 +46,6 @@ static const level_row levels[FA_NLEVELS] = {
 };
 #undef FA_SIMD_LEVEL
 
-/* The calling thread's accuracy override.  initial-exec: a fixed offset in the
- * static TLS block, so the extension calls no __tls_get_addr and needs nothing from
- * ld-linux.so beyond libc (a manylinux wheel may link libc, libm and libpthread only;
- * 4 bytes fit the static TLS surplus glibc keeps for dlopen'ed libraries). */
-#if defined(_MSC_VER) && !defined(__clang__)
-#  define FA_THREAD_LOCAL __declspec(thread)
-#elif defined(__GNUC__) && defined(__ELF__)
-#  define FA_THREAD_LOCAL _Thread_local __attribute__((tls_model("initial-exec")))
-#else
-#  define FA_THREAD_LOCAL _Thread_local
-#endif
-
 static const char *const accuracy_names[FA_NACC] = {"default", "high"};
 
 static const char *const op_suffixes[FA_NOPS] = {

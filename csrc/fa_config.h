@@ -38,6 +38,19 @@ typedef intptr_t fa_size;
 #  define FA_FMAD(a, b, c) ((a) * (b) + (c))
 #endif
 
+/* Thread-local storage for the per-thread settings (dispatch.c's accuracy override,
+ * pool.c's thread count).  initial-exec: a fixed offset in the static TLS block, so
+ * the extension calls no __tls_get_addr and needs nothing from ld-linux.so beyond
+ * libc (a manylinux wheel may link libc, libm and libpthread only; a few ints fit
+ * the static TLS surplus glibc keeps for dlopen'ed libraries). */
+#if defined(_MSC_VER) && !defined(__clang__)
+#  define FA_THREAD_LOCAL __declspec(thread)
+#elif defined(__GNUC__) && defined(__ELF__)
+#  define FA_THREAD_LOCAL _Thread_local __attribute__((tls_model("initial-exec")))
+#else
+#  define FA_THREAD_LOCAL _Thread_local
+#endif
+
 #define FA_CAT2(a, b) a##b
 #define FA_CAT(a, b) FA_CAT2(a, b)
 

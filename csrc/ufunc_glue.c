@@ -2,6 +2,7 @@
 #include <fenv.h>
 #include <string.h>
 #include "ufunc_glue.h"
+#include "pool.h"
 
 /* Elements per stack block on the buffered path: 4 buffers of 256 doubles
  * (8 KiB) stay in L1 and amortise the per-block kernel call. */

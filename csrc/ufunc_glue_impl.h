@@ -14,6 +14,8 @@ static void FA_G(glue_call)(fa_op op, FA_GLUE_KERNEL k, fa_size n, const FA_GLUE
         k.k11(n, x[0], y[0], p);
 }
 
+#include "ufunc_pool_impl.h" /* glue_call_split: large calls on the pool */
+
 /* The parameter inputs of element i into p: input j fills p->v[b] for the j-th
  * set bit b of the mask (the activation's parameter b). */
 static void FA_G(glue_params)(const fa_loop_spec *spec, char *const *par, fa_size i,
@@ -90,7 +92,7 @@ static void FA_G(glue_blocks)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, const 
     if (all_direct) { /* the common case: one kernel call over everything */
         const FA_GLUE_T *x[2] = {(const FA_GLUE_T *)in[0], nin > 1 ? (const FA_GLUE_T *)in[1] : NULL};
         FA_GLUE_T *y[2] = {(FA_GLUE_T *)out[0], nout > 1 ? (FA_GLUE_T *)out[1] : NULL};
-        FA_G(glue_call)(op, k, n, x, y, &p);
+        FA_G(glue_call_split)(op, k, n, x, y, &p);
         return;
     }
 

@@ -47,3 +47,12 @@ def __getattr__(name: str) -> object:
 __all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
            "set_accuracy", "get_accuracy", "accuracy_mode", "__version__",
            *_catalogue.all_public_names()]
+
+# The thread pool: the default count (FASTACT_NUM_THREADS, else the CPUs available
+# within the OMP_* limits) and threadpoolctl's view of it (where it is installed).
+from fastact import _threads  # noqa: E402
+from fastact._threads import get_num_threads, num_threads, set_num_threads  # noqa: E402
+
+set_num_threads(_threads.default_num_threads())
+_threads.register_threadpoolctl()
+__all__ += ["set_num_threads", "get_num_threads", "num_threads"]

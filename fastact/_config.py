@@ -108,6 +108,8 @@ def config() -> Dict[str, Any]:
     }
     info["accuracy"] = fastact.get_accuracy() + (
         "" if fastact.BACKEND == "c" else " (selects nothing in the NumPy fallback)")
+    from fastact import _threads
+    info["threads"] = _threads.describe()
     mod = _backends.compiled_module()
     if mod is not None:
         info["simd_level"] = mod.get_level() if fastact.BACKEND == "c" else None

@@ -268,3 +268,78 @@ def levels():
             "supported": bool(fa_level_supported(<fa_level>l)),
         })
     return rows
+
+
+# ---- the thread pool (csrc/pool.h); fastact/_threads.py is the public face ----
+
+cdef extern from "pool.h":
+    ctypedef struct fa_pool_stats:
+        long long parallel_calls
+        long long busy_calls
+        long long max_running
+        long long worker_chunks
+        int workers
+    int FA_POOL_MAX_THREADS
+    int fa_pool_threaded()
+    int fa_pool_get_num_threads()
+    int fa_pool_set_num_threads(int n)
+    int fa_pool_get_thread_num_threads()
+    int fa_pool_set_thread_num_threads(int n)
+    cnp.npy_intp fa_pool_get_threshold()
+    void fa_pool_set_threshold(cnp.npy_intp n)
+    void fa_pool_get_stats(fa_pool_stats *out)
+    void fa_pool_reset_stats()
+
+MAX_THREADS = FA_POOL_MAX_THREADS
+
+
+def pool_threaded():
+    """Whether this build splits large calls over threads (False: Windows fallback)."""
+    return bool(fa_pool_threaded())
+
+
+def get_num_threads():
+    """The process-wide thread count."""
+    return fa_pool_get_num_threads()
+
+
+def set_num_threads(int n):
+    """Set the process-wide thread count (1..MAX_THREADS, validated by the caller)."""
+    if fa_pool_set_num_threads(n) != 0:
+        raise ValueError(f"thread count {n} is out of range 1..{MAX_THREADS}")
+
+
+def get_thread_num_threads():
+    """The calling thread's override of the thread count, or None."""
+    cdef int n = fa_pool_get_thread_num_threads()
+    return None if n == 0 else n
+
+
+def set_thread_num_threads(n):
+    """Override the thread count for the calling thread only (None: follow the process)."""
+    if fa_pool_set_thread_num_threads(0 if n is None else n) != 0:
+        raise ValueError(f"thread count {n} is out of range 1..{MAX_THREADS}")
+
+
+def _pool_threshold():
+    """Elements below which a call never wakes the pool."""
+    return fa_pool_get_threshold()
+
+
+def _set_pool_threshold(cnp.npy_intp n):
+    """For tests: lower the threshold so small arrays exercise the split."""
+    fa_pool_set_threshold(n)
+
+
+def _pool_stats():
+    """{parallel_calls, busy_calls, max_running, worker_chunks, workers} since the
+    last reset (workers: started in this process)."""
+    cdef fa_pool_stats s
+    fa_pool_get_stats(&s)
+    return {"parallel_calls": s.parallel_calls, "busy_calls": s.busy_calls,
+            "max_running": s.max_running, "worker_chunks": s.worker_chunks,
+            "workers": s.workers}
+
+
+def _reset_pool_stats():
+    fa_pool_reset_stats()

@@ -47,3 +47,21 @@ def test_local_cluster_matches_numpy(client, fa):
     kink = np.where(z > 0, 1.0, np.where(z < 0, 0.1, 0.5))
     np.testing.assert_allclose(got_back, grad * kink, rtol=1e-15)
     np.testing.assert_allclose(got_sig, expected("sigmoid", "value", z, None), rtol=1e-13)
+
+
+def _worker_threads():
+    import os
+
+    import fastact
+    return fastact.get_num_threads(), os.environ.get("OMP_NUM_THREADS")
+
+
+def test_workers_run_fastact_single_threaded(client):
+    """distributed's nanny starts workers with OMP_NUM_THREADS=1 (its default
+    pre-spawn-environ), which fastact honours: no pool per worker process on top of
+    the cluster's own parallelism (tests/test_num_threads.py: the threaded scheduler)."""
+    import os
+    if os.environ.get("FASTACT_NUM_THREADS"):
+        pytest.skip("FASTACT_NUM_THREADS is set: it overrides OMP_NUM_THREADS on purpose")
+    seen = client.run(_worker_threads)
+    assert len(seen) == 2 and all(v == (1, "1") for v in seen.values()), seen

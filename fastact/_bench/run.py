@@ -9,8 +9,11 @@ taken between figures of the same run.
 
 Implementations (a peer that is not installed is skipped, never an error):
   fastact[LEVEL] MODE  the compiled ufuncs at one SIMD level (no [LEVEL]: the
-                  best) in one accuracy mode (no MODE: "default"; "high")
+                  best) in one accuracy mode (no MODE: "default"; "high"), on
+                  the --threads count of threads (as the peers)
   ... out=        the same, writing into preallocated outputs
+  fastact NT out= the best level, default mode, out=, on N threads: 1 and
+                  fastact's default count, where they differ from --threads
   fallback        fastact's pure-NumPy backend
   numpy           the lesson's code (1/(1+np.exp(-z)), a*(1-a), ...;
                   fastact._lesson), else the catalogue's NumPy value
@@ -39,7 +42,7 @@ import time
 import tracemalloc
 from dataclasses import dataclass, field
 from typing import (Any, Callable, ContextManager, Dict, Iterator, List, Optional,
-                    Sequence, Tuple)
+                    Sequence, Tuple, Union)
 
 import numpy as np
 
@@ -98,7 +101,7 @@ def installed_peers() -> List[str]:
 
 
 def set_threads(n: int) -> None:
-    """Thread count for the peers that have one (fastact is single-threaded)."""
+    """Thread count for the peers that have one (fastact's is set per Impl)."""
     torch = peer("torch")
     if torch is not None:
         torch.set_num_threads(n)
@@ -313,6 +316,7 @@ class Impl:
     level: Optional[str] = None
     kind: str = "peer"  # "fastact", "fallback", "numpy", "peer"
     mode: Optional[str] = None
+    threads: Optional[int] = None  # fastact's thread count while it runs
 
 
 # Each peer's implementations: torch comes as allocated per call and with out=.
@@ -353,9 +357,12 @@ def fastact_label(level: str, mode: str, out: bool, best: Optional[str]) -> str:
             + ("" if mode == "default" else f" {mode}") + (" out=" if out else ""))
 
 
-def _fastact_impls(levels: Sequence[str], modes: Sequence[str], with_out: bool) -> List[Impl]:
+def _fastact_impls(levels: Sequence[str], modes: Sequence[str], with_out: bool,
+                   threads: Optional[int] = None,
+                   more_threads: Sequence[int] = ()) -> List[Impl]:
     """fastact at the best level and at each of `levels`, in each of `modes`,
-    allocating and (with_out) with out=."""
+    allocating and (with_out) with out=, on `threads` threads (None: as set); then
+    with out= at the best level on each count of `more_threads`."""
     best = best_level()
     if best is None:
         return []
@@ -363,21 +370,35 @@ def _fastact_impls(levels: Sequence[str], modes: Sequence[str], with_out: bool) 
     for lv in [best] + [lv for lv in levels if lv != best]:
         for mode in modes:
             impls.append(Impl(fastact_label(lv, mode, False, best),
-                              lambda a, o, z: _fastact(a, o, z), lv, "fastact", mode))
+                              lambda a, o, z: _fastact(a, o, z), lv, "fastact", mode, threads))
             if with_out:
                 impls.append(Impl(fastact_label(lv, mode, True, best),
                                   lambda a, o, z: _fastact(a, o, z, out=True), lv, "fastact",
-                                  mode))
+                                  mode, threads))
+    for n in more_threads if modes else ():
+        impls.append(Impl(fastact_label(best, modes[0], False, best) + f" {n}T out=",
+                          lambda a, o, z: _fastact(a, o, z, out=True), best, "fastact",
+                          modes[0], n))
     return impls
+
+
+def fastact_thread_counts(threads: int) -> List[int]:
+    """The other thread counts fastact is timed at: 1 and its default (the
+    FASTACT_NUM_THREADS / CPU count of this process), where not `threads`."""
+    from fastact import _threads
+    return [n for n in dict.fromkeys([1, _threads.default_num_threads()]) if n != threads]
 
 
 def implementations(levels: Sequence[str] = (), peers: Optional[Sequence[str]] = None,
                     with_out: bool = True, with_fallback: bool = True,
-                    modes: Optional[Sequence[str]] = None) -> List[Impl]:
+                    modes: Optional[Sequence[str]] = None, threads: Optional[int] = None,
+                    more_threads: Sequence[int] = ()) -> List[Impl]:
     """fastact at its best level (plus `levels`) in each accuracy mode of
-    `modes` (default: all), with and without out=, the fallback, the lesson's
-    NumPy code and the installed peers."""
-    impls = _fastact_impls(levels, accuracy_modes() if modes is None else modes, with_out)
+    `modes` (default: all), with and without out=, on `threads` threads (and with
+    out= on each of `more_threads`), the fallback, the lesson's NumPy code and
+    the installed peers."""
+    impls = _fastact_impls(levels, accuracy_modes() if modes is None else modes, with_out,
+                           threads, more_threads)
     if with_fallback:
         impls.append(Impl("fallback", lambda a, o, z: _fastact(a, o, z, kind="python"), None,
                           "fallback"))
@@ -401,7 +422,7 @@ def kernel_accuracy(mode: Optional[str]) -> ContextManager[None]:
 
 
 @contextlib.contextmanager
-def _switched(setting: str, value: Optional[str]) -> Iterator[None]:
+def _switched(setting: str, value: Union[str, int, None]) -> Iterator[None]:
     """The compiled module's get_/set_`setting` set to `value` for the duration,
     then back to what it was (None: leave it alone)."""
     if value is None:
@@ -418,11 +439,18 @@ def _switched(setting: str, value: Optional[str]) -> Iterator[None]:
         put(before)
 
 
+def kernel_threads(n: Optional[int]) -> ContextManager[None]:
+    """The compiled kernels on `n` threads for this thread's calls (None: no-op)."""
+    return _switched("thread_num_threads", n)
+
+
 @contextlib.contextmanager
 def configured(im: Optional[Impl]) -> Iterator[None]:
-    """The compiled backend at `im`'s SIMD level and accuracy mode (None: as is)."""
+    """The compiled backend at `im`'s SIMD level, accuracy mode and thread count
+    (None: as is)."""
     with simd_level(None if im is None else im.level), \
-            kernel_accuracy(None if im is None else im.mode):
+            kernel_accuracy(None if im is None else im.mode), \
+            kernel_threads(None if im is None else im.threads):
         yield
 
 
@@ -550,7 +578,8 @@ def run(acts: Sequence[str] = ACTS, ops: Sequence[str] = ("and_derivative",),
         modes: Optional[Sequence[str]] = None) -> List[Row]:
     """Time every implementation on every case; one Row per (case, impl)."""
     set_threads(threads)
-    impls = implementations(levels, peers, modes=modes)
+    more = fastact_thread_counts(threads) if best_level() is not None else []
+    impls = implementations(levels, peers, modes=modes, threads=threads, more_threads=more)
     rows: List[Row] = []
     for dtype in dtypes:
         for n in sizes:

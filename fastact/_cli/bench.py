@@ -74,7 +74,8 @@ def _levels_and_modes(args: argparse.Namespace) -> Tuple[List[str], List[str], O
 _LEGEND = """
 vs numpy: the lesson's NumPy time / this one.  fastact x: this time / fastact's (fastact's
 speedup).  %copy: GB/s (input read + outputs written) / np.copyto's GB/s at the same n.
-peak MiB: tracemalloc peak of one call."""
+peak MiB: tracemalloc peak of one call.  fastact NT out=: fastact out= on N threads
+(1, and fastact's default count, where --threads is not already that)."""
 
 _RATIO_LEGEND = """
 vs X: X's time / fastact out='s time, both from this run (above 1: fastact is faster); vs torch
@@ -125,7 +126,9 @@ def _run(args: argparse.Namespace) -> int:
     info = _bench.machine_info()
     for k, v in info.items():
         print(f"{k:>13}: {v}")
-    print(f"{'threads':>13}: {args.threads} (peers); fastact is single-threaded")
+    more = _bench.fastact_thread_counts(args.threads) if _bench.best_level() else []
+    print(f"{'threads':>13}: {args.threads} (peers and fastact)"
+          + (f"; fastact out= also on {', '.join(map(str, more))}" if more else ""))
     def show(msg: str) -> None:
         print(f"\r  timing {msg:<50}", end="", file=sys.stderr, flush=True)
 
@@ -183,7 +186,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                         metavar="P,..", help=f"peers to include, or none (default: every "
                         f"installed one of {', '.join(_bench.PEERS)})")
     parser.add_argument("-t", "--threads", type=integer(1, 1024), default=1,
-                        help="threads for torch and numexpr (default 1)")
+                        help="threads for fastact, torch and numexpr (default 1); fastact out= is "
+                        "also timed on 1 thread and on its default count")
     parser.add_argument("--rounds", type=integer(1, 1000), default=7,
                         help="interleaved rounds (median kept; default 7)")
     parser.add_argument("--target", type=real(0, 10, low_open=True), default=0.005,

@@ -14,6 +14,7 @@ for the same target that were killed (SIGKILL) before they could clean up.
 from __future__ import annotations
 
 import ast
+import concurrent.futures
 import contextlib
 import errno
 import hashlib
@@ -447,29 +448,55 @@ def _stream(inputs: Sequence[NpyInfo], outs: Sequence[NpyInfo],
             chunk_bytes: int, progress: Optional[Progress]) -> None:
     """Read, compute and write one chunk at a time, with plain reads and writes
     into buffers allocated once: a file that shrinks while it is read gives a
-    short read (an EvalError), where a memory map would give SIGBUS."""
+    short read (an EvalError), where a memory map would give SIGBUS.
+
+    While chunk k is computed (on fastact's thread pool), one I/O thread writes
+    chunk k-1 and reads chunk k+1 (reads and writes release the GIL), so the
+    copies to and from the page cache overlap the computation instead of adding
+    to it.  Two sets of buffers, each of half the chunk budget; the I/O thread
+    runs its jobs in order, which is what makes reusing them safe (see below)."""
     total = inputs[-1].size
-    step = max(1, min(total, _chunk_elements(chunk_bytes, [x.dtype for x in inputs],
+    step = max(1, min(total, _chunk_elements(chunk_bytes // 2, [x.dtype for x in inputs],
                                              out_dtype, len(outs))))
+    starts = range(0, total, step)
     if progress:
         progress(0, total)
     with contextlib.ExitStack() as stack:
         readers = [_open_at(stack, x, "rb") for x in inputs]
         writers = [_open_at(stack, o, "r+b") for o in outs]
-        x_bufs = _buffers([x.dtype for x in inputs], step)
-        y_bufs = _buffers([out_dtype] * len(outs), step)
-        for start in range(0, total, step):
-            count = min(step, total - start)
-            xs = [_read_into(f, b[:count], x) for f, b, x in zip(readers, x_bufs, inputs)]
-            if dtype is not None:
-                xs = [x.astype(dtype) for x in xs]  # computed in the asked dtype
-            ys = [b[:count] for b in y_bufs]
-            with np.errstate(all="ignore"):
-                call(*xs, out=tuple(ys) if len(ys) == 2 else ys[0])
+        x_sets = [_buffers([x.dtype for x in inputs], step) for _ in range(2)]
+        y_sets = [_buffers([out_dtype] * len(outs), step) for _ in range(2)]
+        # entered last, so shut down (its queue finished) before the files close
+        io_thread = stack.enter_context(
+            concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="fastact-eval-io"))
+
+        def read(k: int) -> List[np.ndarray]:
+            count = min(step, total - starts[k])
+            return [_read_into(f, b[:count], x) for f, b, x in zip(readers, x_sets[k % 2], inputs)]
+
+        def write(ys: List[np.ndarray]) -> None:
             for f, y in zip(writers, ys):
                 _write_all(f, y)
+
+        pending_read = io_thread.submit(read, 0)
+        pending_write: Optional["concurrent.futures.Future[None]"] = None
+        for k, start in enumerate(starts):
+            xs = pending_read.result()
+            if k + 1 < len(starts):  # into the other input set: chunk k-1 is computed
+                pending_read = io_thread.submit(read, k + 1)
+            if dtype is not None:
+                xs = [x.astype(dtype) for x in xs]  # computed in the asked dtype
+            # this output set was last used by chunk k-2's write, waited for below
+            ys = [b[:len(xs[0])] for b in y_sets[k % 2]]
+            with np.errstate(all="ignore"):
+                call(*xs, out=tuple(ys) if len(ys) == 2 else ys[0])
+            if pending_write is not None:
+                pending_write.result()  # chunk k-1 written (its errors raised here)
+            pending_write = io_thread.submit(write, ys)
             if progress:
-                progress(start + count, total)
+                progress(start + len(xs[0]), total)
+        if pending_write is not None:
+            pending_write.result()
         for f in writers:
             os.fsync(f.fileno())
 

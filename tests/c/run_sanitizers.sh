@@ -61,7 +61,7 @@ for l in "${levels[@]}"; do
   $CC "${FLOAT[@]}" "${WARN[@]}" $(level_flags "$l") -DFA_LEVEL="$l" -Icsrc \
       -c csrc/kernels.c -o "$OUT/warn_kernels_$l.o"
 done
-for f in dispatch ufunc_glue; do
+for f in dispatch ufunc_glue pool; do
   $CC -O3 "${WARN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/warn_$f.o"
 done
 
@@ -80,12 +80,28 @@ for l in "${levels[@]}"; do
       -c csrc/kernels.c -o "$OUT/kernels_$l.o"
   objs+=("$OUT/kernels_$l.o")
 done
-for f in dispatch ufunc_glue; do
+for f in dispatch ufunc_glue pool; do
   $CC -O2 "${WARN[@]}" "${SAN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/$f.o"
   objs+=("$OUT/$f.o")
 done
 $CC -O1 "${WARN[@]}" "${SAN[@]}" ${driver_defs[@]+"${driver_defs[@]}"} -Icsrc \
-    tests/c/sanitize_driver.c "${objs[@]}" -lm -o "$OUT/sanitize_driver"
+    tests/c/sanitize_driver.c "${objs[@]}" -lm -pthread -o "$OUT/sanitize_driver"
 
 echo "== sanitizer run"
 ${RUNNER[@]+"${RUNNER[@]}"} "$OUT/sanitize_driver"
+
+echo "== the thread pool (tests/c/pool_driver.c)"
+$CC -O1 "${WARN[@]}" "${SAN[@]}" -Icsrc tests/c/pool_driver.c "$OUT/pool.o" -pthread \
+    -o "$OUT/pool_driver"
+${RUNNER[@]+"${RUNNER[@]}"} "$OUT/pool_driver"
+# data races: ThreadSanitizer where it builds and runs (not under qemu); fork() with
+# threads is what the driver tests, so TSan must not die at it
+TSAN=(-fsanitize=thread -g -O1)
+if [ "$SANITIZE" != none ] && [ -z "${RUN:-}" ] &&
+   $CC "${TSAN[@]}" "$OUT/probe.c" -o "$OUT/probe_tsan" 2>/dev/null && "$OUT/probe_tsan"; then
+  $CC "${WARN[@]}" "${TSAN[@]}" -Icsrc tests/c/pool_driver.c csrc/pool.c -pthread \
+      -o "$OUT/pool_driver_tsan"
+  TSAN_OPTIONS=${TSAN_OPTIONS:-die_after_fork=0:halt_on_error=1} "$OUT/pool_driver_tsan"
+else
+  echo "ThreadSanitizer not available here: the pool's race check skipped"
+fi
