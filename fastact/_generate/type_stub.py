@@ -21,7 +21,7 @@ def _param(p: Param) -> str:
         kind = "Optional[float]"
     else:
         kind = "float"
-    return f"{p.name}: {kind} = {p.default!r}"
+    return f"{p.name}: {kind}" if p.required else f"{p.name}: {kind} = {p.default!r}"
 
 
 def _params(act: Activation, op: str) -> str:
