@@ -44,6 +44,15 @@ def evaluate_file(
     progress: Optional[Callable[[int, int], None]] = ...,
 ) -> str: ...
 
+def prelu_backward_weight(
+    grad: ArrayLike,
+    z: ArrayLike,
+    /,
+    *,
+    axis: Union[None, int, Tuple[int, ...]] = ...,
+    keepdims: bool = ...,
+) -> Any: ...
+
 class ActivationFunctions:
     """The lesson's class: derivatives of sigmoid/tanh take a, of relu/leaky_relu take z."""
     @staticmethod
@@ -798,6 +807,7 @@ def prelu_backward(grad: Any, z: Any, /, weight: _Alpha, *, at_zero: Optional[fl
 __all__ = [
     "BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
     "set_accuracy", "get_accuracy", "accuracy_mode", "__version__",
+    "prelu_backward_weight",
     "sigmoid",
     "sigmoid_derivative",
     "sigmoid_derivative_from_a",
