@@ -289,3 +289,56 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
 #undef FA_ROUND_MAGIC
 #undef FA_SCALE_K
 #undef FA_INV_SCALE_K
+
+/* ---- piecewise-linear family (hardtanh ... prelu) ---- */
+
+/* v where lo < x < hi, 0 where x <= lo or x >= hi, NaN for NaN: the slope of a
+ * clamp, which PyTorch's backward kernels take strictly inside (0 at both edges). */
+FA_INLINE FA_V FA_FN(fa_inside)(FA_V x, FA_V lo, FA_V hi, FA_V v)
+{
+    const FA_V t = FV(select)(FV(mor)(FV(cmple)(x, lo), FV(cmple)(hi, x)), FA_SET(FA_C(0.0)), x);
+    return FV(select)(FV(mand)(FV(cmplt)(lo, x), FV(cmplt)(x, hi)), v, t);
+}
+
+/* 1 where x < lo or x > hi, 0 where lo <= x <= hi, NaN for NaN: the slope of a
+ * shrink, 0 on its closed dead zone. */
+FA_INLINE FA_V FA_FN(fa_outside)(FA_V x, FA_V lo, FA_V hi)
+{
+    const FA_V t = FV(select)(FV(mand)(FV(cmple)(lo, x), FV(cmple)(x, hi)), FA_SET(FA_C(0.0)), x);
+    return FV(select)(FV(mor)(FV(cmplt)(x, lo), FV(cmplt)(hi, x)), FA_SET(FA_C(1.0)), t);
+}
+
+/* a + b = s + *e exactly (Knuth's TwoSum: no condition on the magnitudes). */
+FA_INLINE FA_V FA_FN(fa_two_sum)(FA_V a, FA_V b, FA_V *e)
+{
+    const FA_V s = FV(add)(a, b);
+    const FA_V bb = FV(sub)(s, a);
+    *e = FV(add)(FV(sub)(a, FV(sub)(s, bb)), FV(sub)(b, bb));
+    return s;
+}
+
+/* (s + e) / 6 for an unrounded s + e (|e| <= ulp(s)), rounded once: hardsigmoid and
+ * hardswish are exact but for this division.  With FMA the quotient q = s * (1/6)
+ * leaves the exact remainder s - 6q (q is within an ULP of s/6, so the remainder
+ * is a small multiple of q's ULP), and one correction step rounds the whole.  The
+ * correction is divided, not multiplied by the rounded 1/6: a division by 6 can
+ * land exactly on a midpoint (3 may divide the numerator), and only the exact
+ * (r + e)/6 breaks that tie to even as the true quotient does.
+ * Without FMA the division is rounded and e only nudges it (<= 1 ULP). */
+FA_INLINE FA_V FA_FN(fa_div6_dw)(FA_V s, FA_V e)
+{
+    const FA_V six = FA_SET(FA_C(6.0)), sixth = FA_SET(FA_C(1.0) / FA_C(6.0));
+#if FA_HAVE_FMA
+    const FA_V q = FV(mul)(s, sixth);
+    return FV(add)(q, FV(div)(FV(add)(FV(nmuladd)(q, six, s), e), six));
+#else
+    return FV(muladd)(e, sixth, FV(div)(s, six));
+#endif
+}
+
+/* max(lo, min(hi, z)) with NaN passing through (the vocabulary's max/min hand on a
+ * NaN second operand). */
+FA_INLINE FA_V FA_FN(fa_clamp)(FA_V z, FA_V lo, FA_V hi)
+{
+    return FV(min)(hi, FV(max)(lo, z));
+}

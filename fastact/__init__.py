@@ -26,6 +26,7 @@ BACKEND: str = _backends.choose()
 _ns = _backends.namespace(BACKEND)
 globals().update({name: getattr(_ns, name) for name in _catalogue.all_public_names()})
 ActivationFunctions = _ns.ActivationFunctions
+prelu_backward_weight = _ns.prelu_backward_weight
 
 if BACKEND == "c" and _os.environ.get("FASTACT_SIMD"):
     _backends.compiled_module().set_level(_os.environ["FASTACT_SIMD"])
@@ -46,7 +47,7 @@ def __getattr__(name: str) -> object:
 
 __all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
            "set_accuracy", "get_accuracy", "accuracy_mode", "__version__",
-           *_catalogue.all_public_names()]
+           "prelu_backward_weight", *_catalogue.all_public_names()]
 
 # The thread pool: the default count (FASTACT_NUM_THREADS, else the CPUs available
 # within the OMP_* limits) and threadpoolctl's view of it (where it is installed).

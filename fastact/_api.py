@@ -59,16 +59,18 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
     def compute(p: Param, v: Any, ct: np.dtype) -> Any:
         return to_compute(name, p.name, v, ct, positive(p))
 
+    # Only the calls every check can be skipped for take the fast paths.
+    fast_ok = not relations and choice is None and not any(p.required for p in sig_params)
     # The defaults of the parameter inputs, in both computation dtypes.
-    base = _resolve_defaults(act, op, {p.name: p.default for p in sig_params if p.numeric})
-    defaults = {ct: tuple(compute(by_name[n], float(base[n]), ct) for n in ufunc_params)
-                for ct in (_F32, _F64)}
+    defaults = {}
+    if fast_ok:
+        base = _resolve_defaults(act, op, {p.name: p.default for p in sig_params if p.numeric})
+        defaults = {ct: tuple(compute(by_name[n], float(base[n]), ct) for n in ufunc_params)
+                    for ct in (_F32, _F64)}
     # Per parameter input: the core's positions it fills when given alone (its
     # own, and those of parameters whose None default follows it).
     fills = {n: tuple(i for i, m in enumerate(ufunc_params)
                       if m == n or by_name[m].none_means == n) for n in ufunc_params}
-    # Only the calls every check can be skipped for take the fast paths.
-    fast_ok = not relations and choice is None
 
     def fast_ct(args: Tuple[Any, ...]) -> Any:
         """The computation dtype where the first input's dtype alone decides it
@@ -87,7 +89,7 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
         data."""
         p = by_name[n]
         if type(v) is not float or not math.isfinite(v) or (positive(p) and not v > 0) \
-                or (op in p.nonzero and v == 0):
+                or (op in p.nonzero and v == 0) or (op in p.nonnegative and not v >= 0):
             return None
         return v if ct is _F64 else compute(p, v, ct)
 
@@ -135,7 +137,8 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
             raise TypeError(f"fastact.{name}() got an unexpected keyword argument "
                             f"{sorted(bad)[0]!r}")
         if not nin <= len(args) <= nin + len(positional):
-            extra = "".join(f" and an optional {p.name}" for p in positional)
+            extra = "".join(f" and {'' if p.required else 'an optional '}{p.name}"
+                            for p in positional)
             raise TypeError(f"fastact.{name}() takes {nin} positional input"
                             f"{'s' if nin > 1 else ''}{extra}, got {len(args)}")
         kwargs = dict(kwargs)
@@ -153,6 +156,8 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
         core = default_core
         for p in sig_params:
             v = kwargs.get(p.name, p.default)
+            if p.required and v is p.default:
+                raise TypeError(f"fastact.{name}() missing required argument {p.name!r}")
             if not p.numeric:
                 core = cores[p.choices[check_choice(name, p, v)]]  # type: ignore[index]
             elif v is None and p.none_means is None:
@@ -182,7 +187,7 @@ def signature(act: Activation, op: str) -> inspect.Signature:
     sig = [P(a, P.POSITIONAL_ONLY) for a in _catalogue.OP_ARGS[op]]
     for p in act.signature_params(op):
         kind = P.POSITIONAL_OR_KEYWORD if p.positional else P.KEYWORD_ONLY
-        sig.append(P(p.name, kind, default=p.default))
+        sig.append(P(p.name, kind, default=P.empty if p.required else p.default))
     sig.append(P("out", P.KEYWORD_ONLY, default=None))
     return inspect.Signature(sig)
 

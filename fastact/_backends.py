@@ -79,6 +79,8 @@ def namespace(kind: str) -> SimpleNamespace:
         from fastact._lesson import make_activation_functions
         ns = SimpleNamespace(**_api.build(cores(kind), kind, public_function))
         ns.ActivationFunctions = make_activation_functions(ns)
+        from fastact._prelu import prelu_backward_weight  # not elementwise: outside the catalogue
+        ns.prelu_backward_weight = prelu_backward_weight
         ns.BACKEND = kind
         _NAMESPACES[kind] = ns
     return _NAMESPACES[kind]

@@ -38,6 +38,8 @@ _EXAMPLE_ARGS = {
 
 
 def _param_text(p: Param) -> str:
+    if p.required:
+        return p.name
     if p.choices is not None:
         return f"{p.name}={p.default!r}"
     return f"{p.name}={p.default}"
@@ -55,7 +57,14 @@ def signature(act: Activation, op: str) -> str:
 
 def _example_call(act: Activation, op: str) -> str:
     call = _EXAMPLE_ARGS[op].format(z=act.example_z, act=act.name)
-    return f"fastact.{_catalogue.public_name(act, op)}({call})"
+    if op in _catalogue.FROM_A_OPS:  # the inner call computes a: it needs them too
+        call = call.replace(")", _required_args(act, "value") + ")", 1)
+    return f"fastact.{_catalogue.public_name(act, op)}({call}{_required_args(act, op)})"
+
+
+def _required_args(act: Activation, op: str) -> str:
+    """The example values of op's required parameters, as positional arguments."""
+    return "".join(f", {p.example!r}" for p in act.signature_params(op) if p.required)
 
 
 def compute_examples() -> Dict[str, str]:
@@ -99,12 +108,16 @@ def _param_line(p: Param, op: str) -> str:
     if p.allow_inf:
         kind = "a float (inf allowed)"
     line = f"{p.name}: {p.doc}, {kind}"
-    if p.default is None:
+    if p.required:
+        line += " (required)"
+    elif p.default is None:
         line += f"; None (default) means {p.none_means}"
     else:
         line += f" (default {p.default})"
     if op in p.positive:
         line += f"; must be > 0 here" + (f": {p.positive_why}" if p.positive_why else "")
+    if op in p.nonnegative:
+        line += "; must be >= 0"
     if op in p.nonzero:
         line += "; must be != 0"
     return line + "."

@@ -53,7 +53,7 @@ def real_array(name: str, what: str, v: Any) -> np.ndarray:
 def check(name: str, p: Param, op: str, v: Any) -> Any:
     """A validated numeric parameter: a Python float, or (where p.array) a finite
     real array broadcasting against the data; the relations of p that op needs
-    (> 0, != 0) hold."""
+    (> 0, >= 0, != 0) hold."""
     if p.array and (np.ndim(v) > 0 or isinstance(v, np.ndarray)):
         if np.ndim(v) == 0:
             return check(name, p, op, np.asarray(v)[()])
@@ -63,6 +63,8 @@ def check(name: str, p: Param, op: str, v: Any) -> Any:
     if op in p.positive and not np.all(value > 0):
         why = f" ({p.positive_why})" if p.positive_why else ""
         raise ValueError(f"fastact.{name}: needs {p.name} > 0{why}; got {p.name} = {v!r}")
+    if op in p.nonnegative and not np.all(value >= 0):
+        raise ValueError(f"fastact.{name}: needs {p.name} >= 0; got {p.name} = {v!r}")
     if op in p.nonzero and not np.all(value != 0):
         raise ValueError(f"fastact.{name}: needs {p.name} != 0; got {p.name} = {v!r}")
     return value

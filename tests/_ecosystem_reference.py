@@ -23,6 +23,8 @@ def value_and_derivative(name: str, z: Any, **params) -> Tuple[np.ndarray, np.nd
     """g(z) and g'(z) from the oracle's float64 references."""
     o = ORACLES[name]
     z = np.asarray(z, dtype=np.float64)
+    # required parameters not given take the catalogue's example, as the tools do
+    params = {**{p.name: p.example for p in s.act(name).parameters if p.required}, **params}
     return s.reference(o, "value", z, params), s.reference(o, "derivative", z, params)
 
 

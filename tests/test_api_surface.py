@@ -84,7 +84,9 @@ def test_wrapper_signatures(fa, name):
     params = inspect.signature(fn).parameters
     assert "out" in params and params["out"].kind is inspect.Parameter.KEYWORD_ONLY
     for p in s.act(act).signature_params(op):
-        assert params[p.name].default == p.default, (name, p.name)
+        # a required parameter has no default in the signature
+        want = inspect.Parameter.empty if p.required else p.default
+        assert params[p.name].default == want, (name, p.name)
         kind = inspect.Parameter.POSITIONAL_OR_KEYWORD if p.positional else \
             inspect.Parameter.KEYWORD_ONLY
         assert params[p.name].kind is kind, (name, p.name)

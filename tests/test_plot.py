@@ -28,8 +28,10 @@ def test_curves_match_reference(fa, name):
     a, d = value_and_derivative(name, c["z"])
     np.testing.assert_allclose(c["a"], a, rtol=1e-13, atol=1e-300)
     np.testing.assert_allclose(c["d"], d, rtol=1e-13, atol=1e-300)
-    # the plot's z range contains the peak of |g'| (or a point where it is reached)
-    assert c["max"] == pytest.approx(ORACLES[name].top({}), rel=1e-12)
+    # the plot's z range contains the peak of |g'| (or comes within the grid's
+    # resolution of a supremum not attained, as hardswish' -> 3/2 at z -> 3)
+    top = ORACLES[name].top({})
+    assert top * (1 - 1e-2) <= c["max"] <= top * (1 + 1e-12)
     # the shaded region is exactly where the reference derivative is < 5% of its max
     np.testing.assert_array_equal(c["vanishing"], np.abs(d) < _plot.THRESHOLD * c["max"])
 

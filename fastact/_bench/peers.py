@@ -67,4 +67,37 @@ PEERS = {
         torch_out="torch._C._nn.leaky_relu(z, alpha, out=out)",
         jax_derivative="jnp.where(z < 0, jnp.asarray(alpha, z.dtype), jnp.asarray(1, z.dtype))",
         numexpr=("where(z > 0, z, alpha * z)", "where(z < 0, alpha, one)")),
+    # ---- the piecewise-linear family
+    "hardtanh": BenchPeers(
+        torch_backward=AtenBackward("hardtanh_backward", ("z", "min_val", "max_val")),
+        torch_out="torch._C._nn.hardtanh(z, min_val, max_val, out=out)",
+        jax_derivative="((z > min_val) & (z < max_val)).astype(z.dtype)"),
+    "relu6": BenchPeers(
+        torch_backward=AtenBackward("hardtanh_backward", ("z", 0.0, 6.0)),
+        torch_out="torch._C._nn.hardtanh(z, 0.0, 6.0, out=out)",
+        jax_derivative="((z > 0) & (z < 6)).astype(z.dtype)"),
+    "hardsigmoid": BenchPeers(
+        torch_backward=AtenBackward("hardsigmoid_backward", ("z",)),
+        torch_out="torch._C._nn.hardsigmoid(z, out=out)",
+        jax_derivative="jnp.where((z > -3) & (z < 3), 1 / 6, 0).astype(z.dtype)"),
+    "hardswish": BenchPeers(
+        torch_backward=AtenBackward("hardswish_backward", ("z",)),
+        torch_out="torch._C._nn.hardswish(z, out=out)",
+        jax_derivative="jnp.where(z < -3, 0, jnp.where(z > 3, 1, z / 3 + 0.5)).astype(z.dtype)"),
+    "softshrink": BenchPeers(
+        torch_backward=AtenBackward("softshrink_backward", ("z", "lambd")),
+        torch_out="torch._C._nn.softshrink(z, lambd, out=out)",
+        jax_derivative="(jnp.abs(z) > lambd).astype(z.dtype)"),
+    "hardshrink": BenchPeers(
+        torch_backward=AtenBackward("hardshrink_backward", ("z", "lambd")),
+        torch_out="torch.hardshrink(z, lambd, out=out)",
+        jax_derivative="(jnp.abs(z) > lambd).astype(z.dtype)"),
+    "threshold": BenchPeers(
+        params={"threshold": 0.0, "value": 0.0},
+        torch_backward=AtenBackward("threshold_backward", ("z", "threshold")),
+        torch_out="torch.threshold(z, threshold, value, out=out)",
+        jax_derivative="(z > threshold).astype(z.dtype)"),
+    "prelu": BenchPeers(
+        params={"weight": 0.25},
+        jax_derivative="jnp.where(z > 0, 1, weight).astype(z.dtype)"),
 }

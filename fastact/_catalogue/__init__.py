@@ -13,10 +13,12 @@ four); ``ACTIVATIONS`` lists them in the order of the public API.
 from __future__ import annotations
 
 from fastact._catalogue.model import (FROM_A_OPS, OP_ARGS, OP_NIN, OP_NOUT, OP_SUFFIX, OPS,
-                                      Activation, Param, Relation)
+                                      REQUIRED, Activation, Param, Relation)
 from fastact._catalogue import lesson
+from fastact._catalogue import piecewise
 
-ACTIVATIONS = (*lesson.ACTIVATIONS,)
+ACTIVATIONS = (*lesson.ACTIVATIONS,
+               *piecewise.ACTIVATIONS)
 
 BY_NAME = {act.name: act for act in ACTIVATIONS}
 assert len(BY_NAME) == len(ACTIVATIONS), "duplicate activation names"
@@ -39,5 +41,5 @@ def kernel_rows():
 
 
 __all__ = ["ACTIVATIONS", "BY_NAME", "FROM_A_OPS", "OPS", "OP_ARGS", "OP_NIN", "OP_NOUT",
-           "OP_SUFFIX", "Activation", "Param", "Relation", "all_public_names", "kernel_rows",
-           "public_name"]
+           "OP_SUFFIX", "REQUIRED", "Activation", "Param", "Relation", "all_public_names",
+           "kernel_rows", "public_name"]

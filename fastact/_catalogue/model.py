@@ -34,6 +34,18 @@ DERIVATIVE_OPS: Tuple[str, ...] = ("derivative", "and_derivative", "backward")
 FROM_Z_OPS: Tuple[str, ...] = tuple(op for op in OPS if op not in FROM_A_OPS)
 
 
+class _Required:
+    """The default of a parameter the caller must give (threshold's threshold
+    and value): it has no default, so it is positional-or-keyword, and a call
+    without it is a TypeError naming it."""
+
+    def __repr__(self) -> str:
+        return "REQUIRED"
+
+
+REQUIRED = _Required()
+
+
 @dataclass(frozen=True)
 class Param:
     """One parameter of an activation.
@@ -44,7 +56,7 @@ class Param:
     kernel row instead (gelu's approximate="tanh")."""
 
     name: str
-    default: Union[float, str, None]
+    default: Union[float, str, None, _Required]  # REQUIRED: none, the caller gives it
     doc: str                        # one line: what it is (the docstring adds the checks)
     ops: Tuple[str, ...] = OPS      # the operations that take it
     positional: bool = False        # may follow the data positionally (leaky_relu's alpha)
@@ -55,12 +67,24 @@ class Param:
     positive: Tuple[str, ...] = ()  # operations that need it > 0
     positive_why: str = ""          # why they do (for the error message)
     nonzero: Tuple[str, ...] = ()   # operations that need it != 0
+    nonnegative: Tuple[str, ...] = ()  # operations that need it >= 0
     allow_inf: bool = False         # +-inf allowed (softplus' threshold); NaN never is
     choices: Optional[Mapping[str, str]] = None  # value -> C kernel row
+    # What a required parameter takes in the generated examples (docstrings).
+    example: Optional[float] = None
+
+    def __post_init__(self) -> None:
+        # required ones are positional-or-keyword (declared positional=True)
+        assert not self.required or (self.numeric and self.positional
+                                     and self.example is not None), self.name
 
     @property
     def numeric(self) -> bool:
         return self.choices is None
+
+    @property
+    def required(self) -> bool:
+        return self.default is REQUIRED
 
 
 @dataclass(frozen=True)

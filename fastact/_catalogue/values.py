@@ -9,14 +9,17 @@ from fastact._catalogue.model import Activation
 
 
 def resolved(act: Activation, given: Optional[Mapping[str, Any]] = None) -> Dict[str, Any]:
-    """Every parameter of `act` by name: `given`, else the catalogue default;
+    """Every parameter of `act` by name: `given`, else the catalogue default (a
+    required one's example);
     None replaced by its none_means (a number, or another parameter's value).
     A name `act` does not have is a TypeError."""
     given = dict(given or {})
     unknown = set(given) - {p.name for p in act.parameters}
     if unknown:
         raise TypeError(f"{act.name} has no parameter {', '.join(sorted(unknown))}")
-    out = {p.name: given.get(p.name, p.default) for p in act.parameters}
+    # a required parameter the tool does not give takes its documented example
+    out = {p.name: given.get(p.name, p.example if p.required else p.default)
+           for p in act.parameters}
     for p in act.parameters:
         if out[p.name] is None and p.none_means is not None:
             nm = p.none_means

@@ -102,7 +102,7 @@ def _run(args: argparse.Namespace) -> int:
     try:
         with _signals_raise():
             _eval.evaluate_file(args.input, args.output, args.fn, op=_op(args),
-                                grad=args.backward, alpha=args.alpha, at_zero=args.at_zero,
+                                grad=args.backward, params=_given_params(args),
                                 dtype=args.dtype, force=args.force,
                                 chunk_bytes=int(args.chunk_mb * (1 << 20)), progress=progress)
     except _eval.EvalError as exc:
@@ -136,6 +136,21 @@ def _names_help() -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
 
 
+def _parameters() -> Dict[str, Any]:
+    """{parameter name: its first descriptor} over the whole catalogue."""
+    from fastact import _catalogue
+    out: Dict[str, Any] = {}
+    for act in _catalogue.ACTIVATIONS:
+        for p in act.parameters:
+            out.setdefault(p.name, p)
+    return out
+
+
+def _given_params(args: argparse.Namespace) -> Dict[str, Any]:
+    return {n: getattr(args, "param_" + n) for n in _parameters()
+            if getattr(args, "param_" + n) is not None}
+
+
 def _param_help(name: str) -> str:
     """What parameter `name` is and its default per activation that has it, from
     the catalogue: "the derivative used at the kink z == 0 (relu: 0, leaky_relu:
@@ -146,7 +161,8 @@ def _param_help(name: str) -> str:
         for p in act.parameters:
             if p.name == name:
                 default = p.default if p.default is not None else p.none_means
-                shown = f"{default:g}" if isinstance(default, float) else str(default)
+                shown = (f"{default:g}" if isinstance(default, float)
+                         else "required" if p.required else str(default))
                 by_doc.setdefault(p.doc, []).append(f"{act.name}: {shown}")
     return "; ".join(f"{doc} ({', '.join(acts)})" for doc, acts in by_doc.items())
 
@@ -162,8 +178,15 @@ def register(parser: argparse.ArgumentParser) -> None:
                       help="both g(z) and g'(z) (arrays 'a' and 'derivative'; .npz output)")
     what.add_argument("--backward", metavar="GRAD.npy",
                       help="grad * g'(z) with the upstream gradient from GRAD.npy")
-    parser.add_argument("--alpha", type=real(), help=_param_help("alpha"))
-    parser.add_argument("--at-zero", type=real(), metavar="K", help=_param_help("at_zero"))
+    # one option per parameter name of the catalogue (--alpha, --at-zero, --beta, ...)
+    for pname, param in _parameters().items():
+        option = "--" + pname.replace("_", "-")
+        if param.choices is not None:
+            parser.add_argument(option, dest="param_" + pname, choices=list(param.choices),
+                                help=_param_help(pname))
+        else:
+            parser.add_argument(option, dest="param_" + pname, type=real(),
+                                metavar=pname.upper(), help=_param_help(pname))
     parser.add_argument("--dtype", choices=("float16", "float32", "float64"),
                         help="compute and write in this dtype")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.npy|OUT.npz",

@@ -28,7 +28,7 @@ import struct
 import tempfile
 import zipfile
 from dataclasses import dataclass
-from typing import BinaryIO, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
+from typing import Any, BinaryIO, Callable, Dict, List, Mapping, Optional, Sequence, Tuple, Union
 
 import numpy as np
 
@@ -326,7 +326,8 @@ def _output_dtype(call: Callable[..., object], in_dtypes: Sequence[np.dtype],
 
 def evaluate_file(input: PathLike, output: PathLike, fn: str, *, op: str = "value",
                   grad: Optional[PathLike] = None, alpha: Optional[float] = None,
-                  at_zero: Optional[float] = None, dtype: Optional[str] = None,
+                  at_zero: Optional[float] = None,
+                  params: Optional[Mapping[str, Any]] = None, dtype: Optional[str] = None,
                   force: bool = False, chunk_bytes: int = DEFAULT_CHUNK_BYTES,
                   progress: Optional[Progress] = None) -> str:
     """Apply one fastact function to a .npy file, streaming, and write OUTPUT.
@@ -349,18 +350,16 @@ def evaluate_file(input: PathLike, output: PathLike, fn: str, *, op: str = "valu
     nout = _catalogue.OP_NOUT[op]
     if dtype is not None and dtype not in DTYPES:
         raise EvalError(f"unsupported --dtype {dtype!r}; choose from {', '.join(DTYPES)}")
-    kwargs: Dict[str, float] = {}
-    if alpha is not None:
-        if "alpha" not in {p.name for p in act.parameters}:
-            raise EvalError(f"{act.name} has no alpha")
-        kwargs["alpha"] = alpha
-    if at_zero is not None:
-        if "at_zero" not in {p.name for p in act.signature_params(op)}:
-            with_kink = [a.name for a in _catalogue.ACTIVATIONS
-                         if any(p.name == "at_zero" for p in a.parameters)]
-            raise EvalError(f"{name} has no at_zero (only the derivative and backward of "
-                            f"{' and '.join(with_kink)})")
-        kwargs["at_zero"] = at_zero
+    # alpha= and at_zero= are the lesson's two; params= takes any parameter by name
+    kwargs: Dict[str, Any] = dict(params or {})
+    for pname, v in (("alpha", alpha), ("at_zero", at_zero)):
+        if v is not None:
+            kwargs[pname] = v
+    takes = [p.name for p in act.signature_params(op)]
+    for pname in kwargs:
+        if pname not in takes:
+            raise EvalError(f"{name} has no parameter {pname}"
+                            + (f" (it takes {', '.join(takes)})" if takes else " (it takes none)"))
 
     def call(*xs: np.ndarray, out: object = None) -> object:
         try:

@@ -55,7 +55,10 @@ def curves(name: str, n: int = 1201, api: Any = None) -> Dict[str, Any]:
         import fastact as api
 
     z = np.linspace(*Z_RANGE, n)
-    a, d = getattr(api, _catalogue.public_name(_catalogue.BY_NAME[name], "and_derivative"))(z)
+    act = _catalogue.BY_NAME[name]
+    # the defaults, and their examples for the required parameters (threshold's)
+    required = {p.name: p.example for p in act.parameters if p.required}
+    a, d = getattr(api, _catalogue.public_name(act, "and_derivative"))(z, **required)
     dmax = float(np.max(np.abs(d)))
     at = int(np.argmax(np.abs(d)))
     return {"z": z, "a": a, "d": d, "max": dmax, "argmax": float(z[at]),

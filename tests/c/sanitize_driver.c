@@ -541,6 +541,15 @@ static void reference_values(char act, int f64, const unsigned char *z, long n,
     }
 }
 
+/* The long-double references above are the lesson's four; the other families'
+ * accuracy is held by their tests/test_FAMILY.py and by-hand sweeps (their rows
+ * still go through every other check here). */
+static int has_reference(const char *name)
+{
+    return !strcmp(name, "sigmoid") || !strcmp(name, "tanh") || !strcmp(name, "relu") ||
+           !strcmp(name, "leaky_relu");
+}
+
 static void check_reference(void)
 {
     static const fa_params p = {{0.01, 0.5}};
@@ -554,6 +563,8 @@ static void check_reference(void)
             memcpy(in[1] + k * es, in[0] + (n - 1 - k) * es, es);
         for (int a = 0; a < fa_num_activations(); a++) {
             const char *name = fa_level_table(FA_LEVEL_BASELINE, FA_ACC_DEFAULT)[a].name;
+            if (!has_reference(name))
+                continue;
             reference_values(act_code(name), f64, in[0], n, &p, ref_a, ref_d);
             for (int level = 0; level < FA_NLEVELS; level++)
                 for (int acc = 0; acc < FA_NACC; acc++)

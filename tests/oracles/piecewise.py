@@ -1,0 +1,239 @@
+"""Oracles of the piecewise-linear family: hardtanh, relu6, hardsigmoid,
+hardswish, softshrink, hardshrink, threshold, prelu.
+
+The float64 references are the definitions, written here from the maths with
+PyTorch's kink conventions (g' taken strictly inside each piece; see
+fastact/_catalogue/piecewise.py): exact for float32 data (every sum and product
+of a float32 z with 3 or 6 is exact in float64, one rounding for the division),
+within an ULP of float64 for float64 data.  The mpmath ones are the same maths,
+exact."""
+from __future__ import annotations
+
+import numpy as np
+
+from oracles import register
+from oracles.model import INF, Oracle
+
+
+def _f64(x):
+    return np.asarray(x, dtype=np.float64)
+
+
+def _nan_kept(x, y):
+    return np.where(np.isnan(x), x, y)
+
+
+def _inside(x, lo, hi, v):
+    x = _f64(x)
+    return _nan_kept(x, np.where((lo < x) & (x < hi), v, 0.0))
+
+
+def _outside(x, lo, hi):
+    x = _f64(x)
+    return _nan_kept(x, np.where((x < lo) | (x > hi), 1.0, 0.0))
+
+
+def _mp_inside(mp, x, lo, hi, v):
+    return mp.mpf(v) if lo < x < hi else mp.mpf(0)
+
+
+# -- hardtanh, relu6: clamps, g' = 1 strictly inside
+
+def hardtanh(z, min_val=-1.0, max_val=1.0):
+    z = _f64(z)
+    return _nan_kept(z, np.where(z < min_val, min_val, np.where(z > max_val, max_val, z)))
+
+
+def hardtanh_derivative(z, min_val=-1.0, max_val=1.0):
+    return _inside(z, min_val, max_val, 1.0)
+
+
+def relu6(z):
+    return hardtanh(z, 0.0, 6.0)
+
+
+def relu6_derivative(z):
+    return _inside(z, 0.0, 6.0, 1.0)
+
+
+# -- hardsigmoid: (clamp(z, -3, 3) + 3) / 6, g' = 1/6 strictly inside (-3, 3)
+
+def hardsigmoid(z):
+    c = np.clip(_f64(z), -3.0, 3.0)
+    return (c + 3.0) / 6.0
+
+
+def hardsigmoid_derivative(z):
+    return _inside(z, -3.0, 3.0, 1 / 6)
+
+
+def mp_hardsigmoid(mp, x):
+    return (min(max(x, mp.mpf(-3)), mp.mpf(3)) + 3) / 6
+
+
+# -- hardswish: z (z + 3) / 6 on [-3, 3]; g'(-3) = 0, g'(3) = 1
+
+def hardswish(z):
+    z = _f64(z)
+    c = np.clip(z, -3.0, 3.0)
+    return np.where(z > 3, z, c * (c + 3.0) / 6.0)
+
+
+def hardswish_derivative(z):
+    z = _f64(z)
+    inner = (2 * z + 3.0) / 6.0
+    return _nan_kept(z, np.where(z <= -3, 0.0, np.where(z >= 3, 1.0, inner)))
+
+
+def mp_hardswish(mp, x):
+    if x > 3:
+        return x
+    return mp.mpf(0) if x < -3 else x * (x + 3) / 6
+
+
+def mp_hardswish_derivative(mp, x):
+    return mp.mpf(0) if x <= -3 else mp.mpf(1) if x >= 3 else (2 * x + 3) / 6
+
+
+# -- softshrink, hardshrink: 0 on the closed [-lambd, lambd], g' 0 there too
+
+def softshrink(z, lambd=0.5):
+    z = _f64(z)
+    return _nan_kept(z, np.where(z > lambd, z - lambd, np.where(z < -lambd, z + lambd, 0.0)))
+
+
+def shrink_derivative(z, lambd=0.5):
+    return _outside(z, -lambd, lambd)
+
+
+def shrink_derivative_from_a(a):
+    return _outside(a, 0.0, 0.0)
+
+
+def hardshrink(z, lambd=0.5):
+    z = _f64(z)
+    return _nan_kept(z, np.where(np.abs(z) > lambd, z, 0.0))
+
+
+# -- threshold (required parameters): g' = 0 at z = threshold
+
+def threshold(z, threshold, value):
+    z = _f64(z)
+    return _nan_kept(z, np.where(z > threshold, z, value))
+
+
+def threshold_derivative(z, threshold):
+    z = _f64(z)
+    return _nan_kept(z, np.where(z > threshold, 1.0, 0.0))
+
+
+# -- prelu: leaky_relu with a required slope; g'(0) = weight
+
+def prelu(z, weight):
+    z = _f64(z)
+    return _nan_kept(z, np.where(z > 0, z, weight * z))
+
+
+def prelu_derivative(z, weight, at_zero=None):
+    z = _f64(z)
+    k = weight if at_zero is None else at_zero
+    return _nan_kept(z, np.where(z > 0, 1.0, np.where(z < 0, weight, k)))
+
+
+# ULP budgets against the float64 references above (which round more than once
+# for float64 data: hardswish's z (z + 3)/6 up to ~1.5 ULP, hardsigmoid's ~1).
+# Clamps, shrinks, selects: exact (float16: the float32 result rounded again,
+# exact too); softshrink's z -+ lambd and prelu's weight * z are one IEEE
+# operation (<= 1/2 ULP).  hardsigmoid / hardswish round only their division by 6
+# on the FMA levels: extra["ulp_rounded"] is the ULP against the correctly
+# rounded result (0 = correctly rounded), per accuracy class, held by
+# tests/test_piecewise.py against exact rational references and measured over
+# every float32 in docs/catalogue-piecewise.md.  Without FMA (the baseline
+# level, the fallback's float64) the product's exact error is lost.
+
+
+def _budgets(**by_key):
+    """Every (dtype, kind) exact (0 ULP), but the keys given as dtype_kind=ULP."""
+    b = {(dt, k): 0.0 for dt in ("float16", "float32", "float64")
+         for k in ("value", "derivative", "from_a")}
+    b.update({tuple(key.split("_", 1)): v for key, v in by_key.items()})
+    return b
+
+
+_EXACT = _budgets()
+_ONE_OP = _budgets(float32_value=0.5, float64_value=0.5, float16_value=1.0)
+# hardsigmoid' is the rounded 1/6 (1/2 ULP), from z and from a
+_SIXTH = dict(float32_derivative=0.5, float64_derivative=0.5, float32_from_a=0.5,
+              float64_from_a=0.5, float16_derivative=1.0, float16_from_a=1.0)
+_HARDSIGMOID = _budgets(float32_value=0.5, float64_value=1.5, float16_value=1.0, **_SIXTH)
+_HARDSIGMOID_LOOSE = _budgets(float32_value=1.0, float64_value=2.0, float16_value=1.0,
+                              **_SIXTH)
+_HARDSWISH = _budgets(float32_value=0.5, float64_value=2.0, float32_derivative=0.5,
+                      float64_derivative=1.5, float16_value=1.0, float16_derivative=1.0)
+_HARDSWISH_LOOSE = _budgets(float32_value=2.0, float64_value=3.0, float32_derivative=1.0,
+                            float64_derivative=2.0, float16_value=1.0, float16_derivative=1.0)
+
+
+def _exact_oracle(**kw):
+    return dict(ulp=_EXACT, ulp_fallback=_EXACT, ulp_high=_EXACT, **kw)
+
+
+register(
+    Oracle("hardtanh", hardtanh, hardtanh_derivative, hardtanh_derivative,
+           z_range=(-2.0, 2.0), a_range=(-1.0, 1.0), limits=(-1.0, 1.0), d_limits=(0.0, 0.0),
+           max_abs_derivative=1.0, kinks=(-1.0, 1.0),
+           param_sets=({"min_val": -0.25, "max_val": 3.5}, {"min_val": 0.1, "max_val": 0.3}),
+           torch=lambda torch, z, min_val=-1.0, max_val=1.0:
+               torch.nn.functional.hardtanh(z, min_val, max_val),
+           **_exact_oracle()),
+    Oracle("relu6", relu6, relu6_derivative, relu6_derivative,
+           z_range=(-1.0, 7.0), a_range=(0.0, 6.0), limits=(0.0, 6.0), d_limits=(0.0, 0.0),
+           max_abs_derivative=1.0, kinks=(0.0, 6.0),
+           torch=lambda torch, z: torch.nn.functional.relu6(z), **_exact_oracle()),
+    Oracle("hardsigmoid", hardsigmoid, hardsigmoid_derivative,
+           lambda a: _inside(a, 0.0, 1.0, 1 / 6),
+           mp_value=mp_hardsigmoid,
+           mp_derivative=lambda mp, x: _mp_inside(mp, x, -3, 3, mp.mpf(1) / 6),
+           mp_derivative_from_a=lambda mp, a: _mp_inside(mp, a, 0, 1, mp.mpf(1) / 6),
+           z_range=(-4.0, 4.0), a_range=(0.0, 1.0), limits=(0.0, 1.0), d_limits=(0.0, 0.0),
+           max_abs_derivative=1 / 6, kinks=(-3.0, 3.0),
+           ulp=_HARDSIGMOID, ulp_high=_HARDSIGMOID, ulp_fallback=_HARDSIGMOID_LOOSE,
+           torch=lambda torch, z: torch.nn.functional.hardsigmoid(z),
+           extra={"ulp_nofma": _HARDSIGMOID_LOOSE,
+                  "ulp_rounded": {"fma": 0.0, "nofma": 1.0, "fallback": 1.0}}),
+    Oracle("hardswish", hardswish, hardswish_derivative,
+           mp_value=mp_hardswish, mp_derivative=mp_hardswish_derivative,
+           z_range=(-4.0, 4.0), limits=(0.0, INF), d_limits=(0.0, 1.0),
+           max_abs_derivative=1.5, monotonic=False, kinks=(-3.0, 3.0),
+           ulp=_HARDSWISH, ulp_high=_HARDSWISH, ulp_fallback=_HARDSWISH_LOOSE,
+           torch=lambda torch, z: torch.nn.functional.hardswish(z),
+           extra={"ulp_nofma": _HARDSWISH_LOOSE,
+                  "ulp_rounded": {"fma": 0.0, "nofma": 2.0, "fallback": 2.0}}),
+    Oracle("softshrink", softshrink, shrink_derivative, shrink_derivative_from_a,
+           z_range=(-2.0, 2.0), limits=(-INF, INF), d_limits=(1.0, 1.0),
+           max_abs_derivative=1.0, kinks=(-0.5, 0.5),
+           param_sets=({"lambd": 0.0}, {"lambd": 1.25}),
+           torch=lambda torch, z, lambd=0.5: torch.nn.functional.softshrink(z, lambd),
+           ulp=_ONE_OP, ulp_high=_ONE_OP, ulp_fallback=_ONE_OP),
+    Oracle("hardshrink", hardshrink, shrink_derivative, shrink_derivative_from_a,
+           z_range=(-2.0, 2.0), limits=(-INF, INF), d_limits=(1.0, 1.0),
+           max_abs_derivative=1.0, monotonic=False, kinks=(-0.5, 0.5),
+           param_sets=({"lambd": 0.0}, {"lambd": 1.25}),
+           torch=lambda torch, z, lambd=0.5: torch.nn.functional.hardshrink(z, lambd),
+           **_exact_oracle()),
+    Oracle("threshold", threshold, threshold_derivative,
+           z_range=(-2.0, 2.0), d_limits=(0.0, 1.0), max_abs_derivative=1.0, monotonic=False,
+           kinks=(0.5,),
+           param_sets=({"threshold": 0.5, "value": -1.0}, {"threshold": -1.5, "value": 4.0}),
+           torch=lambda torch, z, threshold, value:
+               torch.nn.functional.threshold(z, threshold, value),
+           extra={"required": {"threshold": 0.5, "value": -1.0}}, **_exact_oracle()),
+    Oracle("prelu", prelu, prelu_derivative,
+           z_range=(-2.0, 2.0), limits=(-INF, INF), d_limits=(0.25, 1.0),
+           max_abs_derivative=1.0, kinks=(0.0,),
+           param_sets=({"weight": 0.25}, {"weight": -0.5}, {"weight": 0.25, "at_zero": 1.0}),
+           torch=lambda torch, z, weight:
+               torch.nn.functional.prelu(z, torch.tensor([weight], dtype=z.dtype)),
+           ulp=_ONE_OP, ulp_high=_ONE_OP, ulp_fallback=_ONE_OP,
+           extra={"required": {"weight": 0.25}}),
+)
