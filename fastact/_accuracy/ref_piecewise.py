@@ -19,11 +19,12 @@ from fastact._accuracy.model import Reference
 
 
 def _inside(x, lo, hi, v):
-    return np.where(np.isnan(x), x, np.where((x > lo) & (x < hi), v, 0.0 * x))
+    # derivatives are +0 and 1 also at +-inf (0 * inf would be NaN)
+    return np.where(np.isnan(x), x, np.where((x > lo) & (x < hi), v, np.zeros_like(x)))
 
 
 def _outside(x, lo, hi):
-    return np.where(np.isnan(x), x, np.where((x < lo) | (x > hi), 1.0 + 0.0 * x, 0.0 * x))
+    return np.where(np.isnan(x), x, np.where((x < lo) | (x > hi), np.ones_like(x), np.zeros_like(x)))
 
 
 def _hardtanh_wide_fwd(z, min_val, max_val) -> Tuple[Any, Any]:
@@ -47,7 +48,7 @@ def _hardsigmoid_mp_fwd(mp, x):
 def _hardswish_wide_fwd(z) -> Tuple[Any, Any]:
     c = np.clip(z, -3, 3)
     a = np.where(z > 3, z, c * (c + 3) / 6)
-    d = np.where(z <= -3, 0.0 * z, np.where(z >= 3, 1.0 + 0.0 * z, (2 * c + 3) / 6))
+    d = np.where(z <= -3, np.zeros_like(z), np.where(z >= 3, np.ones_like(z), (2 * c + 3) / 6))
     return a, d
 
 
