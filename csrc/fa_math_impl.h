@@ -289,3 +289,23 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
 #undef FA_ROUND_MAGIC
 #undef FA_SCALE_K
 #undef FA_INV_SCALE_K
+
+/* ---- family B (explinear): elu, selu, celu ---- */
+/* A lane mask of the current type, as FA_V is a vector of it. */
+#ifndef FA_M
+#  define FA_M FA_CAT(fv_m, FA_S)
+#endif
+/* exp(x) and expm1(x) (*em) at x = min(z, 0) clamped into fa_exp_neg's range, for
+ * the exponential-linear units' negative side (their positive side is linear, so
+ * the exponential's argument is cut at 0 and never overflows).  NaN passes
+ * through: min and max keep a NaN second operand (simd.h).  *em is rounded once
+ * from the nearly exact 1 - 2^n T_j (1 + q') and keeps its relative precision
+ * near 0, where elu(z) ~ z. */
+FA_INLINE FA_V FA_FN(fa_exp_em_nonpos)(FA_V z, FA_V *em)
+{
+    const FA_V x = FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(min)(FA_SET(FA_C(0.0)), z));
+    FA_V nem;
+    const FA_V e = FA_FN(fa_exp_neg)(x, 0, 1, &nem);
+    *em = FV(neg)(nem);
+    return e;
+}
