@@ -25,13 +25,17 @@ FA_INLINE void FA_FN(fa_celu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     /* 0 where exp(xh) is 0 anyway: the residual of an infinite xh is NaN */
     const FA_V xl = FV(select)(FV(cmplt)(xh, FA_SET(FA_EXP_MIN_ARG)), FA_SET(FA_C(0.0)),
                                FV(mul)(FV(nmuladd)(xh, beta, z), rb));
-    FA_V em;
-    const FA_V e = FA_FN(fa_exp_em_nonpos)(xh, &em);
-    const FA_V E = FV(muladd)(e, xl, e), EM = FV(muladd)(e, xl, em);
+    FA_V em_h, em_l;
+    const FA_V es = FA_FN(fa_exp_em_nonpos)(xh, &em_h, &em_l);  /* 2^S exp(xh) */
+    const FA_V Es = FV(muladd)(es, xl, es);
+    const FA_V EMh = FV(muladd)(FV(mul)(es, FA_SET(FA_EXP_UNSCALE_S)), xl, em_h);
     const FA_M neg_alpha = FV(cmplt)(alpha, FA_SET(FA_C(0.0)));
-    const FA_V r = FV(div)(one, FV(select)(neg_alpha, E, one));
-    *a = FV(select)(pos, z, FV(mul)(FV(mul)(beta, EM), r));
-    *d = FV(select)(pos, one, FV(select)(neg_alpha, r, E));
+    /* 1 / exp(y) = 2^S / Es for alpha < 0 (overflowing to inf where it should),
+     * 2^S / 2^S = 1 otherwise */
+    const FA_V two_s = FA_SET(FA_EXP_SCALE_S);
+    const FA_V r = FV(div)(two_s, FV(select)(neg_alpha, Es, two_s));
+    *a = FV(select)(pos, z, FV(mul)(FV(muladd)(beta, EMh, FV(mul)(beta, em_l)), r));
+    *d = FV(select)(pos, one, FV(select)(neg_alpha, r, FV(mul)(Es, FA_SET(FA_EXP_UNSCALE_S))));
 }
 
 /* exp(z / alpha) = a / alpha + 1 = (a + alpha) / alpha for a <= 0: the sum is exact

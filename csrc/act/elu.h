@@ -1,15 +1,15 @@
 /* elu(z) = z for z > 0, alpha expm1(z) otherwise; elu'(z) = 1 for z > 0, alpha exp(z)
  * otherwise, so elu'(0) = alpha: PyTorch's elu_backward takes the exponential
- * branch for z <= 0.  Each result is the product of alpha with an exponential
- * rounded once (fa_exp_em_nonpos): at most ~1 ULP. */
+ * branch for z <= 0.  Both products are rounded once from the nearly exact
+ * expm1 pair and the scaled exponential (fa_exp_em_nonpos). */
 FA_INLINE void FA_FN(fa_elu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
     const FA_V alpha = P[0];
     const FA_M pos = FV(cmpgt)(z, FA_SET(FA_C(0.0)));
-    FA_V em;
-    const FA_V e = FA_FN(fa_exp_em_nonpos)(z, &em);
-    *a = FV(select)(pos, z, FV(mul)(alpha, em));
-    *d = FV(select)(pos, FA_SET(FA_C(1.0)), FV(mul)(alpha, e));
+    FA_V em_h, em_l;
+    const FA_V es = FA_FN(fa_exp_em_nonpos)(z, &em_h, &em_l);
+    *a = FV(select)(pos, z, FV(muladd)(alpha, em_h, FV(mul)(alpha, em_l)));
+    *d = FV(select)(pos, FA_SET(FA_C(1.0)), FV(mul)(FV(mul)(alpha, es), FA_SET(FA_EXP_UNSCALE_S)));
 }
 
 /* alpha exp(z) = a + alpha for a <= 0 (torch's is_result branch), one rounding;

@@ -15,25 +15,21 @@
 #  define FA_SELU_LA_LO 0x1.05161b045a1fep-56
 #endif
 
-/* (hi + lo) x rounded once: the FMA adds lo x to the exact hi x. */
-FA_INLINE FA_V FA_FN(fa_selu_scale)(FA_V hi, FA_V lo, FA_V x)
-{
-    return FV(muladd)(hi, x, FV(mul)(lo, x));
-}
-
 FA_INLINE void FA_FN(fa_selu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
     (void)P;
     const FA_M pos = FV(cmpgt)(z, FA_SET(FA_C(0.0)));
-    FA_V em;
-    const FA_V e = FA_FN(fa_exp_em_nonpos)(z, &em);
-    /* one product for both branches: lambda z or lambda alpha expm1(z) */
+    FA_V em_h, em_l;
+    const FA_V es = FA_FN(fa_exp_em_nonpos)(z, &em_h, &em_l);
+    /* one product for both branches: lambda z, or lambda alpha expm1(z) */
     const FA_V hi = FV(select)(pos, FA_SET(FA_SELU_L_HI), FA_SET(FA_SELU_LA_HI));
     const FA_V lo = FV(select)(pos, FA_SET(FA_SELU_L_LO), FA_SET(FA_SELU_LA_LO));
-    const FA_V x = FV(select)(pos, z, em);
-    *a = FA_FN(fa_selu_scale)(hi, lo, x);
-    *d = FV(select)(pos, FA_SET(FA_SELU_L_HI),
-                    FA_FN(fa_selu_scale)(FA_SET(FA_SELU_LA_HI), FA_SET(FA_SELU_LA_LO), e));
+    const FA_V xh = FV(select)(pos, z, em_h);
+    const FA_V xl = FV(select)(pos, FA_SET(FA_C(0.0)), em_l);
+    *a = FA_FN(fa_mul_dw)(hi, lo, xh, xl);
+    const FA_V la_e = FA_FN(fa_mul_dw)(FA_SET(FA_SELU_LA_HI), FA_SET(FA_SELU_LA_LO), es,
+                                       FA_SET(FA_C(0.0)));
+    *d = FV(select)(pos, FA_SET(FA_SELU_L_HI), FV(mul)(la_e, FA_SET(FA_EXP_UNSCALE_S)));
 }
 
 /* lambda alpha exp(z) = a + lambda alpha for a <= 0: a + hi is exact where it

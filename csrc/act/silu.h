@@ -6,9 +6,9 @@
  *   z > 0:  sigma = hi, 1 - sigma = lo;   z <= 0: sigma = lo, 1 - sigma = hi,
  * and every product is rounded once.
  * The tail z << 0 (values and derivatives tiny, subnormal from z ~ -88 in float32)
- * keeps its relative precision: e is carried times 2^K (fa_exp_expm1_neg with the
- * scale 2^K, exactly cancelling its own 2^-K), always normal, and the results are
- * scaled back by the last multiply, which alone rounds into the subnormal range.
+ * keeps its relative precision: e is carried times 2^S (FA_EXP_SCALE_S), always
+ * normal, and the results are scaled back by the last multiply, which alone
+ * rounds into the subnormal range.
  *
  * silu' has a zero at z0 = -1.27846454276...: 1 + z hi cancels there, and the
  * rounding error of hi (~1e-9 relative in float32 even from the pair) is 10^5 ULP
@@ -18,8 +18,6 @@
  * float / 2^-59 double), its leading coefficient double-word too.  Cheaper than a
  * branch on the lanes that need it: ~10 FMAs, always computed. */
 #if FA_IS_F32
-#  define FA_SILU_SCALE 0x1p40f     /* = 2^FA_SCALE_K of fa_math_impl.h */
-#  define FA_SILU_UNSCALE 0x1p-40f
 #  define FA_SILU_ZMAX 0x1p30f      /* |z| beyond: z (1 - sigma) or z sigma is 0 */
 #  define FA_SILU_W 0x1p-2f
 #  define FA_SILU_Z0_HI -0x1.474974p+0f
@@ -29,8 +27,6 @@
 static const float FA_FN(fa_silu_q)[] = {0x1.a04bfep-11f, 0x1.339fb0p-13f, -0x1.b0f5d0p-8f,
                                         -0x1.f2d620p-7f, 0x1.353eb4p-6f, 0x1.2c5636p-3f};
 #else
-#  define FA_SILU_SCALE 0x1p64
-#  define FA_SILU_UNSCALE 0x1p-64
 #  define FA_SILU_ZMAX 0x1p60
 #  define FA_SILU_W 0x1p-3
 #  define FA_SILU_Z0_HI -0x1.474973c84120bp+0
@@ -65,8 +61,8 @@ FA_INLINE void FA_FN(fa_silu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     (void)P;
     const FA_V zero = FA_SET(FA_C(0.0)), two = FA_SET(FA_C(2.0)), one = FA_SET(FA_C(1.0));
     const FA_V m = FV(nabs)(z);
-    FA_V es, em_h, em_l;  /* es = 2^K exp(-|z|), exp(-|z|) - 1 = em_h + em_l */
-    FA_FN(fa_exp_expm1_neg)(m, FA_SILU_SCALE, &es, &em_h, &em_l);
+    FA_V es, em_h, em_l;  /* es = 2^S exp(-|z|), exp(-|z|) - 1 = em_h + em_l */
+    FA_FN(fa_exp_expm1_neg)(m, FA_EXP_SCALE_S, &es, &em_h, &em_l);
     /* the helper clamps -|z| at FA_EXP_MIN_ARG: beyond it sigma(-|z|) is below
      * the smallest result that can still matter (z e^z rounds to 0), so 0 */
     es = FV(select)(FV(cmplt)(m, FA_SET(FA_EXP_MIN_ARG)), zero, es);
@@ -75,10 +71,10 @@ FA_INLINE void FA_FN(fa_silu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V den_lo = FV(add)(FV(add)(FV(sub)(two, den), em_h), em_l);
     FA_V rh, rl, lh, ll;
     const FA_V rcp = FA_FN(fa_recip_dw)(den, den_lo, &rh, &rl);
-    (void)FA_FN(fa_quot_dw)(es, den, den_lo, rcp, &lh, &ll);  /* 2^K lo */
+    (void)FA_FN(fa_quot_dw)(es, den, den_lo, rcp, &lh, &ll);  /* 2^S lo */
     const FA_M neg = FV(cmple)(z, zero);
-    /* sigma(z) = sh + sl (times 2^K for z <= 0), 1 - sigma(z) = ch + cl */
-    const FA_V unscale = FA_SET(FA_SILU_UNSCALE);
+    /* sigma(z) = sh + sl (times 2^S for z <= 0), 1 - sigma(z) = ch + cl */
+    const FA_V unscale = FA_SET(FA_EXP_UNSCALE_S);
     const FA_V sh = FV(select)(neg, lh, rh), sl = FV(select)(neg, ll, rl);
     const FA_V ch = FV(select)(neg, rh, FV(mul)(lh, unscale));
     const FA_V cl = FV(select)(neg, rl, FV(mul)(ll, unscale));
@@ -94,8 +90,6 @@ FA_INLINE void FA_FN(fa_silu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_M near = FV(cmplt)(FV(abs)(FV(sub)(z, FA_SET(FA_SILU_Z0_HI))), FA_SET(FA_SILU_W));
     *d = FV(select)(near, FA_FN(fa_silu_d_near_zero)(z), dmain);
 }
-#undef FA_SILU_SCALE
-#undef FA_SILU_UNSCALE
 #undef FA_SILU_ZMAX
 #undef FA_SILU_W
 #undef FA_SILU_Z0_HI

@@ -50,22 +50,31 @@ FA_INLINE void FA_FN(fa_tanhshrink_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     (void)P;
     const FA_V one = FA_SET(FA_C(1.0)), two = FA_SET(FA_C(2.0));
     const FA_V m = FV(abs)(z);
-    FA_V e, em_h, em_l;
-    /* -2|z|: -inf for huge z, which the helper clamps */
-    FA_FN(fa_exp_expm1_neg)(FV(mul)(FA_SET(FA_C(-2.0)), m), FA_C(1.0), &e, &em_h, &em_l);
-    (void)e;
+    FA_V e4, em_h, em_l;
+    /* -2|z|: -inf for huge z, which the helper clamps; e4 = 4 exp(-2|z|) */
+    FA_FN(fa_exp_expm1_neg)(FV(mul)(FA_SET(FA_C(-2.0)), m), FA_C(4.0), &e4, &em_h, &em_l);
     /* 1 + e = 2 + em (Fast2Sum, 2 >= |em_h|); tanh = -em / (1 + e) */
     const FA_V den = FV(add)(two, em_h);
     const FA_V den_lo = FV(add)(FV(add)(FV(sub)(two, den), em_h), em_l);
-    const FA_V r0 = FV(div)(one, den);
-    const FA_V th = FV(mul)(FV(neg)(em_h), r0);
+    FA_V rh, rl, qh, ql;
+    const FA_V rcp = FA_FN(fa_recip_dw)(den, den_lo, &rh, &rl);
+    const FA_V th = FV(mul)(FV(neg)(em_h), rh);
     /* minus the residual -em - th (den + den_lo), exact by FMA up to tiny terms */
     const FA_V nres = FV(muladd)(th, den_lo, FV(add)(FV(muladd)(th, den, em_h), em_l));
-    const FA_V tl = FV(mul)(FV(neg)(nres), r0);
+    const FA_V tl = FV(mul)(FV(neg)(nres), rh);
+    const FA_M small = FV(cmplt)(m, FA_SET(FA_TS_C));
     const FA_V big = FV(sub)(FV(sub)(m, th), tl);
-    const FA_V v = FV(select)(FV(cmplt)(m, FA_SET(FA_TS_C)), FA_FN(fa_tanhshrink_small)(m), big);
-    *a = FV(orsign)(v, z);
-    *d = FV(muladd)(th, th, FV(mul)(FV(add)(th, th), tl));
+    *a = FV(orsign)(FV(select)(small, FA_FN(fa_tanhshrink_small)(m), big), z);
+    /* tanh^2: from the pair below |z| = 2; above, where tanh -> 1 and the pair
+     * loses the bits of expm1(-2|z|) that 2^n - 1 cannot hold (n < -24 in float),
+     * as 1 - tanh' = 1 - 4e/(1+e)^2 from the unrounded factors (qh + ql)(rh + rl),
+     * the product exact inside the FMA (below 2, 4e's own rounding would be
+     * magnified by the cancellation) */
+    (void)FA_FN(fa_quot_dw)(e4, den, den_lo, rcp, &qh, &ql);
+    const FA_V d_big = FV(sub)(FV(nmuladd)(qh, rh, one),
+                               FV(muladd)(qh, rl, FV(mul)(ql, rh)));
+    const FA_M below2 = FV(cmplt)(m, two);
+    *d = FV(select)(below2, FV(muladd)(th, th, FV(mul)(FV(add)(th, th), tl)), d_big);
 }
 #undef FA_TS_C
 #undef FA_TS_C0_HI
