@@ -18,10 +18,10 @@ ALL = [n + s for n in NAMES for s in SUFFIXES]
 
 def test_all_24_functions_exported():
     assert len(ALL) == 24
-    for name in ALL:
+    for name in _catalogue.all_public_names():  # the lesson's 24 and the catalogue's others
         assert callable(getattr(fastact, name)), name
         assert name in fastact.__all__
-    assert set(_catalogue.all_public_names()) == set(ALL)
+    assert set(ALL) <= set(_catalogue.all_public_names())
 
 
 @pytest.mark.parametrize("name", ALL)

@@ -7,7 +7,7 @@
  * (xl from the exact residual, by FMA) and folded in to first order,
  *   exp(xh + xl) = E (1 + xl),  expm1(xh + xl) = EM + E xl.
  * With y = -|z / alpha| <= 0 the exponential never overflows; alpha < 0 (z / alpha
- * >= 0 for z <= 0) then needs exp(-y) = 1 / exp(y): one division, by 1 where
+ * >= 0 for z <= 0) then needs exp(-y) = 1 / exp(y): divisions, by 1 where
  * alpha > 0 (exact). */
 #if FA_IS_F32
 #  define FA_CELU_TINY 0x1p-126f /* the smallest normal number */
@@ -30,12 +30,16 @@ FA_INLINE void FA_FN(fa_celu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V Es = FV(muladd)(es, xl, es);
     const FA_V EMh = FV(muladd)(FV(mul)(es, FA_SET(FA_EXP_UNSCALE_S)), xl, em_h);
     const FA_M neg_alpha = FV(cmplt)(alpha, FA_SET(FA_C(0.0)));
-    /* 1 / exp(y) = 2^S / Es for alpha < 0 (overflowing to inf where it should),
-     * 2^S / 2^S = 1 otherwise */
+    /* alpha < 0: exp(-y) = 2^S / Es and beta expm1(y) exp(-y) = beta EM 2^S / Es, one
+     * division each (overflowing to inf where they should); alpha > 0: both
+     * divisions are by 1, exact */
     const FA_V two_s = FA_SET(FA_EXP_SCALE_S);
-    const FA_V r = FV(div)(two_s, FV(select)(neg_alpha, Es, two_s));
-    *a = FV(select)(pos, z, FV(mul)(FV(muladd)(beta, EMh, FV(mul)(beta, em_l)), r));
-    *d = FV(select)(pos, one, FV(select)(neg_alpha, r, FV(mul)(Es, FA_SET(FA_EXP_UNSCALE_S))));
+    const FA_V den = FV(select)(neg_alpha, Es, one);
+    const FA_V num_scale = FV(select)(neg_alpha, two_s, one);
+    const FA_V bem = FV(muladd)(beta, EMh, FV(mul)(beta, em_l));
+    *a = FV(select)(pos, z, FV(div)(FV(mul)(bem, num_scale), den));
+    *d = FV(select)(pos, one, FV(select)(neg_alpha, FV(div)(two_s, den),
+                                         FV(mul)(Es, FA_SET(FA_EXP_UNSCALE_S))));
 }
 
 /* exp(z / alpha) = a / alpha + 1 = (a + alpha) / alpha for a <= 0: the sum is exact

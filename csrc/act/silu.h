@@ -82,7 +82,7 @@ FA_INLINE void FA_FN(fa_silu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     /* z sigma; for the derivative z is cut at +-ZMAX so that inf * 0 is not met */
     const FA_V zc = FV(max)(FA_SET(-FA_SILU_ZMAX), FV(min)(FA_SET(FA_SILU_ZMAX), z));
     const FA_V za = FV(select)(neg, zc, z);
-    *a = FV(mul)(FV(muladd)(za, sh, FV(mul)(za, sl)), scale);
+    *a = FV(mul)(FV(muladd)(za, sh, FV(mul)(zc, sl)), scale);  /* inf * sl is not met */
     /* t = 1 + z (1 - sigma), unrounded as th + tl */
     const FA_V th = FV(muladd)(zc, ch, one);
     const FA_V tl = FV(mul)(zc, cl);

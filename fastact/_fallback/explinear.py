@@ -18,7 +18,7 @@ def _hexes(text):
 # tanhshrink(z) = z^3 (C0 + u Q(u)), u = z^2, for |z| < C: the Chebyshev fits of
 # csrc/act/silu.h and tanhshrink.h (the float64 ones: the fallback computes
 # float32 in float32, where they are more than accurate enough).
-_SILU_Z0 = -1.2784645427610738
+_SILU_Z0 = _hexes("-0x1.474973c84120bp+0 -0x1.f8d74bc9ac154p-54")  # hi + lo
 _SILU_W = 0.125
 _SILU_P = _hexes("""
     0x1.be1410460527fp-3 0x1.2c563458cc0adp-3 0x1.353eb573ca45ap-6 -0x1.f2d0e32bc6d30p-7
@@ -33,6 +33,23 @@ _TS_P = _hexes("""
     -0x1.350ce30757046p-11 0x1.efab6555ccc22p-13 -0x1.71eb85bee4b4ap-14
     0x1.8117b15cbb104p-16
 """)
+
+
+def _wide(fn):
+    """fn evaluated in float64 for float32 data, rounded once to float32: the
+    plain formulas lose float32's subnormal tails (exp(-96) is subnormal) and a
+    few ULP to their roundings; float64 evaluation costs the fallback little."""
+    def wrapped(x, *args, **params):
+        if x.dtype != np.float32:
+            return fn(x, *args, **params)
+        params = {k: np.asarray(v, np.float64) for k, v in params.items()}
+        out = fn(x.astype(np.float64), *args, **params)
+        if isinstance(out, tuple):
+            return tuple(None if r is None else r.astype(np.float32) for r in out)
+        return out.astype(np.float32)
+
+    wrapped.__name__ = fn.__name__
+    return wrapped
 
 
 def _poly(coefs, x):
@@ -87,12 +104,36 @@ def _from_a_selu(a):
     return np.where(np.greater(a, 0), lam, np.add(a, lam_alpha)).astype(a.dtype, copy=False)
 
 
+def _two_prod_err(x, y):
+    """x*y - fl(x*y) exactly (Dekker's product by Veltkamp splitting: NumPy has no
+    FMA); x, y finite and far from overflow."""
+    c = x.dtype.type(4097.0 if x.dtype == np.float32 else 134217729.0)  # 2^s + 1
+
+    def split(v):
+        t = v * c
+        h = t - (t - v)
+        return h, v - h
+
+    xh, xl = split(x)
+    yh, yl = split(np.broadcast_to(y, x.shape).astype(x.dtype))
+    p = x * y
+    return ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
+
+
 def _fwd_celu(z, want_a, want_d, alpha):
     # For alpha < 0 the exponential's argument is positive and may overflow to
     # the correct infinity (the core runs under errstate(all="ignore")).
-    x = np.divide(np.minimum(z, 0), alpha)
-    a = np.multiply(np.expm1(x), alpha) if want_a else None
-    d = np.exp(x) if want_d else None
+    zn = np.minimum(z, 0)
+    x = np.divide(zn, alpha)
+    # exp magnifies the quotient's rounding by |x| (~100 ULP in the tail): fold in
+    # xl = (zn - x alpha) / alpha to first order, exp(x + xl) = exp(x) (1 + xl)
+    xf = np.where(np.isfinite(x), x, 0)
+    xl = np.divide(np.subtract(zn - xf * alpha, _two_prod_err(xf, alpha)), alpha)
+    xl = np.where(np.isfinite(xl), xl, 0)
+    e = np.exp(x)
+    corr = np.where(np.isfinite(e), e * xl, 0)  # an infinite e stays infinite
+    a = np.multiply(np.add(np.expm1(x), corr), alpha) if want_a else None
+    d = np.add(e, corr) if want_d else None
     return _positive_side(z, a, d, lambda x: x, 1)
 
 
@@ -107,15 +148,19 @@ def _fwd_silu(z, want_a, want_d):
     lo = np.multiply(e, hi)
     neg = np.less_equal(z, 0)
     s = np.where(neg, lo, hi)                     # sigma(z)
-    a = np.multiply(z, s) if want_a else None
+    # -inf * sigma(-inf) = -inf * 0 is never met: z is cut where z sigma(z) is 0
+    a = np.multiply(np.maximum(z, z.dtype.type(-1e30)), s) if want_a else None
     d = None
     if want_d:
         zc = np.clip(z, -1e30, 1e30)              # inf * 0 is never met
         d = np.multiply(s, np.add(1, np.multiply(zc, np.where(neg, hi, lo))))
-        dz = np.subtract(z, z.dtype.type(_SILU_Z0))
+        hi = z.dtype.type(_SILU_Z0[0])
+        lo = z.dtype.type(float(_SILU_Z0[0] - float(hi)) + _SILU_Z0[1])
+        dz = np.subtract(z, hi)                   # exact near z0 (Sterbenz)
         near = np.less(np.abs(dz), _SILU_W)
         if near.any():                            # the cancellation at silu's zero
-            d[near] = (dz[near] * _poly(_SILU_P, dz[near])).astype(d.dtype, copy=False)
+            x = dz[near] - lo
+            d[near] = (x * _poly(_SILU_P, x)).astype(d.dtype, copy=False)
     return a, d
 
 
@@ -150,10 +195,10 @@ def _fwd_tanhshrink(z, want_a, want_d):
 
 
 FORMULAS: dict[str, tuple[Any, Any]] = {
-    "elu": (_fwd_elu, _from_a_elu),
-    "selu": (_fwd_selu, _from_a_selu),
-    "celu": (_fwd_celu, _from_a_celu),
-    "silu": (_fwd_silu, None),
-    "softsign": (_fwd_softsign, _from_a_softsign),
-    "tanhshrink": (_fwd_tanhshrink, None),
+    "elu": (_wide(_fwd_elu), _wide(_from_a_elu)),
+    "selu": (_wide(_fwd_selu), _wide(_from_a_selu)),
+    "celu": (_wide(_fwd_celu), _wide(_from_a_celu)),
+    "silu": (_wide(_fwd_silu), None),
+    "softsign": (_wide(_fwd_softsign), _wide(_from_a_softsign)),
+    "tanhshrink": (_wide(_fwd_tanhshrink), None),
 }
