@@ -26,7 +26,10 @@ from fastact._accuracy.ulp import ulp_error
 
 pytest.importorskip("mpmath")
 
-NAMES = [a.name for a in _catalogue.ACTIVATIONS]
+# the activations fastact/_accuracy/reference.py has references for; the others'
+# (fastact/_accuracy/ref_FAMILY.py) join when the per-activation registry lands
+NAMES = [a.name for a in _catalogue.ACTIVATIONS
+         if a.name in ("sigmoid", "tanh", "relu", "leaky_relu")]
 F32 = np.dtype(np.float32)
 F64 = np.dtype(np.float64)
 
