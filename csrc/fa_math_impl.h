@@ -342,3 +342,34 @@ FA_INLINE FA_V FA_FN(fa_clamp)(FA_V z, FA_V lo, FA_V hi)
 {
     return FV(min)(hi, FV(max)(lo, z));
 }
+
+/* ---- family B (explinear): elu, selu, celu ---- */
+/* A lane mask of the current type, as FA_V is a vector of it. */
+#ifndef FA_M
+#  define FA_M FA_CAT(fv_m, FA_S)
+#endif
+/* 2^S with S = FA_SCALE_K: exp(x) * 2^S is normal for every x >= FA_EXP_MIN_ARG, and
+ * fa_exp_expm1_neg(x, FA_EXP_SCALE_S, ...) returns exactly that (its internal 2^-K
+ * and the scale cancel), so a result formed from it and scaled back by
+ * FA_EXP_UNSCALE_S at the end is rounded only there if it is subnormal. */
+#undef FA_EXP_SCALE_S   /* from the other float type's inclusion */
+#undef FA_EXP_UNSCALE_S
+#if FA_IS_F32
+#  define FA_EXP_SCALE_S 0x1p40f
+#  define FA_EXP_UNSCALE_S 0x1p-40f
+#else
+#  define FA_EXP_SCALE_S 0x1p64
+#  define FA_EXP_UNSCALE_S 0x1p-64
+#endif
+
+/* For the exponential-linear units' negative side (their positive side is
+ * linear, so the argument is cut at 0 and nothing overflows): at x = min(z, 0),
+ * returns 2^S exp(x) and sets expm1(x) = *em_h + *em_l, nearly exact (elu(z) ~ z
+ * keeps its relative precision near 0).  NaN passes through (min keeps a NaN
+ * second operand, simd.h); fa_exp_expm1_neg clamps the far tail. */
+FA_INLINE FA_V FA_FN(fa_exp_em_nonpos)(FA_V z, FA_V *em_h, FA_V *em_l)
+{
+    FA_V es;
+    FA_FN(fa_exp_expm1_neg)(FV(min)(FA_SET(FA_C(0.0)), z), FA_EXP_SCALE_S, &es, em_h, em_l);
+    return es;
+}

@@ -26,6 +26,8 @@ from fastact._accuracy.ulp import ulp_error
 
 pytest.importorskip("mpmath")
 
+from oracles import ORACLES  # noqa: E402
+
 NAMES = [a.name for a in _catalogue.ACTIVATIONS]
 # (activation, input group): "a" (the from-a functions) only where they exist
 GROUPS = [(a.name, g) for a in _catalogue.ACTIVATIONS
@@ -39,13 +41,20 @@ def level_of(fa) -> str:
     return _backends.compiled_module().get_level()
 
 
-def bound(fa, group: str) -> float:
+def bound(fa, group: str, name: str = "") -> float:
     level = level_of(fa)
     if group == "a":
         return 1.0
     if level in ("avx2", "avx512"):
-        return 1.0 if _backends.compiled_module().get_accuracy() == "high" else 2.0
-    return {"python": 8.0}.get(level, 6.0)
+        # the high mode's <= 1 ULP holds for the activations with high kernels; the
+        # others run their default ones in it (the catalogue's `high`)
+        high = _backends.compiled_module().get_accuracy() == "high" and \
+            (not name or _catalogue.BY_NAME[name].high)
+        return 1.0 if high else 2.0
+    # without FMA and on the fallback: each oracle's published budget
+    rounded = ORACLES[name].ulp_rounded if name in ORACLES else {}
+    cls = "fallback" if level == "python" else "nofma"
+    return rounded.get(cls, {"python": 8.0}.get(level, 6.0))
 
 
 def _fail_message(name, stats) -> str:
@@ -66,7 +75,7 @@ def test_float32_strided_sweep(fa_level, name, group):
         for key, st in stats.items():
             total.setdefault(key, Stats()).merge(st)
     worst = max(st.max_ulp for st in total.values())
-    assert worst <= bound(fa_level, group), _fail_message(name, total)
+    assert worst <= bound(fa_level, group, name), _fail_message(name, total)
     # backward(grad=1) is the derivative, so it scores exactly the same
     if group == "z":
         assert total["backward"].max_ulp == total["derivative"].max_ulp
@@ -102,7 +111,7 @@ def test_float64_against_mpmath(fa_level, name, group):
         errs = {"derivative_from_a": ulp_error(got, ref)}
     for what, e in errs.items():
         i = int(np.argmax(e))
-        assert e[i] <= bound(fa_level, group), f"{name} {what}: {e[i]} ULP at z={z[i]!r}"
+        assert e[i] <= bound(fa_level, group, name), f"{name} {what}: {e[i]} ULP at z={z[i]!r}"
 
 
 @pytest.mark.parametrize("name,group", GROUPS)
@@ -111,7 +120,7 @@ def test_float64_sampled(fa_level, name, group):
     x = (inputs.f64_sample if group == "z" else inputs.f64_a_sample)(name, 10**5, seed=3)
     stats, _ = measure_block(fa_level, name, group, x)
     worst = max(st.max_ulp for st in stats.values())
-    assert worst <= bound(fa_level, group), _fail_message(name, stats)
+    assert worst <= bound(fa_level, group, name), _fail_message(name, stats)
 
 
 def test_ulp_definition():

@@ -56,6 +56,10 @@ class Reference:
     # The parameters the report measures with, by name; the catalogue's
     # defaults for the others.
     params: Mapping[str, Any] = field(default_factory=dict)
+    # (center, half-width) windows of the argument where the wide formula loses
+    # relative accuracy (next to a zero of g' that it computes by cancellation:
+    # silu' at z = -1.278...): every point there is settled by mpmath.
+    mp_windows: Tuple[Tuple[float, float], ...] = ()
 
     def __post_init__(self) -> None:
         assert (self.wide_from_a is None) == (self.mp_from_a is None), \

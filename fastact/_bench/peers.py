@@ -100,4 +100,27 @@ PEERS = {
     "prelu": BenchPeers(
         params={"weight": 0.25},
         jax_derivative="jnp.where(z > 0, 1, weight).astype(z.dtype)"),
+    # ---- the exponential-linear family
+    "elu": BenchPeers(
+        torch_backward=AtenBackward("elu_backward", (1.0, 1.0, 1.0, False, "z")),
+        torch_out="torch._C._nn.elu(z, alpha, 1.0, 1.0, out=out)",
+        jax_derivative="jnp.where(z > 0, 1, a + alpha).astype(z.dtype)"),
+    "selu": BenchPeers(
+        torch_backward=AtenBackward("elu_backward", (1.6732632423543772, 1.0507009873554805,
+                                                     1.0, False, "z")),
+        torch_out="torch._C._nn.elu(z, 1.6732632423543772, 1.0507009873554805, 1.0, out=out)",
+        jax_derivative="jnp.where(z > 0, 1.0507009873554805, a + 1.7580993408473766)"
+                       ".astype(z.dtype)"),
+    "celu": BenchPeers(
+        torch_backward=AtenBackward("elu_backward", ("alpha", 1.0, 1.0, False, "z")),
+        torch_out="torch._C._nn.elu(z, alpha, 1.0, 1.0 / alpha, out=out)",
+        jax_derivative="jnp.where(z > 0, 1, a / alpha + 1).astype(z.dtype)"),
+    "silu": BenchPeers(
+        torch_backward=AtenBackward("silu_backward", ("z",)),
+        torch_out="torch._C._nn.silu(z, out=out)",
+        jax_derivative="jax.nn.sigmoid(z) * (1 + z * (1 - jax.nn.sigmoid(z)))"),
+    "softsign": BenchPeers(
+        jax_derivative="1 / (1 + jnp.abs(z)) ** 2"),
+    "tanhshrink": BenchPeers(
+        jax_derivative="jnp.tanh(z) ** 2"),
 }

@@ -15,10 +15,13 @@ from __future__ import annotations
 from fastact._catalogue.model import (FROM_A_OPS, OP_ARGS, OP_NIN, OP_NOUT, OP_SUFFIX, OPS,
                                       REQUIRED, Activation, Param, Relation)
 from fastact._catalogue import lesson
-from fastact._catalogue import piecewise
+from fastact._catalogue import explinear, piecewise
 
-ACTIVATIONS = (*lesson.ACTIVATIONS,
-               *piecewise.ACTIVATIONS)
+ACTIVATIONS = (
+    *lesson.ACTIVATIONS,
+    *piecewise.ACTIVATIONS,
+    *explinear.ACTIVATIONS,
+)
 
 BY_NAME = {act.name: act for act in ACTIVATIONS}
 assert len(BY_NAME) == len(ACTIVATIONS), "duplicate activation names"

@@ -17,12 +17,13 @@ import numpy as np
 
 from fastact import _catalogue
 from fastact._args import as_data, out_tuple
-from fastact._fallback import lesson, piecewise
+from fastact._fallback import explinear, lesson, piecewise
 
 # {C kernel row: (fwd, from_a)}: every family module's formulas.
 FORMULAS: Dict[str, Tuple[Callable[..., Any], Optional[Callable[..., Any]]]] = {
     **lesson.FORMULAS,
     **piecewise.FORMULAS,
+    **explinear.FORMULAS,
 }
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)

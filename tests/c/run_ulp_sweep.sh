@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Exhaustive float32 ULP sweep of the sigmoid/tanh kernels (tests/c/ulp_sweep.c):
 #   bash tests/c/run_ulp_sweep.sh [STRIDE [THREADS]]
+# (SWEEP=tests/c/ulp_sweep_explinear.c sweeps family B's kernels instead)
 # builds csrc with setup.py's flags and sweeps every level this CPU runs (LEVELS,
 # space-separated, to choose), in both accuracy modes.  STRIDE 1 (the default) is
 # all 2^32 inputs: a few minutes per FMA level and mode on 2 cores.  The bounds
@@ -29,7 +30,7 @@ for l in "${levels[@]}"; do
   objs+=("$OUT/k_$l.o")
 done
 $CC -O2 ${defs[@]+"${defs[@]}"} -Icsrc -c csrc/dispatch.c -o "$OUT/dispatch.o"
-$CC -O2 -Icsrc tests/c/ulp_sweep.c "$OUT/dispatch.o" "${objs[@]}" -lm -lpthread -o "$OUT/ulp_sweep"
+$CC -O2 -Icsrc "${SWEEP:-tests/c/ulp_sweep.c}" "$OUT/dispatch.o" "${objs[@]}" -lm -lpthread -o "$OUT/ulp_sweep"
 status=0
 for l in "${sweep[@]}"; do
   for mode in default high; do

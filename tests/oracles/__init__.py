@@ -19,3 +19,4 @@ def register(*oracles: Oracle) -> None:
 # The families' modules register themselves when imported here.
 from oracles import lesson  # noqa: E402,F401
 from oracles import piecewise  # noqa: E402,F401
+from oracles import explinear  # noqa: E402,F401

@@ -1,0 +1,204 @@
+"""Family B in NumPy (see lesson.py for the conventions): elu, selu, celu, silu,
+softsign, tanhshrink.  Where a plain formula cancels (silu' at its zero,
+z - tanh z near 0) the same fits as the C kernels are evaluated instead."""
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from fastact._catalogue.explinear import SELU_ALPHA, SELU_LAMBDA
+
+
+def _hexes(text):
+    return tuple(float.fromhex(x) for x in text.split())
+
+
+# silu'(z0 + dz) = dz (C1 + dz Q(dz)) for |dz| < W around the zero z0 of silu',
+# tanhshrink(z) = z^3 (C0 + u Q(u)), u = z^2, for |z| < C: the Chebyshev fits of
+# csrc/act/silu.h and tanhshrink.h (the float64 ones: the fallback computes
+# float32 in float32, where they are more than accurate enough).
+_SILU_Z0 = _hexes("-0x1.474973c84120bp+0 -0x1.f8d74bc9ac154p-54")  # hi + lo
+_SILU_W = 0.125
+_SILU_P = _hexes("""
+    0x1.be1410460527fp-3 0x1.2c563458cc0adp-3 0x1.353eb573ca45ap-6 -0x1.f2d0e32bc6d30p-7
+    -0x1.b0f82c4992e8ep-8 0x1.098e9433939fep-13 0x1.a2a7cb137f9c1p-11
+    0x1.8573f8d69c5e1p-13 -0x1.5724c9f7fc7e5p-15 -0x1.f127ca07b640bp-16
+    -0x1.860224d86f7bcp-19
+""")
+_TS_C = 0.5
+_TS_P = _hexes("""
+    0x1.5555555555555p-2 -0x1.11111111110ecp-3 0x1.ba1ba1ba15daap-5 -0x1.664f487fed22ap-6
+    0x1.226e34a851d2cp-7 -0x1.d6d39b48449bfp-9 0x1.7d9e74586c684p-10
+    -0x1.350ce30757046p-11 0x1.efab6555ccc22p-13 -0x1.71eb85bee4b4ap-14
+    0x1.8117b15cbb104p-16
+""")
+
+
+def _wide(fn):
+    """fn evaluated in float64 for float32 data, rounded once to float32: the
+    plain formulas lose float32's subnormal tails (exp(-96) is subnormal) and a
+    few ULP to their roundings; float64 evaluation costs the fallback little."""
+    def wrapped(x, *args, **params):
+        if x.dtype != np.float32:
+            return fn(x, *args, **params)
+        params = {k: np.asarray(v, np.float64) for k, v in params.items()}
+        out = fn(x.astype(np.float64), *args, **params)
+        if isinstance(out, tuple):
+            return tuple(None if r is None else r.astype(np.float32) for r in out)
+        return out.astype(np.float32)
+
+    wrapped.__name__ = fn.__name__
+    return wrapped
+
+
+def _poly(coefs, x):
+    """sum coefs[k] x^k (Horner) in x's dtype."""
+    r = np.full_like(x, coefs[-1])
+    for c in coefs[-2::-1]:
+        np.multiply(r, x, out=r)
+        np.add(r, x.dtype.type(c), out=r)
+    return r
+
+
+def _elu_parts(x, want_a, want_d, scale_a, scale_d):
+    """For the exponential-linear units: (scale_a expm1(x), scale_d exp(x)) at
+    x = min(z, 0), each None unless wanted (the exponential never overflows)."""
+    x = np.minimum(x, 0)
+    a = np.multiply(np.expm1(x), scale_a) if want_a else None
+    d = np.multiply(np.exp(x), scale_d) if want_d else None
+    return a, d
+
+
+def _positive_side(z, a, d, a_pos, d_pos):
+    """Replace the results for z > 0 (the linear side) by a_pos(z) and d_pos."""
+    pos = np.greater(z, 0)
+    if a is not None:
+        a = np.where(pos, a_pos(z), a)
+    if d is not None:
+        d = np.where(pos, d_pos, d)
+    return a, d
+
+
+def _fwd_elu(z, want_a, want_d, alpha):
+    a, d = _elu_parts(z, want_a, want_d, alpha, alpha)
+    return _positive_side(z, a, d, lambda x: x, 1)
+
+
+def _from_a_elu(a, alpha):
+    return np.where(np.greater(a, 0), 1, np.add(a, alpha)).astype(a.dtype, copy=False)
+
+
+def _selu_consts(dt):
+    return dt.type(SELU_LAMBDA), dt.type(SELU_LAMBDA * SELU_ALPHA)
+
+
+def _fwd_selu(z, want_a, want_d):
+    lam, lam_alpha = _selu_consts(z.dtype)
+    a, d = _elu_parts(z, want_a, want_d, lam_alpha, lam_alpha)
+    return _positive_side(z, a, d, lambda x: np.multiply(x, lam), lam)
+
+
+def _from_a_selu(a):
+    lam, lam_alpha = _selu_consts(a.dtype)
+    return np.where(np.greater(a, 0), lam, np.add(a, lam_alpha)).astype(a.dtype, copy=False)
+
+
+def _two_prod_err(x, y):
+    """x*y - fl(x*y) exactly (Dekker's product by Veltkamp splitting: NumPy has no
+    FMA); x, y finite and far from overflow."""
+    c = x.dtype.type(4097.0 if x.dtype == np.float32 else 134217729.0)  # 2^s + 1
+
+    def split(v):
+        t = v * c
+        h = t - (t - v)
+        return h, v - h
+
+    xh, xl = split(x)
+    yh, yl = split(np.broadcast_to(y, x.shape).astype(x.dtype))
+    p = x * y
+    return ((xh * yh - p) + xh * yl + xl * yh) + xl * yl
+
+
+def _fwd_celu(z, want_a, want_d, alpha):
+    # For alpha < 0 the exponential's argument is positive and may overflow to
+    # the correct infinity (the core runs under errstate(all="ignore")).
+    zn = np.minimum(z, 0)
+    x = np.divide(zn, alpha)
+    # exp magnifies the quotient's rounding by |x| (~100 ULP in the tail): fold in
+    # xl = (zn - x alpha) / alpha to first order, exp(x + xl) = exp(x) (1 + xl)
+    xf = np.where(np.isfinite(x), x, 0)
+    xl = np.divide(np.subtract(zn - xf * alpha, _two_prod_err(xf, alpha)), alpha)
+    xl = np.where(np.isfinite(xl), xl, 0)
+    e = np.exp(x)
+    corr = np.where(np.isfinite(e), e * xl, 0)  # an infinite e stays infinite
+    a = np.multiply(np.add(np.expm1(x), corr), alpha) if want_a else None
+    d = np.add(e, corr) if want_d else None
+    return _positive_side(z, a, d, lambda x: x, 1)
+
+
+def _from_a_celu(a, alpha):
+    return np.where(np.greater(a, 0), 1,
+                    np.divide(np.add(a, alpha), alpha)).astype(a.dtype, copy=False)
+
+
+def _fwd_silu(z, want_a, want_d):
+    e = np.exp(-np.abs(z))
+    hi = np.divide(1, np.add(1, e))
+    lo = np.multiply(e, hi)
+    neg = np.less_equal(z, 0)
+    s = np.where(neg, lo, hi)                     # sigma(z)
+    # -inf * sigma(-inf) = -inf * 0 is never met: z is cut where z sigma(z) is 0
+    a = np.multiply(np.maximum(z, z.dtype.type(-1e30)), s) if want_a else None
+    d = None
+    if want_d:
+        zc = np.clip(z, -1e30, 1e30)              # inf * 0 is never met
+        d = np.multiply(s, np.add(1, np.multiply(zc, np.where(neg, hi, lo))))
+        hi = z.dtype.type(_SILU_Z0[0])
+        lo = z.dtype.type(float(_SILU_Z0[0] - float(hi)) + _SILU_Z0[1])
+        dz = np.subtract(z, hi)                   # exact near z0 (Sterbenz)
+        near = np.less(np.abs(dz), _SILU_W)
+        if near.any():                            # the cancellation at silu's zero
+            x = dz[near] - lo
+            d[near] = (x * _poly(_SILU_P, x)).astype(d.dtype, copy=False)
+    return a, d
+
+
+def _fwd_softsign(z, want_a, want_d):
+    m = np.abs(z)
+    den = np.add(m, 1)
+    a = d = None
+    if want_a:  # an infinite |z| would be inf/inf: cut where the quotient is 1
+        a = np.copysign(np.divide(np.minimum(m, 1e30), np.minimum(den, 1e30)), z)
+    if want_d:
+        d = np.divide(1, np.multiply(den, den))
+    return a, d
+
+
+def _from_a_softsign(a):
+    s = np.subtract(1, np.abs(a))
+    return np.multiply(s, s)
+
+
+def _fwd_tanhshrink(z, want_a, want_d):
+    t = np.tanh(z)
+    a = d = None
+    if want_a:
+        a = np.subtract(z, t)
+        small = np.less(np.abs(z), _TS_C)
+        if small.any():  # z - tanh z cancels to z^3/3
+            zs = z[small]
+            a[small] = zs * zs * zs * _poly(_TS_P, zs * zs)
+    if want_d:
+        d = np.multiply(t, t)
+    return a, d
+
+
+FORMULAS: dict[str, tuple[Any, Any]] = {
+    "elu": (_wide(_fwd_elu), _wide(_from_a_elu)),
+    "selu": (_wide(_fwd_selu), _wide(_from_a_selu)),
+    "celu": (_wide(_fwd_celu), _wide(_from_a_celu)),
+    "silu": (_wide(_fwd_silu), None),
+    "softsign": (_wide(_fwd_softsign), _wide(_from_a_softsign)),
+    "tanhshrink": (_wide(_fwd_tanhshrink), None),
+}
