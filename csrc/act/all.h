@@ -4,3 +4,5 @@
 #include "act/tanh.h"
 #include "act/relu.h"
 #include "act/leaky_relu.h"
+#include "act/softplus.h"
+#include "act/log_sigmoid.h"

@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from fastact._catalogue.model import (FROM_A_OPS, OP_ARGS, OP_NIN, OP_NOUT, OP_SUFFIX, OPS,
                                       Activation, Param, Relation)
-from fastact._catalogue import lesson
+from fastact._catalogue import lesson, softplus
 
-ACTIVATIONS = (*lesson.ACTIVATIONS,)
+ACTIVATIONS = (*lesson.ACTIVATIONS, *softplus.ACTIVATIONS)
 
 BY_NAME = {act.name: act for act in ACTIVATIONS}
 assert len(BY_NAME) == len(ACTIVATIONS), "duplicate activation names"

@@ -17,11 +17,12 @@ import numpy as np
 
 from fastact import _catalogue
 from fastact._args import as_data, out_tuple
-from fastact._fallback import lesson
+from fastact._fallback import lesson, softplus
 
 # {C kernel row: (fwd, from_a)}: every family module's formulas.
 FORMULAS: Dict[str, Tuple[Callable[..., Any], Optional[Callable[..., Any]]]] = {
     **lesson.FORMULAS,
+    **softplus.FORMULAS,
 }
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
