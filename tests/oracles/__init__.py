@@ -18,3 +18,4 @@ def register(*oracles: Oracle) -> None:
 
 # The families' modules register themselves when imported here.
 from oracles import lesson  # noqa: E402,F401
+from oracles import softplus  # noqa: E402,F401
