@@ -12,11 +12,11 @@ ACTIVATIONS = (
         derivative="sigmoid(beta*z)   (1 where beta*z > threshold, if given)",
         derivative_from_a="-expm1(-beta*a)",
         parameters=(
-            Param("beta", 1.0, "the sharpness: the kink of relu is smoothed over ~1/beta",
+            Param("beta", 1.0, "the sharpness (the larger, the closer to relu)",
                   ops=OPS, positive=OPS,
                   positive_why="log1p(exp(beta*z))/beta is a smooth relu only for beta > 0"),
             Param("threshold", None,
-                  "PyTorch's switch to the linear z where beta*z > threshold (None: never, "
+                  "PyTorch's switch to z itself where beta*z > threshold (None: never, "
                   "exact everywhere)", ops=FROM_Z_OPS, none_means=INF, allow_inf=True),
         ),
         a_domain=(0.0, INF),
