@@ -292,20 +292,29 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
 
 /* ---- softplus family (softplus, log_sigmoid) ---------------------------- */
 
+/* q = e/(c + e) for e in [0, 1] and c in {1, 2} (or NaN), with *res = e - q (c + e)
+ * computed exactly (by FMA; Fast2Sum gives c + e's rounding error, c >= e): the
+ * residual that corrects the quotient to nearly correct rounding. */
+FA_INLINE FA_V FA_FN(fa_quot_c_plus)(FA_V e, FA_T c, FA_V *res)
+{
+    const FA_V cv = FA_SET(c);
+    const FA_V den = FV(add)(cv, e);
+    const FA_V dl = FV(add)(FV(sub)(cv, den), e);
+    const FA_V q = FV(div)(e, den);
+    *res = FV(nmuladd)(q, dl, FV(nmuladd)(q, den, e));
+    return q;
+}
+
 /* log1p(e) for e in [0, 1] (or NaN) as an unrounded pair *hi + *lo, |*lo| <= *hi/20.
  * log1p(e) = 2 atanh(s), s = e/(2 + e) in [0, 1/3]: atanh(s) = s + s^3 P(s^2), P a
  * Chebyshev fit on [0, 1/9] (error 0.02 ULP float, 0.07 ULP double, relative to
- * the result).  s itself is carried as q + s_lo: 2 + e is formed with its exact
- * rounding error (Fast2Sum, 2 >= e) and the quotient's residual is divided by
- * 2 + e through 1/(2 + e) = (1 - q)/2 (to far more than s_lo's few bits), so the
- * only rounding of note is the caller's final one. */
+ * the result).  s itself is carried as q + s_lo: the quotient's exact residual
+ * divided by 2 + e through 1/(2 + e) = (1 - q)/2 (to far more than s_lo's few
+ * bits), so the only rounding of note is the caller's final one. */
 FA_INLINE void FA_FN(fa_log1p_unit)(FA_V e, FA_V *hi, FA_V *lo)
 {
-    const FA_V two = FA_SET(FA_C(2.0));
-    const FA_V den = FV(add)(two, e);
-    const FA_V dl = FV(add)(FV(sub)(two, den), e);
-    const FA_V q = FV(div)(e, den);
-    const FA_V res = FV(nmuladd)(q, dl, FV(nmuladd)(q, den, e));
+    FA_V res;
+    const FA_V q = FA_FN(fa_quot_c_plus)(e, FA_C(2.0), &res);
     /* 2 s_lo, not s_lo: halving would round a subnormal residual (where
      * 2q + res = e exactly, den being 2) */
     const FA_V s_lo2 = FV(mul)(res, FV(sub)(FA_SET(FA_C(1.0)), q));
@@ -333,15 +342,12 @@ FA_INLINE void FA_FN(fa_log1p_unit)(FA_V e, FA_V *hi, FA_V *lo)
 
 /* The logistic function from e = exp(-|s|) in [0, 1]: *lo = sigma(-|s|) =
  * e/(1 + e), *hi = sigma(|s|) = 1 - *lo, each <= 2 ULP with one division (the
- * quotient corrected by its exact residual against the true 1 + e, as in
- * sigmoid's default kernel). */
+ * quotient corrected by its exact residual, as in sigmoid's default kernel). */
 FA_INLINE void FA_FN(fa_logistic_from_e)(FA_V e, FA_V *lo, FA_V *hi)
 {
     const FA_V one = FA_SET(FA_C(1.0));
-    const FA_V den = FV(add)(one, e);
-    const FA_V dl = FV(add)(FV(sub)(one, den), e);
-    const FA_V q = FV(div)(e, den);
-    const FA_V res = FV(nmuladd)(q, dl, FV(nmuladd)(q, den, e));
+    FA_V res;
+    const FA_V q = FA_FN(fa_quot_c_plus)(e, FA_C(1.0), &res);
     *lo = FV(muladd)(res, FV(sub)(one, q), q);
     *hi = FV(sub)(one, *lo);
 }
