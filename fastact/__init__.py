@@ -18,7 +18,6 @@ import os as _os
 
 from fastact import _backends, _catalogue
 from fastact._config import show_config
-from fastact._tools.eval import evaluate_file
 from fastact._mode import accuracy_mode, get_accuracy, set_accuracy
 
 __version__ = "0.1.0"
@@ -34,6 +33,16 @@ if _os.environ.get("FASTACT_ACCURACY"):
     set_accuracy(_os.environ["FASTACT_ACCURACY"])
 
 ACTIVATIONS = tuple(act.name for act in _catalogue.ACTIVATIONS)
+
+
+def __getattr__(name: str) -> object:
+    # evaluate_file is imported on first use: its file machinery (zipfile,
+    # tempfile, hashlib, socket) would double the cost of `import fastact`.
+    if name == "evaluate_file":
+        from fastact._tools.eval import evaluate_file
+        globals()[name] = evaluate_file
+        return evaluate_file
+    raise AttributeError(f"module 'fastact' has no attribute {name!r}")
 
 __all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
            "set_accuracy", "get_accuracy", "accuracy_mode", "__version__",

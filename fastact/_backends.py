@@ -44,8 +44,22 @@ def cores(kind: str) -> Cores:
     raise ValueError(f"unknown backend {kind!r}; expected 'c' or 'python'")
 
 
+def stale_reason(mod: Any) -> Optional[str]:
+    """Why the compiled module cannot serve this catalogue (built from another
+    version of it: a source tree edited but not rebuilt), or None."""
+    from fastact import _catalogue
+
+    want = {(row, op) for row, act in _catalogue.kernel_rows() for op in act.ops}
+    missing = sorted(want - set(mod.UFUNCS))
+    if not missing:
+        return None
+    return (f"it was built from another catalogue (no kernel for {missing[0][0]} "
+            f"{missing[0][1]}); rebuild it: python setup.py build_ext --inplace")
+
+
 def choose() -> str:
-    if extensions_disabled() or compiled_module() is None:
+    mod = None if extensions_disabled() else compiled_module()
+    if mod is None or stale_reason(mod) is not None:
         return "python"
     return "c"
 

@@ -38,7 +38,8 @@ def missing_reason() -> Optional[str]:
     if import_error is None:
         if _backends.extensions_disabled():
             return "C extension not used: FASTACT_NO_EXTENSIONS is set"
-        return None
+        stale = _backends.stale_reason(_backends.compiled_module())
+        return None if stale is None else f"C extension not used: {stale}"
     record = build_record()
     if record is None:
         reason = NO_BUILD_RECORD

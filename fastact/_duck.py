@@ -17,7 +17,6 @@ dask is already in sys.modules, so that is where the classes are looked up.
 """
 from __future__ import annotations
 
-import inspect
 import sys
 from typing import Any, Callable, Dict, List, Sequence, Tuple
 
@@ -217,7 +216,7 @@ def _apply_xarray(public: Callable[..., Any], call: _Call, nout: int) -> Any:
 
 def dispatching(act: _catalogue.Activation, op: str, fn: Callable[..., Any], backend: str,
                 rebuild: Callable[..., Any], doc: str,
-                signature: inspect.Signature) -> Callable[..., Any]:
+                signature: Any) -> Callable[..., Any]:
     """`fn` (the NumPy-level public function) that also takes dask and xarray."""
     nout = _catalogue.OP_NOUT[op]
     array_params = tuple(p.name for p in act.signature_params(op) if p.array)

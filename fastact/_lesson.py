@@ -11,7 +11,9 @@ gives NaN (the lesson's leaky_relu_derivative gives 1).
 from __future__ import annotations
 
 from types import SimpleNamespace
-from typing import Any
+from typing import Any, Callable, Dict, Tuple
+
+import numpy as np
 
 
 def make_activation_functions(api: Any) -> type:
@@ -76,4 +78,53 @@ def lesson_example_lines(act: Any, z: Any) -> list:
     return lines
 
 
-__all__ = ["make_activation_functions", "lesson_example_lines", "SimpleNamespace"]
+# ---------------------------------------------------------------------------
+# The lesson's own NumPy code, what the benchmark's "numpy" column and the demo
+# time fastact against: value(z, alpha), and the lesson's value then
+# derivative both(z, alpha) -> (a, d).  Only the lesson's four have it.
+
+def _sigmoid(z: Any, alpha: float) -> Any:
+    return 1 / (1 + np.exp(-z))
+
+
+def _sigmoid_both(z: Any, alpha: float) -> Any:
+    a = 1 / (1 + np.exp(-z))
+    return a, a * (1 - a)
+
+
+def _tanh_both(z: Any, alpha: float) -> Any:
+    a = np.tanh(z)
+    return a, 1 - a ** 2
+
+
+def _relu(z: Any, alpha: float) -> Any:
+    return np.maximum(0, z)
+
+
+def _relu_both(z: Any, alpha: float) -> Any:
+    return np.maximum(0, z), (z > 0).astype(float)
+
+
+def _leaky_relu(z: Any, alpha: float) -> Any:
+    return np.maximum(alpha * z, z)
+
+
+def _leaky_relu_both(z: Any, alpha: float) -> Any:
+    a = np.maximum(alpha * z, z)
+    dz = np.ones_like(z)
+    dz[z < 0] = alpha
+    return a, dz
+
+
+LessonCode = Tuple[Callable[[Any, float], Any], Callable[[Any, float], Any]]
+LESSON_NUMPY: Dict[str, LessonCode] = {
+    "sigmoid": (_sigmoid, _sigmoid_both),
+    "tanh": (lambda z, alpha: np.tanh(z), _tanh_both),
+    "relu": (_relu, _relu_both),
+    "leaky_relu": (_leaky_relu, _leaky_relu_both),
+}
+LESSON_ALPHA = 0.01  # the lesson's leaky_relu default
+
+
+__all__ = ["make_activation_functions", "lesson_example_lines", "LESSON_NUMPY", "LESSON_ALPHA",
+           "SimpleNamespace"]

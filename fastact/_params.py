@@ -6,7 +6,6 @@ never change the result dtype on any NumPy (NumPy 1.x promotes float32 data
 with a float64 scalar parameter)."""
 from __future__ import annotations
 
-import decimal
 import math
 import numbers
 from typing import Any
@@ -22,6 +21,7 @@ _F32_MAX = float(np.finfo(np.float32).max)
 def shown(v: Any) -> str:
     """A number for an error message (an int too large for a float included)."""
     if isinstance(v, int) and not isinstance(v, bool):
+        import decimal  # error messages only
         return format(decimal.Decimal(v).normalize(), ".6g")
     return repr(v)
 

@@ -134,7 +134,9 @@ cdef dict _build():
     result = {}
     for a in range(fa_num_activations()):
         row = table[a].name.decode()
-        act = acts[row]
+        act = acts.get(row)
+        if act is None:  # a build from another catalogue: _backends tells
+            continue
         for o in range(<int>FA_NOPS):
             if not table[a].ops & (1u << o):
                 continue

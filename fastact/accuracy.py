@@ -22,7 +22,7 @@ What is measured, per backend (compiled at a SIMD level, or the NumPy fallback):
     [2^-60, 2^10], random signs, plus edge cases (+-0, subnormals, tiny, where
     the function saturates or underflows, +-max, +-inf, NaN with payloads).
 
-References (fastact/_accuracy_reference.py): the stable formulas evaluated in a
+References (fastact/_accuracy/reference.py, per activation fastact/_accuracy/ref_FAMILY.py): the stable formulas evaluated in a
 wider format - float64 for float16/float32, x87 long double for float64 - and
 rounded once; points within a small window of a rounding midpoint are
 recomputed with mpmath at 50 digits, so every reference is correctly rounded.
@@ -75,7 +75,7 @@ def build_parser(p: Optional[argparse.ArgumentParser] = None) -> argparse.Argume
                    help="accuracy mode(s) of the compiled kernels (default, high; "
                         "comma-separated); default: the mode in effect")
     p.add_argument("--functions", type=listing(str, names), default=names,
-                   help="activations (comma-separated); default: all")
+                   help=f"activations: {', '.join(names)} (comma-separated); default: all")
     p.add_argument("--dtype", type=listing(str, DTYPES), default=["float32", "float64"],
                    help="float16, float32, float64 (comma-separated); default: float32,float64")
     p.add_argument("--groups", type=listing(str, GROUPS), default=list(GROUPS),
@@ -158,6 +158,13 @@ def _announce(sweeps: List[Sweep], jobs: int) -> None:
               file=sys.stderr)
 
 
+def _function_groups(args: argparse.Namespace) -> List[Tuple[str, str]]:
+    """(activation, group) pairs to measure: the from-a group only for the
+    activations that have from-a operations."""
+    return [(name, group) for name in args.functions for group in args.groups
+            if group == "z" or "derivative_from_a" in _catalogue.BY_NAME[name].ops]
+
+
 def run(args: argparse.Namespace, argv: Optional[List[str]] = None) -> int:
     """Run the sweeps `args` asks for; argv is recorded in the JSON output."""
     try:
@@ -173,17 +180,16 @@ def run(args: argparse.Namespace, argv: Optional[List[str]] = None) -> int:
     sweeps = [Sweep(b, lvl, dt, name, group, sample=args.sample, f64_points=args.f64_points,
                     seed=args.seed)
               for b, lvl in targets for dt in args.dtype
-              for name in args.functions for group in args.groups]
+              for name, group in _function_groups(args)]
     if not args.quiet:
         _announce(sweeps, args.jobs)
     run_sweeps(sweeps, jobs=args.jobs, chunk=args.chunk, show_progress=not args.quiet)
     checks = []
     if args.cross_check > 0:
         for dt in args.dtype:
-            for name in args.functions:
-                for group in args.groups:
-                    checks.append({"dtype": dt, "activation": name, "group": group,
-                                   **cross_check(name, group, dt, args.cross_check, args.seed)})
+            for name, group in _function_groups(args):
+                checks.append({"dtype": dt, "activation": name, "group": group,
+                               **cross_check(name, group, dt, args.cross_check, args.seed)})
     text = markdown(sweeps)
     if checks:
         text += "\n## Reference cross-check against mpmath (50 digits)\n\n"

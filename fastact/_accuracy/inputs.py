@@ -7,11 +7,13 @@ float64 is sampled: log-uniform magnitudes, both signs, plus edge cases.
 """
 from __future__ import annotations
 
-from typing import Dict, Iterator, List, Tuple
+from typing import Iterator, Tuple
 
 import numpy as np
 
-Ranges = List[Tuple[int, int]]  # inclusive bit-pattern ranges
+from fastact import _catalogue
+from fastact._accuracy.model import Ranges
+from fastact._accuracy.references import REFERENCES
 
 _UINT = {2: np.uint16, 4: np.uint32, 8: np.uint64}
 
@@ -26,17 +28,36 @@ def z_domain(dtype: np.dtype) -> Ranges:
 
 
 def a_domain(name: str, dtype: np.dtype) -> Ranges:
-    """Every representable output a of the activation (what from_a functions take):
-    sigmoid [0, 1], tanh [-1, 1], relu a >= 0 (with +inf), leaky_relu everything."""
-    sign = 1 << (8 * dtype.itemsize - 1)
-    one = _bits(dtype, 1.0)
-    if name == "sigmoid":
-        return [(0, one), (sign, sign)]
-    if name == "tanh":
-        return [(0, one), (sign, sign | one)]
-    if name == "relu":
-        return [(0, _bits(dtype, np.inf)), (sign, sign)]
-    return z_domain(dtype)
+    """Every representable output a of the activation (what from_a functions
+    take): the reference's a_ranges, else every pattern in the catalogue's
+    a_domain [lo, hi] - positives first, then negatives, a zero bound
+    including both zeros - and every bit pattern (NaN too, as for z) when the
+    domain is unrestricted.  sigmoid [0, 1], tanh [-1, 1], relu a >= 0 (with
+    +inf), leaky_relu everything."""
+    ref = REFERENCES[name]
+    if ref.a_ranges is not None:
+        return ref.a_ranges(dtype)
+    lo, hi = _catalogue.BY_NAME[name].a_domain
+    if lo == -np.inf and hi == np.inf:
+        return z_domain(dtype)
+    ranges: Ranges = []
+    if hi >= 0:
+        ranges.append((_bits(dtype, lo if lo > 0 else 0.0), _bits(dtype, hi)))
+    if lo <= 0:  # negative patterns grow with the magnitude; -0 is their first
+        ranges.append((_bits(dtype, hi if hi < 0 else -0.0), _bits(dtype, -abs(lo))))
+    return ranges
+
+
+def a_label(name: str) -> str:
+    """The a-domain as the report names it: "a in [0, 1]", "a >= 0", "every a"."""
+    lo, hi = _catalogue.BY_NAME[name].a_domain
+    if lo == -np.inf and hi == np.inf:
+        return "every a"
+    if hi == np.inf:
+        return f"a >= {lo:g}"
+    if lo == -np.inf:
+        return f"a <= {hi:g}"
+    return f"a in [{lo:g}, {hi:g}]"
 
 
 def domain_size(ranges: Ranges) -> int:
@@ -73,11 +94,7 @@ def f64_edges(name: str) -> np.ndarray:
     subnormals, the normal threshold, tiny/huge, max, inf, NaN (with payload and
     sign), the kink, and where the activation saturates or underflows."""
     info = np.finfo(np.float64)
-    sat = {
-        "sigmoid": [36.7368005696771, 37.42994775023705, 709.0, 744.44007192138122,
-                    745.1332191019412, 746.0],
-        "tanh": [19.061547465398498, 354.0, 372.5, 373.0],
-    }.get(name, [])
+    sat = list(REFERENCES[name].f64_edges)
     base = [0.0, float(info.smallest_subnormal), 2.0 ** -1070, float(info.smallest_normal),
             1e-300, 2.0 ** -30, 2.0 ** -27, 1e-8, 0.5, 1.0, 2.0, 1e16, 1e300,
             float(info.max), *sat]
@@ -104,27 +121,31 @@ def f64_sample(name: str, n: int, seed: int = 0) -> np.ndarray:
 
 
 def f64_a_sample(name: str, n: int, seed: int = 0) -> np.ndarray:
-    """n float64 outputs a in the activation's range, log-uniform towards both
-    ends of it (0 and +-1 are where a(1-a) and 1-a^2 are hardest), plus edges."""
+    """n float64 outputs a in the activation's a_domain, plus edges.
+
+    Bounded [lo, hi]: log-uniform towards both ends of the magnitudes
+    m = max(|lo|, |hi|) (0 and +-1 are where a(1-a) and 1-a^2 are hardest),
+    random signs if lo < 0.  Unbounded: the float64 z sample (its magnitudes
+    when lo = 0).  Points outside [lo, hi] (an asymmetric domain) are dropped."""
+    lo, hi = _catalogue.BY_NAME[name].a_domain
     rng = np.random.default_rng(seed + 1)
-    if name in ("relu", "leaky_relu"):
+    if hi == np.inf or lo == -np.inf:
         z = f64_sample(name, n, seed + 1)
-        return z if name == "leaky_relu" else np.abs(z)
-    tiny = np.exp2(rng.uniform(-1074.0, -1.0, size=n // 2))
-    near_one = 1.0 - np.exp2(rng.uniform(-53.0, -1.0, size=n - n // 2))
-    a = np.concatenate([tiny, near_one])
-    if name == "tanh":
+        a = np.abs(z) if lo == 0 else z
+    else:
+        a = _bounded_a_sample(rng, n, max(abs(lo), abs(hi)), signed=lo < 0)
+    with np.errstate(invalid="ignore"):
+        return a[~((a < lo) | (a > hi))]  # keeps NaN
+
+
+def _bounded_a_sample(rng: np.random.Generator, n: int, m: float, signed: bool) -> np.ndarray:
+    tiny = np.exp2(rng.uniform(-1074.0, -1.0, size=n // 2)) * m
+    near_end = (1.0 - np.exp2(rng.uniform(-53.0, -1.0, size=n - n // 2))) * m
+    a = np.concatenate([tiny, near_end])
+    if signed:
         a = a * np.where(rng.integers(0, 2, size=n) == 1, -1.0, 1.0)
     edges = np.array([0.0, -0.0, 1.0, 0.5, float(np.finfo(np.float64).smallest_subnormal),
-                      np.nextafter(1.0, 0.0), np.nextafter(0.5, 0.0), np.nextafter(0.5, 1.0)])
-    if name == "tanh":
+                      np.nextafter(1.0, 0.0), np.nextafter(0.5, 0.0), np.nextafter(0.5, 1.0)]) * m
+    if signed:
         edges = np.concatenate([edges, -edges])
     return np.concatenate([a, edges])
-
-
-DOMAINS: Dict[str, str] = {
-    "sigmoid": "a in [0, 1]",
-    "tanh": "a in [-1, 1]",
-    "relu": "a >= 0",
-    "leaky_relu": "every a",
-}

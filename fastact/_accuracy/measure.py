@@ -10,12 +10,13 @@ Per activation there are two groups of checks:
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Callable, Dict, List, Optional, Tuple
+from typing import Any, Callable, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 
 from fastact import _catalogue
 from fastact._accuracy.reference import reference_fwd, reference_from_a
+from fastact._accuracy.references import REFERENCES
 from fastact._accuracy.ulp import ulp_error
 
 Z_CHECKS = ("value", "derivative", "and_derivative[a]", "and_derivative[d]", "backward")
@@ -64,32 +65,37 @@ class Stats:
         return asdict(self)
 
 
-def _call(ns: Any, name: str, op: str, x: np.ndarray, alpha: float) -> Any:
-    fn = getattr(ns, _catalogue.public_name(_catalogue.BY_NAME[name], op))
-    kw = {"alpha": alpha} if "alpha" in _catalogue.BY_NAME[name].params("value") else {}
+def _call(ns: Any, name: str, op: str, x: np.ndarray, params: Mapping[str, Any]) -> Any:
+    """ns's function for `op` on x, with those of `params` that it takes."""
+    act = _catalogue.BY_NAME[name]
+    fn = getattr(ns, _catalogue.public_name(act, op))
+    kw = {p.name: params[p.name] for p in act.signature_params(op) if p.name in params}
     if op.startswith("backward"):
         return fn(np.ones_like(x), x, **kw)
     return fn(x, **kw)
 
 
-def measure_block(ns: Any, name: str, group: str, x: np.ndarray, alpha: float = 0.01
-                  ) -> Tuple[Dict[str, Stats], int]:
-    """({check: Stats} for one block of arguments, points that needed mpmath)."""
+def measure_block(ns: Any, name: str, group: str, x: np.ndarray,
+                  params: Optional[Mapping[str, Any]] = None) -> Tuple[Dict[str, Stats], int]:
+    """({check: Stats} for one block of arguments, points that needed mpmath);
+    params by name over the report's (Reference.params); the functions get
+    only these, the others keep their defaults."""
     out: Dict[str, Stats] = {}
+    params = {**REFERENCES[name].params, **(params or {})}
     with np.errstate(all="ignore"):
         if group == "z":
-            ref_a, ref_d, n_mp = reference_fwd(name, x, alpha)
-            both = _call(ns, name, "and_derivative", x, alpha)
+            ref_a, ref_d, n_mp = reference_fwd(name, x, **params)
+            both = _call(ns, name, "and_derivative", x, params)
             results: List[Tuple[str, np.ndarray, np.ndarray]] = [
-                ("value", _call(ns, name, "value", x, alpha), ref_a),
-                ("derivative", _call(ns, name, "derivative", x, alpha), ref_d),
+                ("value", _call(ns, name, "value", x, params), ref_a),
+                ("derivative", _call(ns, name, "derivative", x, params), ref_d),
                 ("and_derivative[a]", both[0], ref_a),
                 ("and_derivative[d]", both[1], ref_d),
-                ("backward", _call(ns, name, "backward", x, alpha), ref_d),
+                ("backward", _call(ns, name, "backward", x, params), ref_d),
             ]
         else:
-            ref, n_mp = reference_from_a(name, x, alpha)
-            results = [(op, _call(ns, name, op, x, alpha), ref) for op in A_CHECKS]
+            ref, n_mp = reference_from_a(name, x, **params)
+            results = [(op, _call(ns, name, op, x, params), ref) for op in A_CHECKS]
         for check, got, ref in results:
             st = Stats()
             st.add(ulp_error(got, ref), x, got, ref)

@@ -1,9 +1,8 @@
 """Reference values for the accuracy report, independent of both backends.
 
-Each reference is the activation's stable formula (sigmoid from e = exp(-|z|),
-tanh' = 4e/(1+e)^2 with e = exp(-2|z|), the lesson's a(1-a) and 1-a^2 for the
-from-output derivatives) evaluated in a WIDER format and rounded once to the
-format under test:
+Each reference is the activation's stable formula (its `Reference` in
+fastact/_accuracy/ref_FAMILY.py, looked up in fastact._accuracy.references)
+evaluated in a WIDER format and rounded once to the format under test:
 
 * float16 / float32: evaluated in float64 (29+ extra bits);
 * float64: evaluated in np.longdouble where that is x87 80-bit extended
@@ -13,18 +12,21 @@ A wide value can still round the wrong way when it lies within its own small
 error of a midpoint between two neighbours of the narrow format.  Those points
 (`near_midpoint`, a window far wider than the wide formula's error) are
 recomputed with mpmath at 50 significant digits and rounded exactly, so every
-reference is the correctly rounded exact value.  relu / leaky_relu need no
-wide format: their references are selects and one IEEE product, already exact.
+reference is the correctly rounded exact value.  An `exact` reference (relu,
+leaky_relu: selects and one IEEE product) is evaluated in float64 and rounded
+once, with no midpoint check.
 
 `mp_fwd` / `mp_from_a` are the same maths in mpmath; the tests and the report's
 cross-check compare the fast references against them.
 """
 from __future__ import annotations
 
-from typing import Any, Optional, Tuple
+from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
 import numpy as np
 
+from fastact import _catalogue
+from fastact._accuracy.references import REFERENCES, params_for
 from fastact._accuracy.ulp import format_params, near_midpoint
 
 MP_DIGITS = 50
@@ -47,19 +49,17 @@ def wide_dtype(dtype: Any) -> Optional[np.dtype]:
 
 # ---------------------------------------------------------------- mpmath side
 
-# Activations whose references are exact selects and one IEEE product: no mpmath.
-EXACT = ("relu", "leaky_relu")
-
-
 def mpmath_missing(names: Any) -> Optional[str]:
     """Why the references for activations `names` cannot be computed here (mpmath
     is not installed and one of them needs it), or None."""
-    if all(n in EXACT for n in names):
+    need = [n for n in names if not REFERENCES[n].exact]
+    if not need:
         return None
     try:
         _mp()
     except ImportError:
-        return ("mpmath is not installed; the sigmoid and tanh references need it "
+        which = need[0] if len(need) == 1 else ", ".join(need[:-1]) + " and " + need[-1]
+        return (f"mpmath is not installed; the {which} references need it "
                 "(pip install mpmath, or pip install 'fastact[test]')")
     return None
 
@@ -83,33 +83,38 @@ def mp_round(v: Any, dtype: Any) -> Any:
     return dtype.type(float(mp.ldexp(n, quantum)))
 
 
-def mp_fwd(name: str, z: float) -> Tuple[Any, Any]:
-    """(g(z), g'(z)) as mpmath numbers at MP_DIGITS digits (sigmoid, tanh)."""
-    mp = _mp()
-    with mp.workdps(MP_DIGITS):
-        x = mp.mpf(z)
-        if mp.isnan(x):
-            return x, x
-        if name == "sigmoid":
-            e = mp.exp(-abs(x))
-            a = 1 / (1 + e) if x > 0 else e / (1 + e)
-            return a, e / (1 + e) ** 2
-        if name == "tanh":
-            e = mp.exp(-2 * abs(x))
-            return mp.tanh(x), 4 * e / (1 + e) ** 2
-    raise ValueError(f"no mpmath reference for {name}")
+def _from_a(name: str) -> Tuple[Callable[..., Any], Callable[..., Any]]:
+    """(wide_from_a, mp_from_a) of an activation with from-a operations (else a
+    ValueError)."""
+    ref = REFERENCES[name]
+    if ref.wide_from_a is None or ref.mp_from_a is None:
+        raise ValueError(f"{name} has no from-a operations (g' is not a function of g)")
+    return ref.wide_from_a, ref.mp_from_a
 
 
-def mp_from_a(name: str, a: float) -> Any:
-    """The lesson's derivative-from-output formula, exact to MP_DIGITS digits."""
+def _mp_call(fn: Callable[..., Any], name: str, x: float, params: Mapping[str, Any],
+             n_out: int) -> Any:
+    """fn(mp, x, **params) at MP_DIGITS digits, params as mpf; NaN in gives
+    n_out NaNs out (fn never sees NaN)."""
     mp = _mp()
     with mp.workdps(MP_DIGITS):
-        x = mp.mpf(a)
-        if name == "sigmoid":
-            return x * (1 - x)
-        if name == "tanh":
-            return 1 - x * x
-    raise ValueError(f"no mpmath reference for {name}")
+        v = mp.mpf(x)
+        if mp.isnan(v):
+            return v if n_out == 1 else (v,) * n_out
+        numeric = {p.name for p in _catalogue.BY_NAME[name].numeric_params}
+        return fn(mp, v, **{k: mp.mpf(float(p)) if k in numeric else p
+                            for k, p in params_for(name, params).items()})
+
+
+def mp_fwd(name: str, z: float, **params: Any) -> Tuple[Any, Any]:
+    """(g(z), g'(z)) as mpmath numbers at MP_DIGITS digits (params by name;
+    default: those of the report)."""
+    return _mp_call(REFERENCES[name].mp_fwd, name, z, params, 2)
+
+
+def mp_from_a(name: str, a: float, **params: Any) -> Any:
+    """g' from a = g(z) (the lesson's formula for its four), exact to MP_DIGITS digits."""
+    return _mp_call(_from_a(name)[1], name, a, params, 1)
 
 
 def _mp_fix(values: np.ndarray, idx: np.ndarray, x: np.ndarray, fn, dtype) -> int:
@@ -119,24 +124,6 @@ def _mp_fix(values: np.ndarray, idx: np.ndarray, x: np.ndarray, fn, dtype) -> in
 
 
 # ------------------------------------------------------------ vectorised side
-
-def _wide_fwd(name: str, z: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    e = np.exp(-np.abs(z) * (2 if name == "tanh" else 1))
-    one = z.dtype.type(1)
-    inv = one / (one + e)
-    if name == "sigmoid":
-        lo = e * inv
-        return np.where(z > 0, inv, lo), lo * inv
-    return np.tanh(z), 4 * e * inv * inv
-
-
-def _wide_from_a(name: str, a: np.ndarray) -> np.ndarray:
-    one = a.dtype.type(1)
-    if name == "sigmoid":
-        return a * (one - a)   # 1 - a is exact for a >= 1/2: no cancellation
-    m = np.abs(a)              # 1 - a^2 without cancellation near |a| = 1
-    return np.where(m >= 0.5, (one - m) * (one + m), one - a * a)
-
 
 def _round_checked(wide: np.ndarray, x: np.ndarray, dtype: np.dtype, exact_fn) -> Tuple[np.ndarray, int]:
     rounded = wide.astype(dtype)
@@ -150,61 +137,64 @@ def _mp_all(x: np.ndarray, fn, dtype: np.dtype) -> np.ndarray:
     return out
 
 
-def _compute_alpha(name: str, alpha: float, dt: np.dtype) -> Any:
-    """alpha as the kernels see it: rounded to the compute dtype (float32 for
-    float16 data, which is computed in float32)."""
-    if name != "leaky_relu":
-        return dt.type(0.0)
-    return np.float32(alpha) if dt == np.float16 else dt.type(alpha)
+def kernel_params(name: str, dtype: Any, given: Optional[Mapping[str, Any]] = None
+                  ) -> Dict[str, Any]:
+    """The activation's parameters (`params_for`) as the kernels see them: the
+    numeric ones rounded to the compute dtype (float32 for float16 data)."""
+    dtype = np.dtype(dtype)
+    compute = np.dtype(np.float32) if dtype == np.float16 else dtype
+    numeric = {p.name for p in _catalogue.BY_NAME[name].numeric_params}
+    return {k: compute.type(v) if k in numeric else v
+            for k, v in params_for(name, given).items()}
 
 
-def _slope(name: str, x: np.ndarray, alpha: float, at_zero: Optional[float]) -> np.ndarray:
-    """relu/leaky_relu derivative from the sign of x (z, or a with alpha > 0):
-    1 above 0, alpha below, at_zero (default: alpha, which is 0 for relu) at 0,
-    NaN for NaN; alpha and at_zero rounded to the compute dtype like the kernels."""
-    dt = x.dtype
-    al_c = _compute_alpha(name, alpha, dt)
-    al = dt.type(al_c)
-    k = dt.type(at_zero if at_zero is not None else al_c)
-    d = np.where(x > 0, dt.type(1), np.where(x < 0, al, np.where(x == 0, k, x)))
-    return d.astype(dt)
+def _in_format(params: Mapping[str, Any], dtype: np.dtype) -> Dict[str, Any]:
+    """Numeric parameters as scalars of the format the wide formula runs in."""
+    return {k: dtype.type(v) if isinstance(v, np.floating) else v for k, v in params.items()}
 
 
-def reference_fwd(name: str, z: np.ndarray, alpha: float, at_zero: Optional[float] = None
-                  ) -> Tuple[np.ndarray, np.ndarray, int]:
+def _given(name: str, alpha: Any, at_zero: Any, params: Mapping[str, Any]) -> Dict[str, Any]:
+    """The parameters of a reference_* call: alpha / at_zero (the lesson's, taken
+    positionally as ever) count only where the activation has them."""
+    have = {p.name for p in _catalogue.BY_NAME[name].parameters}
+    lesson = {k: v for k, v in (("alpha", alpha), ("at_zero", at_zero))
+              if v is not None and k in have}
+    return {**lesson, **params}
+
+
+def _evaluate(name: str, wide_fn: Callable[..., Any], x: np.ndarray, exact_fn: Callable,
+              n_out: int, params: Mapping[str, Any]) -> Tuple[Tuple[np.ndarray, ...], int]:
+    """wide_fn's n_out results on x, correctly rounded in x.dtype, and the number
+    of points mpmath decided; exact_fn(v, j) is output j's mpmath value at v."""
+    ref, dt = REFERENCES[name], x.dtype
+    wide = np.dtype(np.float64) if ref.exact else wide_dtype(dt)
+    if wide is None:
+        return tuple(_mp_all(x, lambda v, j=j: exact_fn(v, j), dt) for j in range(n_out)), x.size
+    outs = wide_fn(x.astype(wide), **_in_format(params, wide))
+    outs = outs if n_out > 1 else (outs,)
+    if ref.exact:
+        return tuple(w.astype(dt) for w in outs), 0
+    rounded = [_round_checked(w, x, dt, lambda v, j=j: exact_fn(v, j)) for j, w in enumerate(outs)]
+    return tuple(r for r, _ in rounded), sum(n for _, n in rounded)
+
+
+def reference_fwd(name: str, z: np.ndarray, alpha: Any = None, at_zero: Any = None,
+                  **params: Any) -> Tuple[np.ndarray, np.ndarray, int]:
     """(g(z), g'(z), points that needed mpmath), correctly rounded in z.dtype.
-    alpha / at_zero are used the way the kernels use them: rounded to the
-    compute dtype (z.dtype; float32 for float16)."""
-    dt = z.dtype
+    Parameters (default: the report's) are used the way the kernels use them:
+    rounded to the compute dtype (z.dtype; float32 for float16)."""
+    kp = kernel_params(name, z.dtype, _given(name, alpha, at_zero, params))
     with np.errstate(all="ignore"):
-        if name in EXACT:
-            al_c = _compute_alpha(name, alpha, dt)
-            al = dt.type(al_c)
-            # alpha * z rounded once: exact in float64 for float16/float32 data
-            neg = (z.astype(np.float64) * np.float64(al_c)).astype(dt) if dt.itemsize < 8 \
-                else z * al
-            neg = neg if al != 0 else np.zeros_like(z)
-            a = np.where(z > 0, z, np.where(np.isnan(z), z, neg)).astype(dt)
-            return a, _slope(name, z, alpha, at_zero), 0
-        wide = wide_dtype(dt)
-        if wide is None:
-            pairs = [_mp_all(z, lambda v, j=j: mp_fwd(name, v)[j], dt) for j in (0, 1)]
-            return pairs[0], pairs[1], z.size
-        aw, dw = _wide_fwd(name, z.astype(wide))
-        a, na = _round_checked(aw, z, dt, lambda v: mp_fwd(name, v)[0])
-        d, nd = _round_checked(dw, z, dt, lambda v: mp_fwd(name, v)[1])
-    return a, d, na + nd
+        (a, d), n_mp = _evaluate(name, REFERENCES[name].wide_fwd, z,
+                                 lambda v, j: mp_fwd(name, v, **kp)[j], 2, kp)
+    return a, d, n_mp
 
 
-def reference_from_a(name: str, a: np.ndarray, alpha: float,
-                     at_zero: Optional[float] = None) -> Tuple[np.ndarray, int]:
-    """(the lesson's g'(z) from a = g(z), points that needed mpmath)."""
-    dt = a.dtype
+def reference_from_a(name: str, a: np.ndarray, alpha: Any = None, at_zero: Any = None,
+                     **params: Any) -> Tuple[np.ndarray, int]:
+    """(g'(z) from a = g(z), points that needed mpmath), like reference_fwd."""
+    kp = kernel_params(name, a.dtype, _given(name, alpha, at_zero, params))
     with np.errstate(all="ignore"):
-        if name in EXACT:
-            return _slope(name, a, alpha, at_zero), 0
-        wide = wide_dtype(dt)
-        if wide is None:
-            return _mp_all(a, lambda v: mp_from_a(name, v), dt), a.size
-        return _round_checked(_wide_from_a(name, a.astype(wide)), a, dt,
-                              lambda v: mp_from_a(name, v))
+        (d,), n_mp = _evaluate(name, _from_a(name)[0], a,
+                               lambda v, j: mp_from_a(name, v, **kp), 1, kp)
+    return d, n_mp

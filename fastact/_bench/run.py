@@ -12,8 +12,13 @@ Implementations (a peer that is not installed is skipped, never an error):
                   best) in one accuracy mode (no MODE: "default"; "high")
   ... out=        the same, writing into preallocated outputs
   fallback        fastact's pure-NumPy backend
-  numpy           the lesson's code (1/(1+np.exp(-z)), a*(1-a), ...)
+  numpy           the lesson's code (1/(1+np.exp(-z)), a*(1-a), ...;
+                  fastact._lesson), else the catalogue's NumPy value
   scipy           scipy.special.expit (sigmoid only), derivative a*(1-a)
+
+What each peer runs per activation is data: the catalogue's torch/jax/numpy
+expressions and fastact/_bench/peers.py (aten backward ops, out= bindings,
+derivatives); a peer without the activation is skipped.
   numexpr         numexpr.evaluate, value then derivative
   torch           torch value + aten *_backward with a ones gradient
   torch out=      the same ops' out= variants (forward out=, backward
@@ -38,9 +43,15 @@ from typing import (Any, Callable, ContextManager, Dict, Iterator, List, Optiona
 
 import numpy as np
 
-ACTS = ("sigmoid", "tanh", "relu", "leaky_relu")
+from fastact import _catalogue
+from fastact._bench.peers import PEERS as ACT_PEERS
+from fastact._bench.peers import AtenBackward
+from fastact._catalogue.values import resolved
+from fastact._lesson import LESSON_ALPHA, LESSON_NUMPY
+
+ACTS = tuple(act.name for act in _catalogue.ACTIVATIONS)
 OPS = ("and_derivative", "value")
-ALPHA = 0.01
+ALPHA = LESSON_ALPHA
 PEERS = ("scipy", "numexpr", "torch", "jax")
 DEFAULT_SIZES = (1_000, 1_000_000)
 ALL_SIZES = (10, 1_000, 100_000, 1_000_000, 10_000_000)
@@ -110,51 +121,41 @@ def peer_version(name: str) -> str:
 # the prepared input, or None where it does not apply.
 
 
-def _lesson(act: str, op: str, z: np.ndarray) -> Thunk:
-    """The lesson's NumPy code, verbatim in spirit: value, then the derivative."""
-    if act == "sigmoid":
-        if op == "value":
-            return lambda: 1 / (1 + np.exp(-z))
+def _params(act: str) -> Dict[str, Any]:
+    """Every parameter of `act` with the benchmark's values (peers.PEERS)."""
+    return resolved(_catalogue.BY_NAME[act], ACT_PEERS[act].params)
 
-        def sig() -> Any:
-            a = 1 / (1 + np.exp(-z))
-            return a, a * (1 - a)
-        return sig
-    if act == "tanh":
-        if op == "value":
-            return lambda: np.tanh(z)
 
-        def th() -> Any:
-            a = np.tanh(z)
-            return a, 1 - a ** 2
-        return th
-    if act == "relu":
-        if op == "value":
-            return lambda: np.maximum(0, z)
-        return lambda: (np.maximum(0, z), (z > 0).astype(float))
-    if op == "value":
-        return lambda: np.maximum(ALPHA * z, z)
+def _expr(src: str, args: str, namespace: Dict[str, Any]) -> Callable[..., Any]:
+    """`lambda args: src` over `namespace` (a catalogue or peers-table
+    expression: the project's own data, never user input)."""
+    return eval(f"lambda {args}: {src}", dict(namespace))  # noqa: S307
 
-    def leaky() -> Any:
-        a = np.maximum(ALPHA * z, z)
-        dz = np.ones_like(z)
-        dz[z < 0] = ALPHA
-        return a, dz
-    return leaky
+
+def _lesson(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    """The lesson's NumPy code, verbatim in spirit: value, then the derivative;
+    an activation the lesson does not have: the catalogue's NumPy composition
+    of the value (no derivative: None for the fused op)."""
+    code = LESSON_NUMPY.get(act)
+    if code is not None:
+        fn = code[0] if op == "value" else code[1]
+        return lambda: fn(z, ALPHA)
+    src = _catalogue.BY_NAME[act].numpy
+    if src is None or op != "value":
+        return None
+    value = _expr(src, "z", {"np": np, **_params(act)})
+    return lambda: value(z)
 
 
 def _fastact_fn(ns: Any, act: str, op: str) -> Callable[..., Any]:
-    name = act if op == "value" else f"{act}_{op}"
-    return getattr(ns, name)
+    return getattr(ns, _catalogue.public_name(_catalogue.BY_NAME[act], op))
 
 
 def _kw(act: str, op: str) -> Dict[str, Any]:
-    kw: Dict[str, Any] = {}
-    if act == "leaky_relu":
-        kw["alpha"] = ALPHA
-    if act == "relu" and op != "value":
-        kw["at_zero"] = 0.0
-    return kw
+    """The benchmark's parameters (peers.PEERS) that the function for `op` takes."""
+    given = ACT_PEERS[act].params
+    return {p.name: given[p.name] for p in _catalogue.BY_NAME[act].signature_params(op)
+            if p.name in given}
 
 
 def _fastact(act: str, op: str, z: np.ndarray, out: bool = False, kind: str = "c") -> Thunk:
@@ -170,36 +171,35 @@ def _fastact(act: str, op: str, z: np.ndarray, out: bool = False, kind: str = "c
     return lambda: f(z)
 
 
+def _value_then(value: Callable[[Any], Any], derivative: Callable[[Any, Any], Any],
+                x: Any) -> Thunk:
+    """(a, d) with a = value(x), d = derivative(x, a): a peer's fused op."""
+    def fused() -> Any:
+        a = value(x)
+        return a, derivative(x, a)
+    return fused
+
+
 def _scipy(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
-    sp = peer("scipy")
-    if sp is None or act != "sigmoid":
+    sp, spec = peer("scipy"), ACT_PEERS[act].scipy
+    if sp is None or spec is None:
         return None
-    expit = sp.expit
+    ns = {"sp": sp, **_params(act)}
+    value = _expr(spec[0], "z", ns)
     if op == "value":
-        return lambda: expit(z)
-
-    def f() -> Any:
-        a = expit(z)
-        return a, a * (1 - a)
-    return f
-
-
-_NE_EXPR = {
-    ("sigmoid", "value"): "1 / (1 + exp(-z))", ("sigmoid", "d"): "a * (1 - a)",
-    ("tanh", "value"): "tanh(z)", ("tanh", "d"): "1 - a * a",
-    ("relu", "value"): "where(z > 0, z, 0)", ("relu", "d"): "where(z > 0, one, zero)",
-    ("leaky_relu", "value"): "where(z > 0, z, alpha * z)",
-    ("leaky_relu", "d"): "where(z < 0, alpha, one)",
-}
+        return lambda: value(z)
+    return _value_then(value, _expr(spec[1], "z, a", ns), z)
 
 
 def _numexpr(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
-    ne = peer("numexpr")
-    if ne is None:
+    ne, spec = peer("numexpr"), ACT_PEERS[act].numexpr
+    if ne is None or spec is None:
         return None
-    c = {"alpha": z.dtype.type(ALPHA), "one": z.dtype.type(1), "zero": z.dtype.type(0)}
+    numeric = {p.name for p in _catalogue.BY_NAME[act].numeric_params}
+    c = {**{k: z.dtype.type(v) for k, v in _params(act).items() if k in numeric},
+         "one": z.dtype.type(1), "zero": z.dtype.type(0)}
     ev = ne.evaluate
-    ve, de = _NE_EXPR[act, "value"], _NE_EXPR[act, "d"]
+    ve, de = spec
     if op == "value":
         return lambda: ev(ve, local_dict={"z": z, **c})
 
@@ -210,119 +210,93 @@ def _numexpr(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     return f
 
 
-def _torch(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+def _aten_call(act: str, spec: AtenBackward, suffix: str = "") -> str:
+    """The source of the aten backward call on (g, a, z): `bw(g, a)`, `bw(g, z, alpha, False)`."""
+    names = {"a", "z", *_params(act)}
+    args = [x if isinstance(x, str) and x in names else repr(x) for x in spec.args]
+    return f"bw(g, {', '.join(args)}{suffix})"
+
+
+def _torch_setup(act: str, z: np.ndarray) -> Optional[Tuple[Any, Any, Any, Dict[str, Any]]]:
+    """(torch, the input tensor, a ones gradient, the expressions' namespace),
+    or None when torch is not installed."""
     torch = peer("torch")
     if torch is None:
         return None
     t = torch.from_numpy(z)
-    aten = torch.ops.aten
     g = torch.ones((), dtype=t.dtype).expand(t.shape)  # grad of ones, no memory
-    # sigmoid and tanh: value, then aten's backward from the output
-    smooth = {"sigmoid": (torch.sigmoid, aten.sigmoid_backward),
-              "tanh": (torch.tanh, aten.tanh_backward)}
-    if act in smooth:
-        forward, backward = smooth[act]
-        if op == "value":
-            return lambda: forward(t)
+    return torch, t, g, {"torch": torch, "F": torch.nn.functional, "g": g, **_params(act)}
 
-        def fused() -> Any:
-            a = forward(t)
-            return a, backward(g, a)
-        return fused
-    if act == "relu":
-        if op == "value":
-            return lambda: torch.relu(t)
 
-        def re() -> Any:
-            a = torch.relu(t)
-            return a, aten.threshold_backward(g, t, 0)
-        return re
-    lr = torch.nn.functional.leaky_relu
+def _torch(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    """torch's forward (the catalogue's expression), then aten's backward op
+    with a ones gradient (peers.PEERS)."""
+    setup, src = _torch_setup(act, z), _catalogue.BY_NAME[act].torch
+    if setup is None or src is None:
+        return None
+    torch, t, _, ns = setup
+    forward = _expr(src, "z", ns)
     if op == "value":
-        return lambda: lr(t, ALPHA)
-
-    def lk() -> Any:
-        a = lr(t, ALPHA)
-        return a, aten.leaky_relu_backward(g, t, ALPHA, False)
-    return lk
+        return lambda: forward(t)
+    spec = ACT_PEERS[act].torch_backward
+    if spec is None:
+        return None
+    ns["bw"] = getattr(torch.ops.aten, spec.op)
+    return _value_then(forward, _expr(_aten_call(act, spec), "z, a", ns), t)
 
 
 def _torch_out(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     """torch writing into preallocated tensors (views of preallocated arrays):
     the forward's out= and aten's backward .grad_input overloads, so that the
     comparison with fastact out= allocates on neither side."""
-    torch = peer("torch")
-    if torch is None:
+    setup, peers = _torch_setup(act, z), ACT_PEERS[act]
+    if setup is None or peers.torch_out is None:
         return None
-    t = torch.from_numpy(z)
+    torch, t, _, ns = setup
     a, d = torch.from_numpy(np.empty_like(z)), torch.from_numpy(np.empty_like(z))
-    aten = torch.ops.aten
-    g = torch.ones((), dtype=t.dtype).expand(t.shape)
-    if act in ("sigmoid", "tanh"):
-        forward = getattr(torch, act)
-        backward = getattr(aten, f"{act}_backward").grad_input
-        if op == "value":
-            return lambda: forward(t, out=a)
-
-        def smooth() -> Any:
-            forward(t, out=a)
-            return a, backward(g, a, grad_input=d)
-        return smooth
-    if act == "relu":
-        # torch.relu takes no out=; ATen implements relu as clamp_min(self, 0),
-        # so this is the same kernel through the public out= binding.
-        clamp_min = torch.clamp_min
-        threshold_backward = aten.threshold_backward.grad_input
-        if op == "value":
-            return lambda: clamp_min(t, 0, out=a)
-
-        def re() -> Any:
-            clamp_min(t, 0, out=a)
-            return a, threshold_backward(g, t, 0, grad_input=d)
-        return re
-    # F.leaky_relu takes no out=; it calls this binding, which does.
-    lr = torch._C._nn.leaky_relu
-    lr_backward = aten.leaky_relu_backward.grad_input
+    forward = _expr(peers.torch_out, "z", {**ns, "out": a})
     if op == "value":
-        return lambda: lr(t, ALPHA, out=a)
-
-    def lk() -> Any:
-        lr(t, ALPHA, out=a)
-        return a, lr_backward(g, t, ALPHA, False, grad_input=d)
-    return lk
+        return lambda: forward(t)
+    if peers.torch_backward is None:
+        return None
+    ns.update(bw=getattr(torch.ops.aten, peers.torch_backward.op).grad_input, d=d)
+    return _value_then(forward, _expr(_aten_call(act, peers.torch_backward, ", grad_input=d"),
+                                      "z, a", ns), t)
 
 
 _JAX_CACHE: Dict[Tuple[str, str], Any] = {}
 
 
+def _jax_fn(jax: Any, act: str, op: str) -> Optional[Any]:
+    """jax.jit of the catalogue's jax expression, and of it with the peers
+    table's derivative (None where either is missing)."""
+    src, d_src = _catalogue.BY_NAME[act].jax, ACT_PEERS[act].jax_derivative
+    if src is None:
+        return None
+    ns = {"jax": jax, "jnp": jax.numpy, **_params(act)}
+    value = _expr(src, "z", ns)
+    if op == "value":
+        return jax.jit(value)
+    if d_src is None:
+        return None
+    derivative = _expr(d_src, "z, a", ns)
+
+    def both(x: Any) -> Any:
+        a = value(x)
+        return a, derivative(x, a)
+    return jax.jit(both)
+
+
 def _jax(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
+    ACT_PEERS[act]  # an unknown activation is a KeyError, installed or not
     jax = peer("jax")
     if jax is None:
         return None
-    jnp = jax.numpy
     if (act, op) not in _JAX_CACHE:
-        def value(x: Any) -> Any:
-            if act == "sigmoid":
-                return jax.nn.sigmoid(x)
-            if act == "tanh":
-                return jnp.tanh(x)
-            if act == "relu":
-                return jax.nn.relu(x)
-            return jax.nn.leaky_relu(x, ALPHA)
-
-        def both(x: Any) -> Any:
-            a = value(x)
-            if act == "sigmoid":
-                d = a * (1 - a)
-            elif act == "tanh":
-                d = 1 - a * a
-            elif act == "relu":
-                d = (x > 0).astype(x.dtype)
-            else:
-                d = jnp.where(x < 0, jnp.asarray(ALPHA, x.dtype), jnp.asarray(1, x.dtype))
-            return a, d
-        _JAX_CACHE[act, op] = jax.jit(value if op == "value" else both)
+        _JAX_CACHE[act, op] = _jax_fn(jax, act, op)
     f = _JAX_CACHE[act, op]
+    if f is None:
+        return None
     x = jax.device_put(z)
     f(x)  # compile for this shape and dtype outside the timing
     block = jax.block_until_ready

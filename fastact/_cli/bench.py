@@ -158,7 +158,7 @@ def register(parser: argparse.ArgumentParser) -> None:
     from fastact._bench import run as _bench
     parser.add_argument("-f", "--functions", type=listing(str, _bench.ACTS),
                         default=list(_bench.ACTS), metavar="F,..",
-                        help="activations (default: all four)")
+                        help=f"activations: {', '.join(_bench.ACTS)} (default: all)")
     parser.add_argument("--ops", type=listing(str, _bench.OPS), default=["and_derivative"],
                         metavar="OP,..", help="and_derivative and/or value (default: "
                         "and_derivative)")

@@ -6,7 +6,7 @@ import contextlib
 import signal
 import sys
 import time
-from typing import Any, Iterator, Optional
+from typing import Any, Dict, Iterator, List, Optional
 
 from fastact._cli.args import real
 
@@ -129,10 +129,32 @@ def _stop(progress: Optional[_Progress], message: str, status: int) -> int:
 _MAX_CHUNK_MB = float(1 << 20)
 
 
+def _names_help() -> str:
+    """The activations, from the catalogue: "sigmoid, tanh, relu or leaky_relu"."""
+    from fastact import _catalogue
+    names = [act.name for act in _catalogue.ACTIVATIONS]
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " or " + names[-1]
+
+
+def _param_help(name: str) -> str:
+    """What parameter `name` is and its default per activation that has it, from
+    the catalogue: "the derivative used at the kink z == 0 (relu: 0, leaky_relu:
+    alpha)"; activations where it means something else get their own part."""
+    from fastact import _catalogue
+    by_doc: Dict[str, List[str]] = {}
+    for act in _catalogue.ACTIVATIONS:
+        for p in act.parameters:
+            if p.name == name:
+                default = p.default if p.default is not None else p.none_means
+                shown = f"{default:g}" if isinstance(default, float) else str(default)
+                by_doc.setdefault(p.doc, []).append(f"{act.name}: {shown}")
+    return "; ".join(f"{doc} ({', '.join(acts)})" for doc, acts in by_doc.items())
+
+
 def register(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("input", metavar="INPUT.npy", help="input array (.npy, any size)")
     parser.add_argument("--fn", required=True,
-                        help="sigmoid, tanh, relu or leaky_relu (or a full name such as "
+                        help=f"{_names_help()} (or a full name such as "
                              "tanh_derivative_from_a)")
     what = parser.add_mutually_exclusive_group()
     what.add_argument("--derivative", action="store_true", help="g'(z) instead of g(z)")
@@ -140,9 +162,8 @@ def register(parser: argparse.ArgumentParser) -> None:
                       help="both g(z) and g'(z) (arrays 'a' and 'derivative'; .npz output)")
     what.add_argument("--backward", metavar="GRAD.npy",
                       help="grad * g'(z) with the upstream gradient from GRAD.npy")
-    parser.add_argument("--alpha", type=real(), help="leaky_relu's slope for z < 0 (0.01)")
-    parser.add_argument("--at-zero", type=real(), metavar="K",
-                        help="derivative at the kink z == 0 (relu: 0, leaky_relu: alpha)")
+    parser.add_argument("--alpha", type=real(), help=_param_help("alpha"))
+    parser.add_argument("--at-zero", type=real(), metavar="K", help=_param_help("at_zero"))
     parser.add_argument("--dtype", choices=("float16", "float32", "float64"),
                         help="compute and write in this dtype")
     parser.add_argument("-o", "--output", required=True, metavar="OUT.npy|OUT.npz",

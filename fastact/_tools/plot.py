@@ -1,4 +1,5 @@
-"""The lesson's figure, drawn from the library: one panel per activation with
+"""The lesson's figure, drawn from the library: one panel per activation (every
+one in the catalogue, or those asked for; the grid is sized from the count) with
 g(z) and g'(z) over z in [-6, 6], the maximum of g' marked, and the regions
 where the gradient vanishes shaded.
 
@@ -11,8 +12,9 @@ FigureCanvasAgg), so no GUI backend and no pyplot global state are involved.
 """
 from __future__ import annotations
 
+import math
 import os
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 import numpy as np
 
@@ -20,7 +22,7 @@ from fastact import _catalogue
 
 THRESHOLD = 0.05
 Z_RANGE = (-6.0, 6.0)
-FIGSIZE = (10.0, 7.0)  # inches: 1000 x 700 pixels at the default 100 dpi
+PANEL_SIZE = (5.0, 3.5)  # inches per panel: 2 x 2 panels are 1000 x 700 pixels at 100 dpi
 DPI = 100
 _COLORS = {"g": "#1f5fa8", "d": "#d1495b", "vanish": "#f2c14e", "max": "#222222"}
 
@@ -53,7 +55,7 @@ def curves(name: str, n: int = 1201, api: Any = None) -> Dict[str, Any]:
         import fastact as api
 
     z = np.linspace(*Z_RANGE, n)
-    a, d = getattr(api, name + "_and_derivative")(z)
+    a, d = getattr(api, _catalogue.public_name(_catalogue.BY_NAME[name], "and_derivative"))(z)
     dmax = float(np.max(np.abs(d)))
     at = int(np.argmax(np.abs(d)))
     return {"z": z, "a": a, "d": d, "max": dmax, "argmax": float(z[at]),
@@ -87,16 +89,54 @@ def _panel(ax: Any, name: str) -> None:
     ax.grid(alpha=0.25)
 
 
-def figure(dpi: int = DPI) -> Any:
-    """The matplotlib Figure (2 x 2 panels: sigmoid, tanh, relu, leaky_relu)."""
+def grid_shape(count: int) -> Tuple[int, int]:
+    """(rows, columns) for `count` panels: the squarest grid, columns first
+    (4 -> 2 x 2, 5 -> 2 x 3, 18 -> 4 x 5)."""
+    cols = max(1, math.ceil(math.sqrt(count)))
+    return max(1, math.ceil(count / cols)), cols
+
+
+def figure_size(count: int) -> Tuple[float, float]:
+    """The figure's size in inches for `count` panels."""
+    rows, cols = grid_shape(count)
+    return PANEL_SIZE[0] * cols, PANEL_SIZE[1] * rows
+
+
+def functions(names: Optional[Sequence[str]] = None) -> List[str]:
+    """The activations to draw: `names` (each a catalogue name, else a
+    ValueError naming it) or every activation, in catalogue order as given."""
+    if names is None:
+        return [act.name for act in _catalogue.ACTIVATIONS]
+    unknown = [n for n in names if n not in _catalogue.BY_NAME]
+    if unknown:
+        raise ValueError(f"unknown activation {', '.join(map(repr, unknown))}; choose from "
+                         f"{', '.join(_catalogue.BY_NAME)}")
+    if not names:
+        raise ValueError("no activation to draw")
+    return list(dict.fromkeys(names))
+
+
+def _param_note(names: Sequence[str]) -> str:
+    """The default parameters the panels are drawn with: "leaky_relu alpha = 0.01"."""
+    notes = [f"{n} {p.name} = {p.default:g}" for n in names
+             for p in _catalogue.BY_NAME[n].numeric_params if isinstance(p.default, float)]
+    return (", " + ", ".join(notes)) if notes else ""
+
+
+def figure(dpi: int = DPI, names: Optional[Sequence[str]] = None) -> Any:
+    """The matplotlib Figure: one panel per activation of `names` (default:
+    every activation), on a grid sized from the count."""
     Figure, FigureCanvasAgg = _matplotlib()
     from matplotlib.patches import Patch
 
-    fig = Figure(figsize=FIGSIZE, dpi=dpi, layout="constrained")
+    names = functions(names)
+    fig = Figure(figsize=figure_size(len(names)), dpi=dpi, layout="constrained")
     FigureCanvasAgg(fig)
-    axes = fig.subplots(2, 2)
-    for ax, act in zip(axes.flat, _catalogue.ACTIVATIONS):
-        _panel(ax, act.name)
+    axes = fig.subplots(*grid_shape(len(names)), squeeze=False)
+    for ax, name in zip(axes.flat, names):
+        _panel(ax, name)
+    for ax in list(axes.flat)[len(names):]:
+        ax.axis("off")
     handles, labels = axes.flat[0].get_legend_handles_labels()
     handles += [Patch(color=_COLORS["vanish"], alpha=0.35),
                 Patch(facecolor=_COLORS["vanish"], alpha=0.35, hatch="///")]
@@ -105,8 +145,8 @@ def figure(dpi: int = DPI) -> Any:
         fig.legend(handles, labels, loc="outside lower center", ncol=4, frameon=False)
     except ValueError:  # matplotlib < 3.7 has no "outside" locations
         fig.legend(handles, labels, loc="lower center", ncol=4, frameon=False)
-    fig.suptitle("Activation functions g(z) and their derivatives g'(z) (fastact, "
-                 "leaky_relu alpha = 0.01)", fontsize=13)
+    fig.suptitle("Activation functions g(z) and their derivatives g'(z) (fastact"
+                 f"{_param_note(names)})", fontsize=13)
     return fig
 
 
@@ -123,11 +163,13 @@ def unsupported_format(path: str) -> Optional[str]:
             f"({', '.join(sorted(formats))})")
 
 
-def save(path: str, dpi: int = DPI) -> str:
-    """Render the figure to `path` (PNG, or any format matplotlib infers)."""
-    fig = figure(dpi)
+def save(path: str, dpi: int = DPI, names: Optional[Sequence[str]] = None) -> str:
+    """Render the figure of `names` (default: every activation) to `path` (PNG,
+    or any format matplotlib infers)."""
+    fig = figure(dpi, names)
     fig.savefig(path, dpi=dpi)
     return path
 
 
-__all__ = ["figure", "save", "curves", "unsupported_format", "THRESHOLD", "PlotUnavailable"]
+__all__ = ["figure", "save", "curves", "functions", "grid_shape", "unsupported_format",
+           "THRESHOLD", "PlotUnavailable"]
