@@ -1,23 +1,18 @@
-"""Accuracy references of the softplus family (issue 12's per-activation
-registry; until fastact/_accuracy/model.py lands, plain dicts with the
-interface of catalogue.md):
+"""Accuracy references of the softplus family (see model.py): softplus and
+log_sigmoid in the stable forms max(s, 0) + log1p(exp(-|s|)) and sigma(s) from
+e = exp(-|s|), so nothing overflows; from a, -expm1(-beta a) and -expm1(a).
+threshold (PyTorch's switch to z) is a select: a = z and g' = 1 exactly where
+beta*z > threshold (+inf, the default's meaning: never).
 
-    wide_fwd(z, **params) -> (a, d)   z in float64 / long double, vectorised,
-                                      a few wide ULP (np.longdouble on x86: 64 bits)
-    wide_from_a(a, **params) -> d
-    mp_fwd(mp, x, **params) -> (a, d) mpmath, exact at the working precision
-    mp_from_a(mp, a, **params) -> d
-    edges: {dtype name: z values where the function saturates / underflows}
-    a_domain: the range of g
-
-Only exp of -|s| is formed in the wide formulas, so nothing overflows there
-either.  threshold (PyTorch's linear switch) is not part of the references:
-it is exact by construction (a = z, d = 1)."""
+EDGES: the z where exp(-|z|) reaches the subnormals and underflows, per dtype
+(also used by the tests and tests/c/sample_softplus_f64.py)."""
 from __future__ import annotations
 
 from typing import Any, Dict, Tuple
 
 import numpy as np
+
+from fastact._accuracy.model import Reference
 
 INF = float("inf")
 
@@ -28,22 +23,30 @@ def _wide_parts(s: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     return np.log1p(e), np.where(s > 0, 1 / (1 + e), e / (1 + e))
 
 
-def wide_fwd_softplus(z: np.ndarray, beta: float = 1.0) -> Tuple[np.ndarray, np.ndarray]:
+def wide_fwd_softplus(z: np.ndarray, beta: float = 1.0,
+                      threshold: float = INF) -> Tuple[np.ndarray, np.ndarray]:
     b = z.dtype.type(beta)
-    log, sig = _wide_parts(z * b)
-    return np.maximum(z, 0) + log / b, sig
+    s = z * b
+    log, sig = _wide_parts(s)
+    linear = s > z.dtype.type(threshold)
+    return np.where(linear, z, np.maximum(z, 0) + log / b), np.where(linear, 1, sig)
 
 
-def wide_from_a_softplus(a: np.ndarray, beta: float = 1.0) -> np.ndarray:
+def wide_from_a_softplus(a: np.ndarray, beta: float = 1.0, threshold: float = INF
+                         ) -> np.ndarray:
+    # (threshold: the from-a operations ignore it, the registry passes every parameter)
     return -np.expm1(-a * a.dtype.type(beta))
 
 
-def mp_fwd_softplus(mp: Any, x: Any, beta: float = 1.0) -> Tuple[Any, Any]:
+def mp_fwd_softplus(mp: Any, x: Any, beta: float = 1.0,
+                    threshold: float = INF) -> Tuple[Any, Any]:
     s = mp.mpf(beta) * x
+    if s > threshold:
+        return x, mp.mpf(1)
     return mp.log1p(mp.exp(s)) / mp.mpf(beta), 1 / (1 + mp.exp(-s))
 
 
-def mp_from_a_softplus(mp: Any, a: Any, beta: float = 1.0) -> Any:
+def mp_from_a_softplus(mp: Any, a: Any, beta: float = 1.0, threshold: float = INF) -> Any:
     return -mp.expm1(-mp.mpf(beta) * a)
 
 
@@ -66,14 +69,14 @@ def mp_from_a_log_sigmoid(mp: Any, a: Any) -> Any:
 
 # where exp(-|z|) (the value's tail and the derivative's) reaches the subnormals
 # and underflows
-_EDGES = {"float32": (-87.3, -103.3, -104.0), "float64": (-708.4, -744.4, -745.2)}
+EDGES = {"float32": (-87.3, -103.3, -104.0), "float64": (-708.4, -744.4, -745.2)}
 
-REFERENCES: Dict[str, Dict[str, Any]] = {
-    "softplus": dict(wide_fwd=wide_fwd_softplus, wide_from_a=wide_from_a_softplus,
-                     mp_fwd=mp_fwd_softplus, mp_from_a=mp_from_a_softplus,
-                     edges=_EDGES, a_domain=(0.0, INF)),
-    "log_sigmoid": dict(wide_fwd=wide_fwd_log_sigmoid, wide_from_a=wide_from_a_log_sigmoid,
-                        mp_fwd=mp_fwd_log_sigmoid, mp_from_a=mp_from_a_log_sigmoid,
-                        edges={k: tuple(-x for x in v) for k, v in _EDGES.items()},
-                        a_domain=(-INF, 0.0)),
+REFERENCES: Dict[str, Reference] = {
+    "softplus": Reference(wide_fwd=wide_fwd_softplus, mp_fwd=mp_fwd_softplus,
+                          wide_from_a=wide_from_a_softplus, mp_from_a=mp_from_a_softplus,
+                          f64_edges=EDGES["float64"]),
+    "log_sigmoid": Reference(wide_fwd=wide_fwd_log_sigmoid, mp_fwd=mp_fwd_log_sigmoid,
+                             wide_from_a=wide_from_a_log_sigmoid,
+                             mp_from_a=mp_from_a_log_sigmoid,
+                             f64_edges=tuple(-x for x in EDGES["float64"])),
 }

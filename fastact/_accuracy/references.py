@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Optional
 
 from fastact import _catalogue
-from fastact._accuracy import ref_lesson
+from fastact._accuracy import ref_lesson, ref_softplus
 from fastact._accuracy.model import Reference
 from fastact._catalogue.values import resolved
 
 REFERENCES: Dict[str, Reference] = {
     **ref_lesson.REFERENCES,
+    **ref_softplus.REFERENCES,
 }
 
 

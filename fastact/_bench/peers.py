@@ -67,4 +67,17 @@ PEERS = {
         torch_out="torch._C._nn.leaky_relu(z, alpha, out=out)",
         jax_derivative="jnp.where(z < 0, jnp.asarray(alpha, z.dtype), jnp.asarray(1, z.dtype))",
         numexpr=("where(z > 0, z, alpha * z)", "where(z < 0, alpha, one)")),
+    "softplus": BenchPeers(
+        torch_backward=AtenBackward("softplus_backward", ("z", "beta", "threshold")),
+        # F.softplus takes no out=; it calls this binding, which does.
+        torch_out="torch._C._nn.softplus(z, beta, threshold, out=out)",
+        jax_derivative="jax.nn.sigmoid(beta * z)",
+        numexpr=("log(1 + exp(beta * z)) / beta", "1 - exp(-beta * a)")),
+    # aten's log_sigmoid_backward needs log_sigmoid_forward's buffer (its CPU
+    # kernel reads it), which AtenBackward's arguments (a, z, parameters,
+    # constants) cannot express: no torch backward peer yet.
+    "log_sigmoid": BenchPeers(
+        torch_out="torch._C._nn.log_sigmoid(z, out=out)",
+        jax_derivative="jax.nn.sigmoid(-z)",
+        numexpr=("-log(1 + exp(-z))", "1 - exp(a)")),
 }

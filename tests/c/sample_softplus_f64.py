@@ -16,7 +16,7 @@ import mpmath
 import numpy as np
 
 import fastact
-from fastact._accuracy.ref_softplus import REFERENCES
+from fastact._accuracy.ref_softplus import EDGES, REFERENCES
 
 LD = np.longdouble
 
@@ -33,7 +33,7 @@ def inputs(n: int, seed: int = 0) -> np.ndarray:
     rng = np.random.default_rng(seed)
     bits = rng.integers(0, np.iinfo(np.uint64).max, n, dtype=np.uint64, endpoint=True)
     z = bits.view(np.float64)
-    edges = [s * e for e in REFERENCES["softplus"]["edges"]["float64"] for s in (1, -1)]
+    edges = [s * e for e in EDGES["float64"] for s in (1, -1)]
     near = np.concatenate([np.linspace(e - 1, e + 1, 2001) for e in edges])
     return np.concatenate([z[np.isfinite(z)], rng.uniform(-40, 40, n), near])
 
@@ -41,7 +41,7 @@ def inputs(n: int, seed: int = 0) -> np.ndarray:
 def settle(name: str, kind: int, z: np.ndarray, got: np.ndarray, ref: np.ndarray,
            err: np.ndarray) -> np.ndarray:
     """The worst points and those near a midpoint, measured against mpmath."""
-    mp_fwd = REFERENCES[name]["mp_fwd"]
+    mp_fwd = REFERENCES[name].mp_fwd
     idx = np.argsort(err)[-20:]
     with mpmath.workdps(50):
         for i in idx:
@@ -59,14 +59,14 @@ def main(argv=None) -> int:
     for name, ref in REFERENCES.items():
         a, d = getattr(fastact, name + "_and_derivative")(z)
         with np.errstate(all="ignore"):
-            ra, rd = ref["wide_fwd"](z.astype(LD))
+            ra, rd = ref.wide_fwd(z.astype(LD))
         ea = settle(name, 0, z, a, ra, ulp64(a, ra))
         ed = settle(name, 1, z, d, rd, ulp64(d, rd))
-        lo, hi = ref["a_domain"]
+        lo, hi = fastact._catalogue.BY_NAME[name].a_domain
         av = np.clip(np.abs(z), 0, None) * (1 if hi == np.inf else -1)
         with np.errstate(all="ignore"):
             ef = ulp64(getattr(fastact, name + "_derivative_from_a")(av),
-                       ref["wide_from_a"](av.astype(LD)))
+                       ref.wide_from_a(av.astype(LD)))
         print(f"{name} float64 level={level} {z.size} inputs: value {ea.max():.3f} "
               f"derivative {ed.max():.3f} from_a {ef.max():.3f} ULP", flush=True)
     return 0
