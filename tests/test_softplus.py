@@ -217,6 +217,17 @@ def test_nonfinite(fa_level, name, dtype):
     assert a.dtype == d.dtype == np.dtype(dtype)
 
 
+def test_log_sigmoid_zero_tail_is_plus_zero(fa_level):
+    """Where log_sigmoid underflows (z -> +inf) the result is +0.0, as torch's
+    min(z, 0) - log1p(exp(-|z|)) gives, on every backend and level."""
+    torch = pytest.importorskip("torch")
+    z = np.array([np.inf, 800.0, 1e10, 1e300])
+    got = fa_level.log_sigmoid(z)
+    want = torch.nn.functional.logsigmoid(torch.tensor(z)).numpy()
+    assert np.array_equal(got, want) and not np.signbit(got).any()
+    assert not np.signbit(fa_level.log_sigmoid(z[:3].astype(np.float32))).any()
+
+
 @pytest.mark.parametrize("name", NAMES)
 def test_from_a_outside_the_range_is_the_formula(fa_level, name):
     """a < 0 for softplus, a > 0 for log_sigmoid (no z gives it): -expm1(-a) / -expm1(a)

@@ -6,8 +6,9 @@ FA_INLINE void FA_FN(fa_log_sigmoid_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d
     FA_V l_hi, l_lo, sig_lo, sig_hi;
     FA_FN(fa_softplus_parts)(z, &l_hi, &l_lo, &sig_lo, &sig_hi);
     const FA_V zero = FA_SET(FA_C(0.0));
-    /* max(0, -z) keeps a NaN z (simd.h's operand order) */
-    *a = FV(neg)(FA_FN(fa_add_pair)(FV(max)(zero, FV(neg)(z)), l_hi, l_lo));
+    /* max(0, -z) keeps a NaN z (simd.h's operand order); + 0 turns the -0 of an
+     * underflowed tail into +0, as min(z, 0) - log1p(e) (torch's form) gives */
+    *a = FV(add)(FV(neg)(FA_FN(fa_add_pair)(FV(max)(zero, FV(neg)(z)), l_hi, l_lo)), zero);
     *d = FV(select)(FV(cmpgt)(z, zero), sig_lo, sig_hi);
 }
 
