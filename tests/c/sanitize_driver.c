@@ -434,7 +434,16 @@ static double ulp_error(int f64, double got, ref_val exact)
     return fabs((got - exact.hi) - exact.lo) / ulp;
 }
 
-static char act_code(const char *name) { return strcmp(name, "leaky_relu") ? name[0] : 'l'; }
+/* The driver's references cover the lesson's four; 0 for any other row (its
+ * accuracy is checked by its family's own sweep, not here). */
+static char act_code(const char *name)
+{
+    static const char *const known[] = {"sigmoid", "tanh", "relu", "leaky_relu"};
+    static const char codes[] = {'s', 't', 'r', 'l'};
+    for (int i = 0; i < 4; i++)
+        if (strcmp(name, known[i]) == 0) return codes[i];
+    return 0;
+}
 
 /* Budgets in the project's ULP, at the FMA levels (the only ones checked here):
  * sigmoid and tanh of z within 2 (default) / 1 (high); relu and leaky_relu, and
@@ -555,6 +564,8 @@ static void check_reference(void)
             memcpy(in[1] + k * es, in[0] + (n - 1 - k) * es, es);
         for (int a = 0; a < fa_num_activations(); a++) {
             const char *name = fa_level_table(FA_LEVEL_BASELINE, FA_ACC_DEFAULT)[a].name;
+            if (!act_code(name))
+                continue;
             reference_values(act_code(name), f64, in[0], n, &p, ref_a, ref_d);
             for (int level = 0; level < FA_NLEVELS; level++)
                 for (int acc = 0; acc < FA_NACC; acc++)
