@@ -373,3 +373,99 @@ FA_INLINE FA_V FA_FN(fa_exp_em_nonpos)(FA_V z, FA_V *em_h, FA_V *em_l)
     FA_FN(fa_exp_expm1_neg)(FV(min)(FA_SET(FA_C(0.0)), z), FA_EXP_SCALE_S, &es, em_h, em_l);
     return es;
 }
+
+/* ---- softplus family (softplus, log_sigmoid) ---------------------------- */
+
+/* q = e/(c + e) for e in [0, 1] and c in {1, 2} (or NaN), with *res = e - q (c + e)
+ * computed exactly (by FMA; Fast2Sum gives c + e's rounding error, c >= e): the
+ * residual that corrects the quotient to nearly correct rounding. */
+FA_INLINE FA_V FA_FN(fa_quot_c_plus)(FA_V e, FA_T c, FA_V *res)
+{
+    const FA_V cv = FA_SET(c);
+    const FA_V den = FV(add)(cv, e);
+    const FA_V dl = FV(add)(FV(sub)(cv, den), e);
+    const FA_V q = FV(div)(e, den);
+    *res = FV(nmuladd)(q, dl, FV(nmuladd)(q, den, e));
+    return q;
+}
+
+/* log1p(e) for e in [0, 1] (or NaN) as an unrounded pair *hi + *lo, |*lo| <= *hi/20.
+ * log1p(e) = 2 atanh(s), s = e/(2 + e) in [0, 1/3]: atanh(s) = s + s^3 P(s^2), P a
+ * Chebyshev fit on [0, 1/9] (error 0.02 ULP float, 0.07 ULP double, relative to
+ * the result).  s itself is carried as q + s_lo: the quotient's exact residual
+ * divided by 2 + e through 1/(2 + e) = (1 - q)/2 (to far more than s_lo's few
+ * bits), so the only rounding of note is the caller's final one. */
+FA_INLINE void FA_FN(fa_log1p_unit)(FA_V e, FA_V *hi, FA_V *lo)
+{
+    FA_V res;
+    const FA_V q = FA_FN(fa_quot_c_plus)(e, FA_C(2.0), &res);
+    /* 2 s_lo, not s_lo: halving would round a subnormal residual (where
+     * 2q + res = e exactly, den being 2) */
+    const FA_V s_lo2 = FV(mul)(res, FV(sub)(FA_SET(FA_C(1.0)), q));
+    const FA_V u = FV(mul)(q, q);
+#define FA_EST(c1, c0) FV(muladd)(FA_SET(c1), u, FA_SET(c0)) /* c0 + c1 u */
+#if FA_IS_F32
+    const FA_V u2 = FV(mul)(u, u);
+    const FA_V p = FV(muladd)(FV(muladd)(FA_SET(0x1.dba260p-4f), u2,
+                                         FA_EST(0x1.bc8cf8p-4f, 0x1.24c926p-3f)), u2,
+                              FA_EST(0x1.9998d4p-3f, 0x1.555556p-2f));
+#else
+    /* Estrin: the double loops are latency-bound */
+    const FA_V u2 = FV(mul)(u, u), u4 = FV(mul)(u2, u2), u8 = FV(mul)(u4, u4);
+    const FA_V f0 = FV(muladd)(FA_EST(0x1.c71c727143318p-4, 0x1.24924923d44c6p-3), u2,
+                               FA_EST(0x1.999999999a3ddp-3, 0x1.5555555555555p-2));
+    const FA_V f1 = FV(muladd)(FA_EST(0x1.eb905e8575054p-5, 0x1.10ac75dc602b1p-4), u2,
+                               FA_EST(0x1.3b18b294bebf9p-4, 0x1.745cf0b0e03bdp-4));
+    const FA_V p = FV(muladd)(FA_EST(0x1.4b0a26c5f2aefp-4, 0x1.687a6e7c95176p-5), u8,
+                              FV(muladd)(f1, u4, f0));
+#endif
+#undef FA_EST
+    *hi = FV(add)(q, q);                                       /* exact */
+    *lo = FV(muladd)(FV(mul)(*hi, u), p, s_lo2);
+}
+
+/* The logistic function from e = exp(-|s|) in [0, 1]: *lo = sigma(-|s|) =
+ * e/(1 + e), *hi = sigma(|s|) = 1 - *lo, each <= 2 ULP with one division (the
+ * quotient corrected by its exact residual, as in sigmoid's default kernel). */
+FA_INLINE void FA_FN(fa_logistic_from_e)(FA_V e, FA_V *lo, FA_V *hi)
+{
+    const FA_V one = FA_SET(FA_C(1.0));
+    FA_V res;
+    const FA_V q = FA_FN(fa_quot_c_plus)(e, FA_C(1.0), &res);
+    *lo = FV(muladd)(res, FV(sub)(one, q), q);
+    *hi = FV(sub)(one, *lo);
+}
+
+/* What softplus(s) = max(s, 0) + log1p(exp(-|s|)) and its derivative sigma(s)
+ * share (log_sigmoid is -softplus(-z)): e = exp(-|s|), clamped where it is 0
+ * anyway (NaN passes); log1p(e) = *l_hi + *l_lo; sigma(-|s|), sigma(|s|). */
+FA_INLINE void FA_FN(fa_softplus_parts)(FA_V s, FA_V *l_hi, FA_V *l_lo, FA_V *sig_lo,
+                                        FA_V *sig_hi)
+{
+    FA_V nem;
+    const FA_V e = FA_FN(fa_exp_neg)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(s)), 0, 0, &nem);
+    FA_FN(fa_log1p_unit)(e, l_hi, l_lo);
+    FA_FN(fa_logistic_from_e)(e, sig_lo, sig_hi);
+}
+
+/* x + (hi + lo) rounded once (2Sum of x and hi, then the errors): for
+ * x = max(s, 0) >= 0 and a log1p pair, whose sum never cancels.  x = +inf is
+ * inf (the error terms would be inf - inf). */
+FA_INLINE FA_V FA_FN(fa_add_pair)(FA_V x, FA_V hi, FA_V lo)
+{
+    const FA_V t = FV(add)(x, hi);
+    const FA_V xv = FV(sub)(t, hi);
+    const FA_V err = FV(add)(FV(sub)(x, xv), FV(sub)(hi, FV(sub)(t, xv)));
+    return FV(select)(FV(cmpeq)(t, FA_SET((FA_T)INFINITY)), t, FV(add)(t, FV(add)(err, lo)));
+}
+
+/* -expm1(y) for any y (NaN passes): for y <= 0 straight from the exponential's
+ * pair; for y > 0 (an a outside the activation's range in the from-a formulas)
+ * as -expm1(y) = nem/(nem - 1) = -nem / exp(-y) with nem = -expm1(-y), which is
+ * -inf once exp(-y) is 0: the formula as written, never a wrapped exponent. */
+FA_INLINE FA_V FA_FN(fa_neg_expm1)(FA_V y)
+{
+    FA_V nem;
+    const FA_V e = FA_FN(fa_exp_neg)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(y)), 0, 1, &nem);
+    return FV(select)(FV(cmple)(y, FA_SET(FA_C(0.0))), nem, FV(div)(FV(neg)(nem), e));
+}

@@ -18,3 +18,5 @@
 #include "act/silu.h"
 #include "act/softsign.h"
 #include "act/tanhshrink.h"
+#include "act/softplus.h"
+#include "act/log_sigmoid.h"

@@ -123,4 +123,17 @@ PEERS = {
         jax_derivative="1 / (1 + jnp.abs(z)) ** 2"),
     "tanhshrink": BenchPeers(
         jax_derivative="jnp.tanh(z) ** 2"),
+    "softplus": BenchPeers(
+        torch_backward=AtenBackward("softplus_backward", ("z", "beta", "threshold")),
+        # F.softplus takes no out=; it calls this binding, which does.
+        torch_out="torch._C._nn.softplus(z, beta, threshold, out=out)",
+        jax_derivative="jax.nn.sigmoid(beta * z)",
+        numexpr=("log(1 + exp(beta * z)) / beta", "1 - exp(-beta * a)")),
+    # aten's log_sigmoid_backward needs log_sigmoid_forward's buffer (its CPU
+    # kernel reads it), which AtenBackward's arguments (a, z, parameters,
+    # constants) cannot express: no torch backward peer yet.
+    "log_sigmoid": BenchPeers(
+        torch_out="torch._C._nn.log_sigmoid(z, out=out)",
+        jax_derivative="jax.nn.sigmoid(-z)",
+        numexpr=("-log(1 + exp(-z))", "1 - exp(a)")),
 }

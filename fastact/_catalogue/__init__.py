@@ -14,13 +14,13 @@ from __future__ import annotations
 
 from fastact._catalogue.model import (FROM_A_OPS, OP_ARGS, OP_NIN, OP_NOUT, OP_SUFFIX, OPS,
                                       REQUIRED, Activation, Param, Relation)
-from fastact._catalogue import lesson
-from fastact._catalogue import explinear, piecewise
+from fastact._catalogue import explinear, lesson, piecewise, softplus
 
 ACTIVATIONS = (
     *lesson.ACTIVATIONS,
     *piecewise.ACTIVATIONS,
     *explinear.ACTIVATIONS,
+    *softplus.ACTIVATIONS,
 )
 
 BY_NAME = {act.name: act for act in ACTIVATIONS}

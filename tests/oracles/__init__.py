@@ -20,3 +20,4 @@ def register(*oracles: Oracle) -> None:
 from oracles import lesson  # noqa: E402,F401
 from oracles import piecewise  # noqa: E402,F401
 from oracles import explinear  # noqa: E402,F401
+from oracles import softplus  # noqa: E402,F401
