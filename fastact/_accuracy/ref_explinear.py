@@ -88,6 +88,21 @@ def _mp_selu_from_a(mp, a):
     return lam if a > 0 else a + lam * al
 
 
+# lambda * alpha to 30 digits: the product of the two float64 constants is off by
+# ~1e-16 relative, which a + lambda*alpha (selu's g' from a, cancelling as
+# z -> -inf) turns into hundreds of float64 ULP.  A string keeps long double's bits.
+LAMBDA_ALPHA = "1.75809934084737685994021752081"
+
+def _mp_tanhshrink(mp, x):
+    """z - tanh z with the digits its cancellation takes (~2 log10(1/|z|): it is
+    z^3/3 near 0) added to the working precision."""
+    if x == 0 or not mp.isfinite(x):
+        return x - mp.tanh(x) if mp.isfinite(x) else x - mp.sign(x)
+    extra = max(0, int(-2 * mp.log10(abs(x)))) + 10
+    with mp.extradps(extra):
+        return +(x - mp.tanh(x))
+
+
 SPECS: Dict[str, Dict[str, Any]] = {
     "elu": dict(
         wide_fwd=elu_wide_fwd,
@@ -97,7 +112,7 @@ SPECS: Dict[str, Dict[str, Any]] = {
         A_DOMAIN="a >= -alpha", EDGES=(-745.2, -708.4, 0.0)),
     "selu": dict(
         wide_fwd=selu_wide_fwd,
-        wide_from_a=lambda a: np.where(a > 0, LAMBDA, a + LAMBDA * ALPHA),
+        wide_from_a=lambda a: np.where(a > 0, LAMBDA, a + a.dtype.type(LAMBDA_ALPHA)),
         mp_fwd=_mp_selu, mp_from_a=_mp_selu_from_a,
         A_DOMAIN="a >= -lambda*alpha", EDGES=(-745.2, -708.4, 0.0)),
     "celu": dict(
@@ -119,7 +134,9 @@ SPECS: Dict[str, Dict[str, Any]] = {
         A_DOMAIN="-1 <= a <= 1", EDGES=(0.0, 2.0**26, 2.0**511)),
     "tanhshrink": dict(
         wide_fwd=tanhshrink_wide_fwd,
-        mp_fwd=lambda mp, x: (x - mp.tanh(x), mp.tanh(x) ** 2),
+        mp_fwd=lambda mp, x: (_mp_tanhshrink(mp, x), mp.tanh(x) ** 2),
+        # z - tanh z cancels to z^3/3 near 0 in the wide format too: mpmath there
+        NEAR_CANCELLATION=((0.0, 0.125),),
         EDGES=(0.0, 2.0**-511, 0.125, 0.5, 19.1)),
 }
 
