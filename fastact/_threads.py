@@ -18,7 +18,7 @@ import contextlib
 import operator
 import os
 import threading
-from typing import Any, Iterator, Mapping, Optional
+from typing import Iterator, Mapping, Optional
 
 from fastact import _backends
 
