@@ -27,6 +27,13 @@ def compiled_module() -> Optional[Any]:
     return _ufuncs
 
 
+def active_compiled() -> Optional[Any]:
+    """The compiled extension when fastact runs on it (BACKEND == "c"), else None:
+    what the process-wide settings (accuracy mode, threads) are kept in."""
+    import fastact
+    return compiled_module() if fastact.BACKEND == "c" else None
+
+
 def require_compiled() -> Any:
     """The compiled extension; ImportError where it was not built."""
     mod = compiled_module()

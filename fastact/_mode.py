@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from typing import Any, Iterator, Optional
+from typing import Iterator
 
 from fastact import _backends
 
@@ -33,16 +33,11 @@ def _check(mode: object) -> str:
     return mode
 
 
-def _compiled() -> Optional[Any]:
-    import fastact
-    return _backends.compiled_module() if fastact.BACKEND == "c" else None
-
-
 def set_accuracy(mode: str) -> None:
     """Set the process-wide accuracy mode: "default" (<= 2 ULP) or "high" (<= 1 ULP)."""
     global _py_default
     mode = _check(mode)
-    mod = _compiled()
+    mod = _backends.active_compiled()
     if mod is not None:
         mod.set_accuracy(mode)
     _py_default = mode
@@ -50,7 +45,7 @@ def set_accuracy(mode: str) -> None:
 
 def get_accuracy() -> str:
     """The accuracy mode in effect for the calling thread."""
-    mod = _compiled()
+    mod = _backends.active_compiled()
     if mod is not None:
         return str(mod.get_accuracy())
     return getattr(_py_local, "mode", None) or _py_default
@@ -60,7 +55,7 @@ def get_accuracy() -> str:
 def accuracy_mode(mode: str) -> Iterator[None]:
     """Use `mode` in the calling thread for the duration of the block (nests)."""
     mode = _check(mode)
-    mod = _compiled()
+    mod = _backends.active_compiled()
     if mod is not None:
         before = mod.get_thread_accuracy()
         mod.set_thread_accuracy(mode)

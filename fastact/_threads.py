@@ -18,7 +18,7 @@ import contextlib
 import operator
 import os
 import threading
-from typing import Any, Iterator, Mapping, Optional
+from typing import Iterator, Mapping, Optional
 
 from fastact import _backends
 
@@ -78,16 +78,11 @@ def default_num_threads(environ: Mapping[str, str] = os.environ) -> int:
     return min(limits)
 
 
-def _compiled() -> Optional[Any]:
-    import fastact
-    return _backends.compiled_module() if fastact.BACKEND == "c" else None
-
-
 def set_num_threads(n: int) -> None:
     """Set the process-wide number of threads a large call may use (1..256)."""
     global _py_default
     n = check(n)
-    mod = _compiled()
+    mod = _backends.active_compiled()
     if mod is not None:
         mod.set_num_threads(n)
     _py_default = n
@@ -95,13 +90,13 @@ def set_num_threads(n: int) -> None:
 
 def process_num_threads() -> int:
     """The process-wide count (what threadpoolctl reports and restores)."""
-    mod = _compiled()
+    mod = _backends.active_compiled()
     return int(mod.get_num_threads()) if mod is not None else _py_default
 
 
 def get_num_threads() -> int:
     """The number of threads a large call from the calling thread may use."""
-    mod = _compiled()
+    mod = _backends.active_compiled()
     if mod is not None:
         local = mod.get_thread_num_threads()
         return int(local if local is not None else mod.get_num_threads())
@@ -113,7 +108,7 @@ def num_threads(n: int) -> Iterator[None]:
     """Use `n` threads for the calling thread's calls for the duration of the block
     (nests; other threads keep theirs)."""
     n = check(n)
-    mod = _compiled()
+    mod = _backends.active_compiled()
     if mod is not None:
         before = mod.get_thread_num_threads()
         mod.set_thread_num_threads(n)
@@ -133,7 +128,7 @@ def num_threads(n: int) -> Iterator[None]:
 def describe() -> str:
     """show_config's line: the count, and whether it does anything here."""
     n = get_num_threads()
-    mod = _compiled()
+    mod = _backends.active_compiled()
     if mod is None:
         return f"{n} (recorded; the NumPy fallback is single-threaded)"
     if not mod.pool_threaded():

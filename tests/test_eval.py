@@ -398,10 +398,17 @@ def _big_input(tmp_path, n=1 << 17):
     return z
 
 
+def _default_sigint():
+    # A suite started in the background by a non-interactive shell inherits SIGINT
+    # ignored, and a Python started so never raises KeyboardInterrupt: the child
+    # gets the default disposition, as an interactive user's process has.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def _start_hooked(action, *argv):
     proc = subprocess.Popen([sys.executable, "-c", _HOOKED_CLI, action, *map(str, argv)],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                            env=_ENV)
+                            env=_ENV, preexec_fn=_default_sigint if os.name == "posix" else None)
     if action != "shrink":
         assert proc.stdout.readline() == "mid-run\n", proc.communicate()[1]
     return proc

@@ -6,4 +6,7 @@
 set -euo pipefail
 source "$(dirname "$0")/../lib.sh"
 tree=$(unpack_sdist "$(mktemp -d "${WORK:-/tmp}/sdist.XXXXXX")")
-CC=false bash "$CI_DIR/test-wheel" "$(binary_wheel)" "$tree/tests" "numpy==$(oldest_numpy)"
+# the core files (FASTACT_SMOKE: the API, values, parity, dtype rules, errors): what
+# depends on NumPy's version; the full suite runs on the current NumPy
+CC=false FASTACT_SMOKE=1 bash "$CI_DIR/test-wheel" "$(binary_wheel)" "$tree/tests" \
+  "numpy==$(oldest_numpy)"

@@ -163,9 +163,9 @@ def _kw(act: str, op: str) -> Dict[str, Any]:
 
 def _fastact(act: str, op: str, z: np.ndarray, out: bool = False, kind: str = "c") -> Thunk:
     from fastact import _backends
+    kw = _kw(act, op)  # first: an unknown name is a KeyError whichever backend is built
     ns = _backends.namespace(kind)
     f = _fastact_fn(ns, act, op)
-    kw = _kw(act, op)
     if out:
         o = (np.empty_like(z), np.empty_like(z)) if op == "and_derivative" else np.empty_like(z)
         return lambda: f(z, out=o, **kw)
