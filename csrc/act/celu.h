@@ -37,7 +37,9 @@ FA_INLINE void FA_FN(fa_celu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V den = FV(select)(neg_alpha, Es, one);
     const FA_V num_scale = FV(select)(neg_alpha, two_s, one);
     const FA_V bem = FV(muladd)(beta, EMh, FV(mul)(beta, em_l));
-    *a = FV(select)(pos, z, FV(div)(FV(mul)(bem, num_scale), den));
+    /* alpha expm1(z / alpha) has the sign of z for either sign of alpha, zeros
+     * included (PyTorch's celu(-0) is -0) */
+    *a = FV(copysign)(FV(select)(pos, z, FV(div)(FV(mul)(bem, num_scale), den)), z);
     *d = FV(select)(pos, one, FV(select)(neg_alpha, FV(div)(two_s, den),
                                          FV(mul)(Es, FA_SET(FA_EXP_UNSCALE_S))));
 }

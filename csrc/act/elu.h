@@ -8,7 +8,12 @@ FA_INLINE void FA_FN(fa_elu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_M pos = FV(cmpgt)(z, FA_SET(FA_C(0.0)));
     FA_V em_h, em_l;
     const FA_V es = FA_FN(fa_exp_em_nonpos)(z, &em_h, &em_l);
-    *a = FV(select)(pos, z, FV(muladd)(alpha, em_h, FV(mul)(alpha, em_l)));
+    /* alpha expm1(z) has the sign of alpha z, zeros included (PyTorch's elu(-0) is
+     * -0): the rounded pair loses it at z = -0, and without FMA where alpha em_h
+     * underflows to -0 and alpha em_l is +0 */
+    const FA_V neg = FV(copysign)(FV(muladd)(alpha, em_h, FV(mul)(alpha, em_l)),
+                                  FV(mul)(alpha, z));
+    *a = FV(select)(pos, z, neg);
     *d = FV(select)(pos, FA_SET(FA_C(1.0)), FV(mul)(FV(mul)(alpha, es), FA_SET(FA_EXP_UNSCALE_S)));
 }
 

@@ -28,7 +28,8 @@ FA_INLINE void FA_FN(fa_selu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V xl = FV(select)(pos, FA_SET(FA_C(0.0)), em_l);
     /* (hi + lo)(xh + xl) rounded once; lo multiplies a finite xh (z = inf: inf) */
     const FA_V xc = FV(min)(FA_SET(FA_IS_F32 ? FA_C(0x1.fffffep127) : 0x1.fffffffffffffp1023), xh);
-    *a = FV(muladd)(hi, xh, FV(muladd)(hi, xl, FV(mul)(lo, xc)));
+    /* selu(z) has the sign of z, zeros included (PyTorch's selu(-0) is -0) */
+    *a = FV(copysign)(FV(muladd)(hi, xh, FV(muladd)(hi, xl, FV(mul)(lo, xc))), z);
     const FA_V la_e = FA_FN(fa_mul_dw)(FA_SET(FA_SELU_LA_HI), FA_SET(FA_SELU_LA_LO), es,
                                        FA_SET(FA_C(0.0)));
     *d = FV(select)(pos, FA_SET(FA_SELU_L_HI), FV(mul)(la_e, FA_SET(FA_EXP_UNSCALE_S)));
