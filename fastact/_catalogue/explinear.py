@@ -9,6 +9,9 @@ INF = float("inf")
 # the kernels carry them as double-word constants.
 SELU_LAMBDA = 1.0507009873554804934193349852946
 SELU_ALPHA = 1.6732632423543772848170429916717
+# their product, rounded once (SELU_LAMBDA * SELU_ALPHA in float64 rounds twice
+# and is 1 ULP below: the limit at -inf is the rounded product, as the kernels give)
+SELU_LAMBDA_ALPHA = 1.7580993408473768599402175208123
 
 ACTIVATIONS = (
     Activation(
@@ -36,8 +39,8 @@ ACTIVATIONS = (
         derivative="lambda if z > 0 else lambda * alpha * exp(z)   (lambda * alpha at z == 0)",
         derivative_from_a="lambda if a > 0 else a + lambda * alpha",
         kink="g'(0) = lambda * alpha (PyTorch's elu_backward)",
-        a_domain=(-SELU_LAMBDA * SELU_ALPHA, INF),
-        limits=(-SELU_LAMBDA * SELU_ALPHA, INF),
+        a_domain=(-SELU_LAMBDA_ALPHA, INF),
+        limits=(-SELU_LAMBDA_ALPHA, INF),
         summary="the scaled exponential linear unit (self-normalising)",
         torch="F.selu(z)",
         jax="jax.nn.selu(z)",

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from fastact._catalogue.explinear import SELU_ALPHA, SELU_LAMBDA
+from fastact._catalogue.explinear import SELU_LAMBDA, SELU_LAMBDA_ALPHA
 
 
 def _hexes(text):
@@ -80,28 +80,41 @@ def _positive_side(z, a, d, a_pos, d_pos):
     return a, d
 
 
+def _signed(a, s):
+    """a with the sign of s (None stays None): the exponential-linear units'
+    zeros keep the sign of their product, as PyTorch's (elu(-0) = -0)."""
+    return None if a is None else np.copysign(a, s)
+
+
 def _fwd_elu(z, want_a, want_d, alpha):
     a, d = _elu_parts(z, want_a, want_d, alpha, alpha)
-    return _positive_side(z, a, d, lambda x: x, 1)
+    return _positive_side(z, _signed(a, np.multiply(alpha, z)), d, lambda x: x, 1)
 
 
 def _from_a_elu(a, alpha):
     return np.where(np.greater(a, 0), 1, np.add(a, alpha)).astype(a.dtype, copy=False)
 
 
+# lambda alpha - float64(lambda alpha): from a = -lambda alpha rounded (the far
+# tail), a + lambda alpha is this low part, not 0 (the kernels' double word)
+_SELU_LA_LO = float.fromhex("0x1.05161b045a1fep-56")
+
+
 def _selu_consts(dt):
-    return dt.type(SELU_LAMBDA), dt.type(SELU_LAMBDA * SELU_ALPHA)
+    return dt.type(SELU_LAMBDA), dt.type(SELU_LAMBDA_ALPHA)
 
 
 def _fwd_selu(z, want_a, want_d):
     lam, lam_alpha = _selu_consts(z.dtype)
     a, d = _elu_parts(z, want_a, want_d, lam_alpha, lam_alpha)
-    return _positive_side(z, a, d, lambda x: np.multiply(x, lam), lam)
+    return _positive_side(z, _signed(a, z), d, lambda x: np.multiply(x, lam), lam)
 
 
 def _from_a_selu(a):
     lam, lam_alpha = _selu_consts(a.dtype)
-    return np.where(np.greater(a, 0), lam, np.add(a, lam_alpha)).astype(a.dtype, copy=False)
+    # a + hi is exact where a nears -hi (Sterbenz); + lo rounds once
+    near = np.add(np.add(a, lam_alpha), a.dtype.type(_SELU_LA_LO))
+    return np.where(np.greater(a, 0), lam, near).astype(a.dtype, copy=False)
 
 
 def _two_prod_err(x, y):
@@ -134,7 +147,7 @@ def _fwd_celu(z, want_a, want_d, alpha):
     corr = np.where(np.isfinite(e), e * xl, 0)  # an infinite e stays infinite
     a = np.multiply(np.add(np.expm1(x), corr), alpha) if want_a else None
     d = np.add(e, corr) if want_d else None
-    return _positive_side(z, a, d, lambda x: x, 1)
+    return _positive_side(z, _signed(a, z), d, lambda x: x, 1)
 
 
 def _from_a_celu(a, alpha):

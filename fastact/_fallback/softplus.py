@@ -40,8 +40,10 @@ def _fwd_softplus(z, want_a, want_d, beta, threshold=None):
 
 
 def _neg_expm1(y):
-    """-expm1(y) (for y > 0 too: the formula as written outside g's range)."""
-    return np.negative(np.expm1(y))
+    """-expm1(y) (for y > 0 too: the formula as written outside g's range); a
+    zero is +0, as the kernels give: g' >= 0 tends to +0 at the end of the
+    range that a = +-0 stands for (0 - x, not -x)."""
+    return np.subtract(0, np.expm1(y), dtype=y.dtype)
 
 
 def _from_a_softplus(a, beta):
