@@ -23,8 +23,7 @@ def value_and_derivative(name: str, z: Any, **params) -> Tuple[np.ndarray, np.nd
     """g(z) and g'(z) from the oracle's float64 references."""
     o = ORACLES[name]
     z = np.asarray(z, dtype=np.float64)
-    # required parameters not given take the catalogue's example, as the tools do
-    params = {**{p.name: p.example for p in s.act(name).parameters if p.required}, **params}
+    # (required parameters not given take the catalogue's example, as the tools do)
     return s.reference(o, "value", z, params), s.reference(o, "derivative", z, params)
 
 
@@ -37,10 +36,11 @@ def grid(n: int = 2001) -> np.ndarray:
 
 def call(name: str, op: str, z: Any, grad: Any, a: Any) -> Tuple[List[Any], Dict[str, Any]]:
     """(positional inputs, keywords) of the public function for op, given z, the
-    upstream gradient and a = g(z) (each may be NumPy, dask or xarray)."""
+    upstream gradient and a = g(z) (each may be NumPy, dask or xarray); the
+    keywords are the required parameters' examples, which the references take."""
     data = {"value": [z], "derivative": [z], "derivative_from_a": [a],
             "and_derivative": [z], "backward": [grad, z], "backward_from_a": [grad, a]}[op]
-    return data, {}
+    return data, s.kwargs(name, op, s.required(name))
 
 
 def expected(name: str, op: str, z: Any, grad: Any) -> Any:

@@ -57,7 +57,8 @@ def test_every_function_is_lazy_and_exact(fa, name, op):
     assert counter.calls == 0, "calling the function computed something"
     computed = dask.compute(*results, scheduler="synchronous")
     assert counter.calls > 0
-    eager = fn(*call(name, op, z, grad, a)[0])
+    eargs, ekw = call(name, op, z, grad, a)
+    eager = fn(*eargs, **ekw)
     eagers = eager if op == "and_derivative" else (eager,)
     for c, e in zip(computed, eagers):
         np.testing.assert_array_equal(c, e)

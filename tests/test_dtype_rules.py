@@ -20,7 +20,7 @@ WITH_PARAMS = [(n, op) for n in NAMES for op in s.ops(n) if s.act(n).params(op)]
 
 
 def _call(fa, name, op, x, **kw):
-    return s.fn(fa, name, op)(*(x,) * s.nin(op), **kw)
+    return s.bound(fa, name, op)(*(x,) * s.nin(op), **kw)
 
 
 def _reference(name, op, x, params, dtype):
@@ -114,10 +114,10 @@ def test_data_promotion_decides_two_input_functions(fa, name, op):
         if not p.numeric:
             continue
         v = _sample(name, p)
-        assert s.fn(fa, name, op)(g16, z32, **{p.name: np.float64(v)}).dtype == F32
-        assert s.fn(fa, name, op)(g16, g16, **{p.name: np.float64(v)}).dtype == F16
+        assert s.bound(fa, name, op)(g16, z32, **{p.name: np.float64(v)}).dtype == F32
+        assert s.bound(fa, name, op)(g16, g16, **{p.name: np.float64(v)}).dtype == F16
         if p.array:
-            r = s.fn(fa, name, op)(np.ones(3, np.int8), z32, **{p.name: np.full(3, v)})
+            r = s.bound(fa, name, op)(np.ones(3, np.int8), z32, **{p.name: np.full(3, v)})
             assert r.dtype == F32
             # grad = 1: the derivative itself
             want = [s.reference(ORACLES[name], s.KIND[op], zi, {p.name: v}, F32) for zi in z32]
@@ -183,5 +183,11 @@ def test_huge_int_parameters_are_value_errors(fa, name, p, op, value):
     with pytest.raises(ValueError, match=rf"{p.name} must be finite, got -?1e\+400"):
         _call(fa, name, op, z, **{p.name: value})
     if p.positional:
+        # the positional parameters before p take their examples (threshold's
+        # threshold before value), the rest are bound by keyword
+        before = [q.name for q in s.act(name).signature_params(op) if q.positional]
+        before = before[:before.index(p.name)]
+        ex = s.with_defaults(name, {})
         with pytest.raises(ValueError, match=rf"{p.name} must be finite"):
-            s.fn(fa, name, op)(*(z,) * s.nin(op), value)
+            s.bound(fa, name, op, omit=(*before, p.name))(*(z,) * s.nin(op),
+                                                          *(ex[b] for b in before), value)

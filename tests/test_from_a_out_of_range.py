@@ -11,6 +11,7 @@ import numpy as np
 import pytest
 
 import reference as ref
+from oracles import support as s
 
 FLOATS = [np.float16, np.float32, np.float64]
 ALPHA = ref.ALPHA
@@ -41,11 +42,11 @@ def _outside(name, dtype):
 @pytest.mark.parametrize("name", ["sigmoid", "tanh"])
 def test_infinite_a_gives_minus_inf(fa_level, name, dtype):
     a = np.array([np.inf, -np.inf], dtype)
-    d = getattr(fa_level, name + "_derivative_from_a")(a)
+    d = s.bound(fa_level, name, "derivative_from_a")(a)
     assert d.dtype == np.dtype(dtype)
     assert d.tolist() == [-np.inf, -np.inf]
     # backward: grad * -inf, IEEE (grad = 0 gives NaN, quietly)
-    backward = getattr(fa_level, name + "_backward_from_a")
+    backward = s.bound(fa_level, name, "backward_from_a")
     grad = np.array([2.0, -0.5, 0.0], dtype)
     for v in (np.inf, -np.inf):
         got = backward(grad, np.full(3, v, dtype))
@@ -58,8 +59,8 @@ def test_finite_a_outside_the_range_is_the_formula(fa_level, name, dtype):
     a = _outside(name, dtype)
     with np.errstate(over="ignore"):  # beyond float16/32's range: -inf
         want = _exact(name, a).astype(dtype)
-    for got in (getattr(fa_level, name + "_derivative_from_a")(a),
-                getattr(fa_level, name + "_backward_from_a")(np.ones_like(a), a)):
+    for got in (s.bound(fa_level, name, "derivative_from_a")(a),
+                s.bound(fa_level, name, "backward_from_a")(np.ones_like(a), a)):
         assert got.dtype == np.dtype(dtype)
         # the documented bound of every backend and level for *_from_a
         ref.assert_ulp(got, want, dtype, 1, f"{name}_derivative_from_a{a.tolist()}")

@@ -24,7 +24,7 @@ def _one_input_ops(name):
 
 @pytest.mark.parametrize("name", NAMES)
 def test_python_scalars_lists_and_0d(fa, name):
-    fn = getattr(fa, name)
+    fn = s.bound(fa, name, "value")
     for x in (2, 2.0, np.float64(2.0), np.array(2.0)):
         r = fn(x)
         assert isinstance(r, np.float64) and np.ndim(r) == 0, (x, type(r))
@@ -34,7 +34,7 @@ def test_python_scalars_lists_and_0d(fa, name):
     r = fn([[-1, 0], [1, 2]])
     assert isinstance(r, np.ndarray) and r.dtype == np.float64 and r.shape == (2, 2)
     np.testing.assert_allclose(r, _value(name, np.array([[-1, 0], [1, 2]])), rtol=1e-15)
-    a, d = getattr(fa, name + "_and_derivative")(np.float32(0.5))
+    a, d = s.bound(fa, name, "and_derivative")(np.float32(0.5))
     assert isinstance(a, np.float32) and isinstance(d, np.float32)
 
 
@@ -43,9 +43,9 @@ def test_python_scalars_lists_and_0d(fa, name):
 def test_shapes(fa, name, shape):
     z = np.linspace(-4, 4, int(np.prod(shape))).reshape(shape)
     for op in _one_input_ops(name):
-        r = s.fn(fa, name, op)(z)
+        r = s.bound(fa, name, op)(z)
         assert r.shape == shape
-    a, d = getattr(fa, name + "_and_derivative")(z)
+    a, d = s.bound(fa, name, "and_derivative")(z)
     assert a.shape == d.shape == shape
     np.testing.assert_allclose(a, _value(name, z), rtol=1e-14, atol=0)
 
@@ -64,13 +64,13 @@ def test_layouts(fa, name):
     }
     for label, z in views.items():
         expected = _value(name, np.array(z, dtype=np.float64))
-        got = getattr(fa, name)(z)
+        got = s.bound(fa, name, "value")(z)
         assert got.shape == z.shape, label
         np.testing.assert_allclose(got, expected, rtol=1e-14, err_msg=label)
-        a, d = getattr(fa, name + "_and_derivative")(z)
+        a, d = s.bound(fa, name, "and_derivative")(z)
         np.testing.assert_allclose(d, _derivative(name, np.array(z, np.float64)), rtol=1e-14,
                                    err_msg=label)
-        g = getattr(fa, name + "_backward")(z, z)  # grad and z both strided
+        g = s.bound(fa, name, "backward")(z, z)  # grad and z both strided
         np.testing.assert_allclose(g, np.array(z, np.float64) * d, rtol=1e-15, err_msg=label)
 
 
@@ -86,11 +86,11 @@ def test_dtype_rules(fa, name, dtype, expected):
         np.array([-3, -1, 0, 1, 5], dtype=dtype) if np.dtype(dtype).kind != "u" else \
         np.array([0, 1, 2, 3, 200], dtype=dtype)
     for op in _one_input_ops(name):
-        r = s.fn(fa, name, op)(z)
+        r = s.bound(fa, name, op)(z)
         assert r.dtype == expected, (op, r.dtype)
-    a, d = getattr(fa, name + "_and_derivative")(z)
+    a, d = s.bound(fa, name, "and_derivative")(z)
     assert a.dtype == d.dtype == expected
-    assert getattr(fa, name + "_backward")(z, z).dtype == expected
+    assert s.bound(fa, name, "backward")(z, z).dtype == expected
     tol = {np.float16: 1e-3, np.float32: 3e-7}.get(expected, 1e-15)
     np.testing.assert_allclose(a, _value(name, z.astype(np.float64)), rtol=tol, atol=tol * 1e-3)
     np.testing.assert_allclose(d, _derivative(name, z.astype(np.float64)), rtol=tol,
@@ -122,13 +122,13 @@ def test_backward_broadcasts(fa):
     grad = np.arange(1.0, 4.0).reshape(3, 1)
     z = np.linspace(-1, 1, 4)
     for name in NAMES:
-        r = getattr(fa, name + "_backward")(grad, z)
+        r = s.bound(fa, name, "backward")(grad, z)
         assert r.shape == (3, 4)
         np.testing.assert_allclose(r, grad * _derivative(name, z), rtol=1e-14)
         if s.has_from_a(name):
-            a = getattr(fa, name)(z)
-            np.testing.assert_allclose(s.fn(fa, name, "backward_from_a")(grad, a),
-                                       grad * s.fn(fa, name, "derivative_from_a")(a),
+            a = s.bound(fa, name, "value")(z)
+            np.testing.assert_allclose(s.bound(fa, name, "backward_from_a")(grad, a),
+                                       grad * s.bound(fa, name, "derivative_from_a")(a),
                                        rtol=1e-15)
 
 

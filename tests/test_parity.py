@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import reference as ref
+from oracles import support as s
 from fastact import _backends, _catalogue
 
 ALL = _catalogue.all_public_names()
@@ -28,7 +29,7 @@ def _outcome(fn, *args, **kwargs):
 def test_out_none_means_allocate(fa, name):
     z = np.linspace(-3, 3, 7)
     args = (z,) * ref.nin(name)
-    fn = getattr(fa, name)
+    fn = s.by_public(fa, name)
     want = fn(*args)
     got = fn(*args, out=None)
     for g, w in zip(*(((x,) if ref.nout(name) == 1 else x) for x in (got, want))):
@@ -45,7 +46,7 @@ def test_float16_input_with_wider_out_is_rounded_to_float16_first(fa, name, out_
     if name.endswith("_from_a"):
         z = np.linspace(0.0, 1.0, 4001).astype(np.float16)
     args = (z,) * ref.nin(name)
-    fn = getattr(fa, name)
+    fn = s.by_public(fa, name)
     want = fn(*args)
     want = want if isinstance(want, tuple) else (want,)
     outs = tuple(np.full(z.shape, np.nan, out_dtype) for _ in want)
@@ -79,8 +80,8 @@ def test_bad_out_structure_raises_the_same_type(both, name):
         for param in ref.params(name):   # a bad parameter (every numeric one rejects NaN)
             calls.append(((z,) * ref.nin(name), {param: float("nan")}))
         for args, kw in calls:
-            got_c = _outcome(getattr(c, name), *args, out=out, **kw)
-            got_py = _outcome(getattr(py, name), *args, out=out, **kw)
+            got_c = _outcome(s.by_public(c, name), *args, out=out, **kw)
+            got_py = _outcome(s.by_public(py, name), *args, out=out, **kw)
             assert isinstance(got_c, type) and issubclass(got_c, Exception), (out, got_c)
             assert got_c is got_py, (name, repr(out), kw, got_c, got_py)
 
@@ -89,7 +90,7 @@ def test_bad_out_structure_raises_the_same_type(both, name):
 def test_bad_out_messages_name_the_problem(fa, name):
     z = np.linspace(-1, 1, 5)
     args = (z,) * ref.nin(name)
-    fn = getattr(fa, name)
+    fn = s.by_public(fa, name)
     with pytest.raises(ValueError, match="out.*(entry per|exactly one)"):
         fn(*args, out=(np.empty(5),) * (ref.nout(name) + 1))
     with pytest.raises(TypeError, match="out|ArrayType"):
@@ -103,7 +104,7 @@ def test_more_than_32_dims(fa):
     z = np.array([-1.0, 0.0, 2.0]).reshape(shape)
     for name in ALL:
         args = (z,) * ref.nin(name)
-        fn = getattr(fa, name)
+        fn = s.by_public(fa, name)
         want = fn(*(np.ravel(x) for x in args))
         outs = tuple(np.empty(shape) for _ in range(ref.nout(name)))
         fn(*args, out=outs if len(outs) == 2 else outs[0])
@@ -127,8 +128,8 @@ def test_xarray_with_numpy_out_writes_into_out(fa, name):
     values = np.linspace(0.1, 0.9, 6).reshape(2, 3)
     x = xr.DataArray(values, dims=("layer", "unit"), attrs={"units": "1"})
     outs = tuple(np.zeros((2, 3)) for _ in range(ref.nout(name)))
-    got = _duck_call(getattr(fa, name), name, x, outs)
-    want = getattr(fa, name)(*(values,) * ref.nin(name))
+    got = _duck_call(s.by_public(fa, name), name, x, outs)
+    want = s.by_public(fa, name)(*(values,) * ref.nin(name))
     got, want = ((g if isinstance(g, tuple) else (g,)) for g in (got, want))
     numpy_own = np.tanh(x, out=np.zeros((2, 3)))  # NumPy's own ufunc through xarray
     for g, o, w in zip(got, outs, want):
@@ -144,10 +145,10 @@ def test_dask_out_semantics(fa, name):
     z = da.from_array(values, chunks=3)
     n = ref.nout(name)
     with pytest.raises(NotImplementedError):  # as np.tanh(z, out=np.zeros(6))
-        _duck_call(getattr(fa, name), name, z, tuple(np.zeros(6) for _ in range(n)))
+        _duck_call(s.by_public(fa, name), name, z, tuple(np.zeros(6) for _ in range(n)))
     outs = tuple(da.zeros(6, chunks=3) for _ in range(n))
-    got = _duck_call(getattr(fa, name), name, z, outs)
-    want = getattr(fa, name)(*(values,) * ref.nin(name))
+    got = _duck_call(s.by_public(fa, name), name, z, outs)
+    want = s.by_public(fa, name)(*(values,) * ref.nin(name))
     got, want = ((g if isinstance(g, tuple) else (g,)) for g in (got, want))
     for g, o, w in zip(got, outs, want):
         assert g is o  # the dask array given as out= now holds the lazy result
@@ -159,7 +160,7 @@ def test_xarray_as_out_is_not_implemented(fa, name):
     xr = pytest.importorskip("xarray")
     x = xr.DataArray(np.linspace(0.1, 0.9, 3))
     with pytest.raises(NotImplementedError, match="out"):
-        _duck_call(getattr(fa, name), name, x, tuple(x.copy() for _ in range(ref.nout(name))))
+        _duck_call(s.by_public(fa, name), name, x, tuple(x.copy() for _ in range(ref.nout(name))))
     with pytest.raises(NotImplementedError, match="out"):
-        _duck_call(getattr(fa, name), name, x.values, tuple(x.copy()
+        _duck_call(s.by_public(fa, name), name, x.values, tuple(x.copy()
                                                             for _ in range(ref.nout(name))))

@@ -16,13 +16,14 @@ import numpy as np
 import pytest
 
 from oracles import ORACLES
+from oracles import support as s
 
 NAMES = ("hardtanh", "relu6", "hardsigmoid", "hardswish", "softshrink", "hardshrink",
          "threshold", "prelu")
 FROM_A = ("hardtanh", "relu6", "hardsigmoid", "softshrink", "hardshrink")
 DTYPES = (np.float16, np.float32, np.float64)
 # The parameters each activation is called with here (the required ones included).
-PARAMS = {name: ORACLES[name].extra.get("required", {}) for name in NAMES}
+PARAMS = {name: s.required(name) for name in NAMES}
 
 
 def _cases():
@@ -58,13 +59,13 @@ def _inputs(name, params, dtype):
     """Kinks, their neighbours, the interesting range, zeros, specials."""
     o = ORACLES[name]
     pts = [0.0, -0.0, 1.0, -1.0, 3.0, -3.0, 6.0, -1.5, 0.5, -0.5, 1e-30, -1e-30,
-           *o.kinks, *[v for v in params.values() if isinstance(v, float)],
+           *s.kinks(name, params), *[v for v in params.values() if isinstance(v, float)],
            *[-v for v in params.values() if isinstance(v, float)]]
     lo, hi = o.z_range
     rng = np.random.default_rng(7)
     z = np.concatenate([np.array(pts, dtype), rng.uniform(lo, hi, 4000).astype(dtype),
                         rng.uniform(-1e4, 1e4, 500).astype(dtype)])
-    kinks = np.array([*o.kinks, *[v for v in params.values() if isinstance(v, float)]], dtype)
+    kinks = np.array([*s.kinks(name, params), *[v for v in params.values() if isinstance(v, float)]], dtype)
     near = np.concatenate([np.nextafter(kinks, dtype(np.inf)), np.nextafter(kinks, dtype(-np.inf))])
     return np.concatenate([z, near, np.array([np.inf, -np.inf, np.nan], dtype)])
 
@@ -92,17 +93,17 @@ def _budget(fa, name, dtype, kind):
         return o.ulp_fallback[key]
     from fastact import _backends
     level = _backends.compiled_module().get_level()
-    table = o.ulp if level in ("avx2", "avx512") else o.extra.get("ulp_nofma", o.ulp)
+    table = o.ulp if level in ("avx2", "avx512") else o.ulp_nofma
     return table[key]
 
 
 def _rounded_budget(fa, name):
     """Max ULP against the correctly rounded result (0: correctly rounded)."""
     if fa.BACKEND == "python":
-        return ORACLES[name].extra["ulp_rounded"]["fallback"]
+        return ORACLES[name].ulp_rounded["fallback"]
     from fastact import _backends
     fma = _backends.compiled_module().get_level() in ("avx2", "avx512")
-    return ORACLES[name].extra["ulp_rounded"]["fma" if fma else "nofma"]
+    return ORACLES[name].ulp_rounded["fma" if fma else "nofma"]
 
 
 # -- values and derivatives against the oracles' references
@@ -233,7 +234,7 @@ def _torch_grad(torch, name, z, params):
 def test_kinks_match_torch_autograd(fa, name, params, dtype):
     torch = pytest.importorskip("torch")
     o = ORACLES[name]
-    kinks = np.array([*o.kinks, *[v for v in params.values()]], dtype)
+    kinks = np.array([*s.kinks(name, params), *[v for v in params.values()]], dtype)
     z = np.unique(np.concatenate([kinks, np.nextafter(kinks, dtype(9)),
                                   np.nextafter(kinks, dtype(-9)), kinks + dtype(0.25),
                                   kinks - dtype(0.25), np.array([-7, -2, 0, 2, 7], dtype)]))
@@ -293,7 +294,7 @@ def test_infinities_give_the_limits(fa, name):
     a, d = _call(fa, name, "and_derivative", z, **PARAMS[name])
     ref = o.value(z, **_ref_kwargs(o.value, PARAMS[name]))
     np.testing.assert_array_equal(a, ref)
-    np.testing.assert_array_equal(d, o.d_limits)
+    np.testing.assert_array_equal(d, o.derivative_limits(s.with_defaults(name, PARAMS[name])))
 
 
 # -- parameters: required, >= 0, relations

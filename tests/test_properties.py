@@ -47,7 +47,7 @@ def test_compiled_and_fallback_agree(c_module, name, dtype):
     def check(z):
         for kind in ("value", "derivative"):
             ref = s.exact(o, kind, z)
-            got_c, got_py = s.fn(c, name, kind)(z), s.fn(py, name, kind)(z)
+            got_c, got_py = s.bound(c, name, kind)(z), s.bound(py, name, kind)(z)
             bc, bpy = s.rounded_budget(o, c), s.rounded_budget(o, py)
             assert np.all(s.rounded_ulp(got_c, ref) <= bc), (kind, z, got_c, ref)
             assert np.all(s.rounded_ulp(got_py, ref) <= bpy), (kind, z, got_py, ref)
@@ -64,22 +64,22 @@ def test_compiled_and_fallback_agree(c_module, name, dtype):
 @pytest.mark.parametrize("name", NAMES)
 def test_range_monotone_and_reflection(fa_level, name, dtype):
     o = ORACLES[name]
-    lo, hi = o.a_range
+    lo, hi = s.a_range(name)
 
     @SETTINGS
     @given(z=z_arrays(dtype, allow_nan=False))
     def check(z):
         z = np.sort(z)
-        a = s.fn(fa_level, name, "value")(z)
+        a = s.bound(fa_level, name, "value")(z)
         assert np.all((a >= lo) & (a <= hi)), (z, a)
         if o.is_monotonic({}):
             assert np.all(a[1:] >= a[:-1]), (z, a)   # monotone
         if o.reflection == 0.0:      # odd: bit for bit
-            assert same_bits(s.fn(fa_level, name, "value")(-z), -a), z
+            assert same_bits(s.bound(fa_level, name, "value")(-z), -a), z
         elif o.reflection is not None:
             # g(-z) = c - g(z): within the rounding of both sides
             with np.errstate(invalid="ignore"):   # -inf + inf where g is unbounded
-                r = s.fn(fa_level, name, "value")(-z).astype(np.float64) + a.astype(np.float64)
+                r = s.bound(fa_level, name, "value")(-z).astype(np.float64) + a.astype(np.float64)
             tol = 2 * s.rounded_budget(o, fa_level) * np.finfo(dtype).eps * abs(o.reflection)
             assert np.all(np.abs(r - o.reflection) <= tol), (z, r)
 
@@ -110,7 +110,7 @@ def test_derivative_never_exceeds_its_maximum_near_the_peak(fa_level, name, dtyp
     # its true maximum; every backend must clamp or round so that it does not
     o = ORACLES[name]
     z = (o.peak + np.linspace(-1e-3, 1e-3, 20001)).astype(dtype)
-    d = s.fn(fa_level, name, "derivative")(z)
+    d = s.bound(fa_level, name, "derivative")(z)
     top = o.top({})
     assert np.all(np.abs(d) <= top), z[np.abs(d) > top][:5]
 

@@ -23,11 +23,17 @@ def same_zero_sign(got, ref) -> bool:
     return bool(np.all(np.signbit(got[zeros]) == np.signbit(ref[zeros])))
 
 
-def _assert_exact(got, ref, dtype, what):
+def _assert_exact(got, ref, dtype, what, max_ulp):
+    """got is ref (max_ulp 0: bit for bit, the sign of a zero too), or within
+    max_ulp of it; a zero where ref has one keeps its sign either way."""
     assert got.dtype == np.dtype(dtype), what
     err = s.rounded_ulp(got, ref)
-    assert np.all(err == 0), f"{what}: got {got.tolist()} vs {ref.tolist()}"
+    assert np.all(err <= max_ulp), f"{what}: got {got.tolist()} vs {ref.tolist()}"
     assert same_zero_sign(got, ref), f"{what}: sign of zero {got.tolist()} vs {ref.tolist()}"
+
+
+def _specials_budget(ns, name):
+    return float(ORACLES[name].ulp_specials.get(s.accuracy_class(ns), 0.0))
 
 
 def _grad_times(grad, d, dtype):
@@ -40,9 +46,17 @@ def _derivative_in_compute_dtype(name, kind, x, params):
     return s.exact(ORACLES[name], kind, x, params, dtype=s.compute_dtype(x.dtype))
 
 
+def _exact(name, kind, x, params):
+    """The correctly rounded result in the compute dtype, rounded to x's dtype
+    (float16 data is computed in float32: hardswish at float16's smallest
+    subnormal z lands on a float16 tie only after the float32 rounding)."""
+    with np.errstate(over="ignore"):   # beyond float16's range: inf, as the kernels give
+        return _derivative_in_compute_dtype(name, kind, x, params).astype(x.dtype)
+
+
 def _check_functions_of_z(ns, name, params, z, grad):
-    o, dtype = ORACLES[name], z.dtype
-    ref_a, ref_d = s.exact_pair(o, z, params)
+    dtype, ulp = z.dtype, _specials_budget(ns, name)
+    ref_a, ref_d = _exact(name, "value", z, params), _exact(name, "derivative", z, params)
     both = s.call(ns, name, "and_derivative", z, **params)
     results = {
         "value": (s.call(ns, name, "value", z, **params), ref_a),
@@ -54,17 +68,17 @@ def _check_functions_of_z(ns, name, params, z, grad):
                                  dtype)),
     }
     for what, (got, ref) in results.items():
-        _assert_exact(got, ref, dtype, f"{name} {what} {params} at {z.tolist()}")
+        _assert_exact(got, ref, dtype, f"{name} {what} {params} at {z.tolist()}", ulp)
 
 
 def _check_functions_of_a(ns, name, params, a, grad):
-    ref = s.exact(ORACLES[name], "from_a", a, params)
+    ref, ulp = _exact(name, "from_a", a, params), _specials_budget(ns, name)
     _assert_exact(s.call(ns, name, "derivative_from_a", a, **params), ref, a.dtype,
-                  f"{name}_derivative_from_a {params} at {a.tolist()}")
+                  f"{name}_derivative_from_a {params} at {a.tolist()}", ulp)
     _assert_exact(s.call(ns, name, "backward_from_a", a, grad, **params),
                   _grad_times(grad, _derivative_in_compute_dtype(name, "from_a", a, params),
                               a.dtype), a.dtype,
-                  f"{name}_backward_from_a {params} at {a.tolist()}")
+                  f"{name}_backward_from_a {params} at {a.tolist()}", ulp)
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
@@ -78,18 +92,18 @@ def test_functions_of_z(fa_level, name, params, dtype):
 @pytest.mark.parametrize("dtype", FLOATS)
 @pytest.mark.parametrize("name,params", s.cases(s.FROM_A_OPS))
 def test_functions_of_a(fa_level, name, params, dtype):
-    a = s.in_a_range(ORACLES[name], s.specials(dtype))
+    a = s.in_a_range(ORACLES[name], s.specials(dtype), params)
     _check_functions_of_a(fa_level, name, params, a, np.ones_like(a))
 
 
 @pytest.mark.parametrize("dtype", FLOATS)
-@pytest.mark.parametrize("name,params", s.cases(where=lambda o: o.kinks))
+@pytest.mark.parametrize("name,params", [c for c in s.cases() if s.kinks(*c.values)])
 def test_kinks(fa_level, name, params, dtype):
     """At each kink (both zeros at 0) and on either side: every function, and
     the functions of a at the values there (from a, a kink's convention is the
     oracle's: relu's a == 0 covers every z <= 0)."""
     o = ORACLES[name]
-    z = np.array([x for k in o.kinks for x in (k, -k, k + 1, k - 1)], dtype=dtype)
+    z = np.array([x for k in s.kinks(name, params) for x in (k, -k, k + 1, k - 1)], dtype=dtype)
     _check_functions_of_z(fa_level, name, params, z, np.full_like(z, 4))
     if s.has_from_a(name) and s.valid(name, "derivative_from_a", params):
         a = s.exact(o, "value", z, params)
@@ -103,7 +117,7 @@ def test_nan_passes_through_bit_for_bit(fa_level, name, dtype):
     z = s.specials(dtype)
     z = z[np.isnan(z)]
     u = s.uint_of(dtype)
-    assert np.array_equal(s.fn(fa_level, name, "value")(z).view(u), z.view(u))
+    assert np.array_equal(s.bound(fa_level, name, "value")(z).view(u), z.view(u))
 
 
 @pytest.mark.parametrize("name,params", s.cases())
@@ -126,7 +140,7 @@ def test_integer_and_bool_inputs_compute_in_float64(fa_level, name, in_dtype):
     vals = [0, 1] if info is None else sorted({info.min, -1 if info.min < 0 else 0, 0, 1, 2, info.max})
     z = np.array(vals, dtype=in_dtype)
     ref_a, ref_d = s.exact_pair(ORACLES[name], z.astype(np.float64))
-    a, d = s.fn(fa_level, name, "and_derivative")(z)
+    a, d = s.bound(fa_level, name, "and_derivative")(z)
     assert a.dtype == d.dtype == np.float64
     assert np.all(s.rounded_ulp(a, ref_a) <= 2) and np.all(s.rounded_ulp(d, ref_d) <= 2)
 

@@ -19,8 +19,8 @@ def test_threads_same_bits_as_serial(fa):
         out = []
         for name in ORACLES:
             for z in inputs:
-                out.extend(s.fn(fa, name, "and_derivative")(z))
-            out.append(s.fn(fa, name, "backward")(grad, z64))
+                out.extend(s.bound(fa, name, "and_derivative")(z))
+            out.append(s.bound(fa, name, "backward")(grad, z64))
         return out
 
     serial = run_all()

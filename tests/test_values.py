@@ -29,9 +29,10 @@ def test_value_and_derivative(fa_level, name, params, dtype):
     a = s.call(fa_level, name, "value", z, **params)
     d = s.call(fa_level, name, "derivative", z, **params)
     assert a.dtype == dtype and d.dtype == dtype
+    slack = s.argument_slack(o, z, params, dtype)
     for kind, got in (("value", a), ("derivative", d)):
         s.assert_ulp(got, s.reference(o, kind, z, params), dtype,
-                     s.budget(o, fa_level, dtype, kind), f"{name} {kind} {params}")
+                     s.budget(o, fa_level, dtype, kind) + slack, f"{name} {kind} {params}")
 
 
 @pytest.mark.parametrize("dtype", DTYPES)
@@ -68,7 +69,7 @@ def test_from_a(fa_level, name, params, dtype):
 @pytest.mark.parametrize("name,params", s.cases(s.FROM_A_OPS))
 def test_from_a_agrees_with_from_z_away_from_tails(fa, name, params):
     z = np.linspace(-3, 3, 601)
-    z = z[~np.isin(z, ORACLES[name].kinks)]   # from a, a kink's convention may differ
+    z = z[~np.isin(z, s.kinks(name, params))]   # from a, a kink's convention may differ
     a = s.call(fa, name, "value", z, **params)
     np.testing.assert_allclose(s.call(fa, name, "derivative_from_a", a, **params),
                                s.call(fa, name, "derivative", z, **params),
@@ -79,9 +80,9 @@ def test_from_a_agrees_with_from_z_away_from_tails(fa, name, params):
 def test_exact_points(fa, name):
     # e.g. the lesson's verification table: sigmoid(0) = 1/2, sigmoid'(0) = 1/4
     for z, a, d in ORACLES[name].exact_points:
-        assert s.fn(fa, name, "value")(z) == a, (name, z)
-        assert s.fn(fa, name, "derivative")(z) == d, (name, z)
-        assert s.fn(fa, name, "and_derivative")(z) == (a, d), (name, z)
+        assert s.bound(fa, name, "value")(z) == a, (name, z)
+        assert s.bound(fa, name, "derivative")(z) == d, (name, z)
+        assert s.bound(fa, name, "and_derivative")(z) == (a, d), (name, z)
 
 
 @pytest.mark.parametrize("name", [n for n, o in ORACLES.items() if o.edge_points])
@@ -92,7 +93,7 @@ def test_tails_keep_relative_precision(fa, name):
     pytest.importorskip("mpmath")
     z = np.array(o.edge_points)
     for kind, op in (("value", "value"), ("derivative", "derivative")):
-        got = s.fn(fa, name, op)(z)
+        got = s.bound(fa, name, op)(z)
         want = s.exact(o, kind, z)
         s.assert_ulp(got, want, np.float64, o.budget("ulp", np.float64, kind), f"{name} {kind}")
         assert np.all((got != 0) == (want != 0)), (name, kind, got, want)
@@ -136,6 +137,7 @@ def test_float16_computed_in_float32(fa, name, params):
     z = np.linspace(-8, 8, 257).astype(np.float16)
     a, d = s.call(fa, name, "and_derivative", z, **params)
     assert a.dtype == np.float16 and d.dtype == np.float16
+    slack = s.argument_slack(o, z, params, np.float16)
     for kind, got in (("value", a), ("derivative", d)):
         s.assert_ulp(got, s.reference(o, kind, z, params), np.float16,
-                     s.budget(o, fa, np.float16, kind), f"{name} {kind} float16 {params}")
+                     s.budget(o, fa, np.float16, kind) + slack, f"{name} {kind} float16 {params}")

@@ -42,8 +42,10 @@ class Oracle:
     mp_derivative_from_a: Optional[Fn] = None
     # the interesting z range (where g is neither linear nor saturated), and the
     # range of a = g(z) the from-a functions accept (closed)
+    # (a_range: a pair, or a function of the parameters giving it: hardtanh's
+    # is [min_val, max_val])
     z_range: Tuple[float, float] = (-10.0, 10.0)
-    a_range: Tuple[float, float] = (-INF, INF)
+    a_range: Union[Tuple[float, float], Fn] = (-INF, INF)
     # g(-inf), g(+inf) and g'(-inf), g'(+inf): pairs, or functions of the
     # parameters giving them (leaky_relu's g(-inf) depends on the sign of alpha)
     limits: Union[Tuple[float, float], Fn] = (NAN, NAN)
@@ -52,7 +54,9 @@ class Oracle:
     # of the parameters (leaky_relu: max(1, |alpha|), monotonic iff alpha >= 0)
     max_abs_derivative: PerParams = INF
     monotonic: PerParams = True
-    kinks: Tuple[float, ...] = ()             # z where g' jumps (their conventions are tested)
+    # z where g' jumps (their conventions are tested): a tuple, or a function of
+    # the parameters giving it (softshrink's +-lambd, threshold's threshold)
+    kinks: Union[Tuple[float, ...], Fn] = ()
     # parameter sets to test with besides the defaults: name -> value
     param_sets: Tuple[Mapping[str, float], ...] = ()
     ulp: Mapping[Tuple[str, str], float] = field(default_factory=dict)
@@ -62,6 +66,18 @@ class Oracle:
     # max ULP of the functions of z against the correctly rounded (mpmath)
     # reference, for any z: {"fma": .., "nofma": .., "fallback": ..}
     ulp_rounded: Mapping[str, float] = field(default_factory=dict)
+    # max ULP against the correctly rounded reference at the special arguments
+    # (+-0, +-inf, subnormals, +-max) and at and next to the kinks
+    # (tests/test_special_values.py), per accuracy class as ulp_rounded; a class
+    # not given: 0, every result exact.  Smooth formulas need not round
+    # correctly at z = k +- 1 or where a subnormal result lands on a tie.
+    ulp_specials: Mapping[str, float] = field(default_factory=dict)
+    # u(z, **params), the argument of an exp that the kernels round first in
+    # the compute dtype (celu's z / alpha, softplus' beta * z): exp(u) carries
+    # u's rounding error, |u| ULP at most, which no budget of a formula of the
+    # exact z can hold.  Tests add that error of u, for the given z and
+    # parameters, to the budgets (support.argument_slack); None: z itself.
+    rounded_argument: Optional[Fn] = None
     # g(-z) = reflection - g(z): 0.0 for an odd g (then bit for bit), 1.0 for
     # sigmoid (within rounding); None: no such symmetry
     reflection: Optional[float] = None
@@ -99,6 +115,16 @@ class Oracle:
     def derivative_limits(self, params: Mapping[str, Any]) -> Tuple[float, float]:
         d = self.d_limits
         return tuple(d(**params)) if callable(d) else tuple(d)
+
+    def value_range(self, params: Mapping[str, Any]) -> Tuple[float, float]:
+        """The closed range of a = g(z) for these parameters."""
+        r = self.a_range
+        return tuple(r(**params)) if callable(r) else tuple(r)
+
+    def kink_points(self, params: Mapping[str, Any]) -> Tuple[float, ...]:
+        """The kinks for these parameters."""
+        k = self.kinks
+        return tuple(k(**params)) if callable(k) else tuple(k)
 
     def budget(self, table: str, dtype: Any, kind: str) -> float:
         """The ULP budget of `kind` results in `dtype` from the map `table`

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from oracles import register
+from oracles.lesson import _leaky_d_limits, _leaky_limits, _leaky_monotonic, _leaky_top
 from oracles.model import INF, Oracle
 
 
@@ -37,6 +38,10 @@ def _mp_inside(mp, x, lo, hi, v):
     return mp.mpf(v) if lo < x < hi else mp.mpf(0)
 
 
+def _mp_outside(mp, x, lo, hi):
+    return mp.mpf(1) if x < lo or x > hi else mp.mpf(0)
+
+
 # -- hardtanh, relu6: clamps, g' = 1 strictly inside
 
 def hardtanh(z, min_val=-1.0, max_val=1.0):
@@ -46,6 +51,14 @@ def hardtanh(z, min_val=-1.0, max_val=1.0):
 
 def hardtanh_derivative(z, min_val=-1.0, max_val=1.0):
     return _inside(z, min_val, max_val, 1.0)
+
+
+def mp_hardtanh(mp, x, min_val=-1.0, max_val=1.0):
+    return min(max(x, mp.mpf(min_val)), mp.mpf(max_val))
+
+
+def mp_hardtanh_derivative(mp, x, min_val=-1.0, max_val=1.0):
+    return _mp_inside(mp, x, min_val, max_val, 1)
 
 
 def relu6(z):
@@ -99,7 +112,8 @@ def mp_hardswish_derivative(mp, x):
 
 def softshrink(z, lambd=0.5):
     z = _f64(z)
-    return _nan_kept(z, np.where(z > lambd, z - lambd, np.where(z < -lambd, z + lambd, 0.0)))
+    # z * 0 inside: PyTorch's softshrink keeps z's sign on the zeros
+    return _nan_kept(z, np.where(z > lambd, z - lambd, np.where(z < -lambd, z + lambd, z * 0.0)))
 
 
 def shrink_derivative(z, lambd=0.5):
@@ -115,6 +129,22 @@ def hardshrink(z, lambd=0.5):
     return _nan_kept(z, np.where(np.abs(z) > lambd, z, 0.0))
 
 
+def mp_softshrink(mp, x, lambd=0.5):
+    return x - lambd if x > lambd else x + lambd if x < -lambd else mp.mpf(0)
+
+
+def mp_hardshrink(mp, x, lambd=0.5):
+    return x if abs(x) > lambd else mp.mpf(0)
+
+
+def mp_shrink_derivative(mp, x, lambd=0.5):
+    return _mp_outside(mp, x, -lambd, lambd)
+
+
+def mp_shrink_derivative_from_a(mp, a):
+    return _mp_outside(mp, a, 0, 0)
+
+
 # -- threshold (required parameters): g' = 0 at z = threshold
 
 def threshold(z, threshold, value):
@@ -125,6 +155,14 @@ def threshold(z, threshold, value):
 def threshold_derivative(z, threshold):
     z = _f64(z)
     return _nan_kept(z, np.where(z > threshold, 1.0, 0.0))
+
+
+def mp_threshold(mp, x, threshold, value):
+    return x if x > threshold else mp.mpf(value)
+
+
+def mp_threshold_derivative(mp, x, threshold):
+    return mp.mpf(1) if x > threshold else mp.mpf(0)
 
 
 # -- prelu: leaky_relu with a required slope; g'(0) = weight
@@ -140,12 +178,41 @@ def prelu_derivative(z, weight, at_zero=None):
     return _nan_kept(z, np.where(z > 0, 1.0, np.where(z < 0, weight, k)))
 
 
+def mp_prelu(mp, x, weight):
+    return x if x > 0 else weight * x
+
+
+def mp_prelu_derivative(mp, x, weight, at_zero=None):
+    k = weight if at_zero is None else at_zero
+    return mp.mpf(1) if x > 0 else mp.mpf(weight) if x < 0 else mp.mpf(k)
+
+
+# -- the per-parameter fields
+
+def _clamp(min_val=-1.0, max_val=1.0):
+    """hardtanh's range, limits and kinks: its clamps."""
+    return min_val, max_val
+
+
+def _shrink_kinks(lambd=0.5):
+    return -lambd, lambd
+
+
+# prelu is leaky_relu with the slope named weight
+def _as_leaky(f):
+    return lambda weight, at_zero=None: f(weight, at_zero)
+
+
+_prelu_limits, _prelu_d_limits, _prelu_top, _prelu_monotonic = (
+    _as_leaky(f) for f in (_leaky_limits, _leaky_d_limits, _leaky_top, _leaky_monotonic))
+
+
 # ULP budgets against the float64 references above (which round more than once
 # for float64 data: hardswish's z (z + 3)/6 up to ~1.5 ULP, hardsigmoid's ~1).
 # Clamps, shrinks, selects: exact (float16: the float32 result rounded again,
 # exact too); softshrink's z -+ lambd and prelu's weight * z are one IEEE
 # operation (<= 1/2 ULP).  hardsigmoid / hardswish round only their division by 6
-# on the FMA levels: extra["ulp_rounded"] is the ULP against the correctly
+# on the FMA levels: ulp_rounded is the ULP against the correctly
 # rounded result (0 = correctly rounded), per accuracy class, held by
 # tests/test_piecewise.py against exact rational references and measured over
 # every float32 in docs/catalogue-piecewise.md.  Without FMA (the baseline
@@ -161,6 +228,8 @@ def _budgets(**by_key):
 
 
 _EXACT = _budgets()
+# a clamp or a replacement by a parameter: the float32 parameter rounded to float16
+_EXACT_F16_PARAM = _budgets(float16_value=0.5)
 _ONE_OP = _budgets(float32_value=0.5, float64_value=0.5, float16_value=1.0)
 # hardsigmoid' is the rounded 1/6 (1/2 ULP), from z and from a
 _SIXTH = dict(float32_derivative=0.5, float64_derivative=0.5, float32_from_a=0.5,
@@ -174,19 +243,34 @@ _HARDSWISH_LOOSE = _budgets(float32_value=2.0, float64_value=3.0, float32_deriva
                             float64_derivative=2.0, float16_value=1.0, float16_derivative=1.0)
 
 
-def _exact_oracle(**kw):
-    return dict(ulp=_EXACT, ulp_fallback=_EXACT, ulp_high=_EXACT, **kw)
+# a correctly rounded result on every backend (a select, a clamp, one IEEE operation)
+_ROUNDED = {"fma": 0.0, "nofma": 0.0, "fallback": 0.0}
+
+
+def _exact_oracle(table=_EXACT, **kw):
+    return dict(ulp=table, ulp_fallback=table, ulp_high=table, ulp_nofma=table,
+                ulp_rounded=_ROUNDED, **kw)
+
+
+def _one_op_oracle(**kw):
+    return dict(ulp=_ONE_OP, ulp_high=_ONE_OP, ulp_fallback=_ONE_OP, ulp_nofma=_ONE_OP,
+                ulp_rounded=_ROUNDED, **kw)
 
 
 register(
     Oracle("hardtanh", hardtanh, hardtanh_derivative, hardtanh_derivative,
-           z_range=(-2.0, 2.0), a_range=(-1.0, 1.0), limits=(-1.0, 1.0), d_limits=(0.0, 0.0),
-           max_abs_derivative=1.0, kinks=(-1.0, 1.0),
+           mp_value=mp_hardtanh, mp_derivative=mp_hardtanh_derivative,
+           mp_derivative_from_a=mp_hardtanh_derivative,
+           z_range=(-2.0, 2.0), a_range=_clamp, limits=_clamp, d_limits=(0.0, 0.0),
+           max_abs_derivative=1.0, kinks=_clamp,
            param_sets=({"min_val": -0.25, "max_val": 3.5}, {"min_val": 0.1, "max_val": 0.3}),
            torch=lambda torch, z, min_val=-1.0, max_val=1.0:
                torch.nn.functional.hardtanh(z, min_val, max_val),
-           **_exact_oracle()),
+           **_exact_oracle(_EXACT_F16_PARAM)),
     Oracle("relu6", relu6, relu6_derivative, relu6_derivative,
+           mp_value=lambda mp, x: mp_hardtanh(mp, x, 0, 6),
+           mp_derivative=lambda mp, x: _mp_inside(mp, x, 0, 6, 1),
+           mp_derivative_from_a=lambda mp, a: _mp_inside(mp, a, 0, 6, 1),
            z_range=(-1.0, 7.0), a_range=(0.0, 6.0), limits=(0.0, 6.0), d_limits=(0.0, 0.0),
            max_abs_derivative=1.0, kinks=(0.0, 6.0),
            torch=lambda torch, z: torch.nn.functional.relu6(z), **_exact_oracle()),
@@ -199,41 +283,50 @@ register(
            max_abs_derivative=1 / 6, kinks=(-3.0, 3.0),
            ulp=_HARDSIGMOID, ulp_high=_HARDSIGMOID, ulp_fallback=_HARDSIGMOID_LOOSE,
            torch=lambda torch, z: torch.nn.functional.hardsigmoid(z),
-           extra={"ulp_nofma": _HARDSIGMOID_LOOSE,
-                  "ulp_rounded": {"fma": 0.0, "nofma": 1.0, "fallback": 1.0}}),
+           ulp_nofma=_HARDSIGMOID_LOOSE,
+           ulp_rounded={"fma": 0.0, "nofma": 1.0, "fallback": 1.0}),
     Oracle("hardswish", hardswish, hardswish_derivative,
            mp_value=mp_hardswish, mp_derivative=mp_hardswish_derivative,
            z_range=(-4.0, 4.0), limits=(0.0, INF), d_limits=(0.0, 1.0),
            max_abs_derivative=1.5, monotonic=False, kinks=(-3.0, 3.0),
            ulp=_HARDSWISH, ulp_high=_HARDSWISH, ulp_fallback=_HARDSWISH_LOOSE,
            torch=lambda torch, z: torch.nn.functional.hardswish(z),
-           extra={"ulp_nofma": _HARDSWISH_LOOSE,
-                  "ulp_rounded": {"fma": 0.0, "nofma": 2.0, "fallback": 2.0}}),
+           ulp_nofma=_HARDSWISH_LOOSE,
+           ulp_rounded={"fma": 0.0, "nofma": 2.0, "fallback": 2.0},
+           # a subnormal z: z (z + 3) / 6 is a tie that z^2/6 breaks, lost where
+           # z + 3 rounds to 3 (1 ULP of the smallest subnormal)
+           ulp_specials={"fma": 1.0, "nofma": 1.0, "fallback": 1.0}),
     Oracle("softshrink", softshrink, shrink_derivative, shrink_derivative_from_a,
+           mp_value=mp_softshrink, mp_derivative=mp_shrink_derivative,
+           mp_derivative_from_a=mp_shrink_derivative_from_a,
            z_range=(-2.0, 2.0), limits=(-INF, INF), d_limits=(1.0, 1.0),
-           max_abs_derivative=1.0, kinks=(-0.5, 0.5),
+           max_abs_derivative=1.0, kinks=_shrink_kinks,
            param_sets=({"lambd": 0.0}, {"lambd": 1.25}),
            torch=lambda torch, z, lambd=0.5: torch.nn.functional.softshrink(z, lambd),
-           ulp=_ONE_OP, ulp_high=_ONE_OP, ulp_fallback=_ONE_OP),
+           **_one_op_oracle()),
     Oracle("hardshrink", hardshrink, shrink_derivative, shrink_derivative_from_a,
+           mp_value=mp_hardshrink, mp_derivative=mp_shrink_derivative,
+           mp_derivative_from_a=mp_shrink_derivative_from_a,
            z_range=(-2.0, 2.0), limits=(-INF, INF), d_limits=(1.0, 1.0),
-           max_abs_derivative=1.0, monotonic=False, kinks=(-0.5, 0.5),
+           max_abs_derivative=1.0, monotonic=False, kinks=_shrink_kinks,
            param_sets=({"lambd": 0.0}, {"lambd": 1.25}),
            torch=lambda torch, z, lambd=0.5: torch.nn.functional.hardshrink(z, lambd),
            **_exact_oracle()),
     Oracle("threshold", threshold, threshold_derivative,
-           z_range=(-2.0, 2.0), d_limits=(0.0, 1.0), max_abs_derivative=1.0, monotonic=False,
-           kinks=(0.5,),
+           mp_value=mp_threshold, mp_derivative=mp_threshold_derivative,
+           z_range=(-2.0, 2.0), limits=lambda threshold, value: (value, INF),
+           d_limits=(0.0, 1.0), max_abs_derivative=1.0, monotonic=False,
+           kinks=lambda threshold, value=None: (threshold,),
            param_sets=({"threshold": 0.5, "value": -1.0}, {"threshold": -1.5, "value": 4.0}),
            torch=lambda torch, z, threshold, value:
                torch.nn.functional.threshold(z, threshold, value),
-           extra={"required": {"threshold": 0.5, "value": -1.0}}, **_exact_oracle()),
+           **_exact_oracle(_EXACT_F16_PARAM)),
     Oracle("prelu", prelu, prelu_derivative,
-           z_range=(-2.0, 2.0), limits=(-INF, INF), d_limits=(0.25, 1.0),
-           max_abs_derivative=1.0, kinks=(0.0,),
+           mp_value=mp_prelu, mp_derivative=mp_prelu_derivative,
+           z_range=(-2.0, 2.0), limits=_prelu_limits, d_limits=_prelu_d_limits,
+           max_abs_derivative=_prelu_top, monotonic=_prelu_monotonic, kinks=(0.0,),
            param_sets=({"weight": 0.25}, {"weight": -0.5}, {"weight": 0.25, "at_zero": 1.0}),
            torch=lambda torch, z, weight:
                torch.nn.functional.prelu(z, torch.tensor([weight], dtype=z.dtype)),
-           ulp=_ONE_OP, ulp_high=_ONE_OP, ulp_fallback=_ONE_OP,
-           extra={"required": {"weight": 0.25}}),
+           **_one_op_oracle()),
 )

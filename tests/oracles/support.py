@@ -4,6 +4,7 @@ test, not its formulas), the parameter cases to run, the ULP budget of a
 backend, ULP distances, and mpmath references rounded correctly to a format."""
 from __future__ import annotations
 
+import functools
 from typing import Any, Dict, Iterator, Mapping, Optional, Tuple
 
 import numpy as np
@@ -43,6 +44,19 @@ def fn(ns: Any, name: str, op: str):
     return getattr(ns, public(name, op))
 
 
+def bound(ns: Any, name: str, op: str, omit: Tuple[str, ...] = ()):
+    """op's public function with the required parameters it takes (but those in
+    omit) bound by keyword to their examples: a call "with the defaults"."""
+    kw = {k: v for k, v in kwargs(name, op, required(name)).items() if k not in omit}
+    f = fn(ns, name, op)
+    return functools.partial(f, **kw) if kw else f
+
+
+def by_public(ns: Any, public_name: str):
+    """bound() for a public function given by its name (sigmoid_backward)."""
+    return bound(ns, *op_of(public_name))
+
+
 def nin(op: str) -> int:
     return _catalogue.OP_NIN[op]
 
@@ -73,24 +87,42 @@ def kwargs(name: str, op: str, params: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in params.items() if k in takes}
 
 
+def required(name: str) -> Dict[str, Any]:
+    """The catalogue's examples of the activation's required parameters
+    (threshold's threshold and value, prelu's weight): what a call "with the
+    defaults" gives them, as the generated docstring examples do."""
+    return {p.name: p.example for p in act(name).parameters if p.required}
+
+
 def valid(name: str, op: str, params: Mapping[str, Any]) -> bool:
-    """Whether `params` are valid for `op` (the catalogue's positive / nonzero
-    lists; an invalid call is test_errors' business, not a value test's)."""
+    """Whether `params` (the defaults and required examples filling the rest)
+    are valid for `op`: the catalogue's positive / nonzero / nonnegative lists
+    and its relations between parameters (min_val < max_val).  An invalid call
+    is test_errors' business, not a value test's."""
+    full = with_defaults(name, params)
+    values = {}
     for p in act(name).signature_params(op):
-        v = params.get(p.name)
+        v = full.get(p.name)
         if v is None or not p.numeric:
             continue
-        if op in p.positive and not np.all(np.asarray(v) > 0):
+        v = np.asarray(v)
+        if (op in p.positive and not np.all(v > 0)) or (op in p.nonzero and not np.all(v != 0)) \
+                or (op in p.nonnegative and not np.all(v >= 0)):
             return False
-        if op in p.nonzero and not np.all(np.asarray(v) != 0):
-            return False
-    return True
+        values[p.name] = v
+    with np.errstate(all="ignore"):
+        return all(bool(np.all(r.holds(values))) for r in act(name).relations if op in r.ops)
 
 
 def param_cases(name: str, op: Optional[str] = None) -> Tuple[Dict[str, Any], ...]:
-    """The defaults ({}) and the oracle's parameter sets (valid for op, if given)."""
-    cases = ({},) + tuple(dict(p) for p in ORACLES[name].param_sets)
-    return tuple(c for c in cases if op is None or valid(name, op, c))
+    """The defaults (with the required parameters' examples) and the oracle's
+    parameter sets on top of them, each once (valid for op, if given)."""
+    base = required(name)
+    cases: Dict[str, Dict[str, Any]] = {}
+    for c in ({},) + tuple(ORACLES[name].param_sets):
+        full = {**base, **c}
+        cases.setdefault(case_id(full), full)
+    return tuple(c for c in cases.values() if op is None or valid(name, op, c))
 
 
 def case_id(params: Mapping[str, Any]) -> str:
@@ -122,9 +154,11 @@ def compute_dtype(dtype: Any) -> np.dtype:
 
 
 def with_defaults(name: str, params: Mapping[str, Any]) -> Dict[str, Any]:
-    """params, plus the catalogue's numeric defaults of the parameters not given."""
+    """params, plus the catalogue's numeric defaults (and the required
+    parameters' examples) of the parameters not given."""
     full = {p.name: p.default for p in act(name).numeric_params
             if isinstance(p.default, (int, float))}
+    full.update(required(name))
     full.update(params)
     return full
 
@@ -182,6 +216,26 @@ def budget(oracle: Oracle, ns: Any, dtype: Any, kind: str) -> float:
     return oracle.budget(table, dtype, kind)
 
 
+def argument_slack(oracle: Oracle, x: Any, params: Mapping[str, Any], dtype: Any) -> Any:
+    """Per element, the ULP of `dtype` that rounding the oracle's
+    rounded_argument u in the compute dtype carries into exp(u): |fl(u) - u|
+    over the compute dtype's unit roundoff (a relative error |du| of exp(u)),
+    in ULP of dtype; 0 where u is z itself or is exact (alpha = 1, beta = 2)."""
+    f = oracle.rounded_argument
+    if f is None:
+        return 0.0
+    ct = compute_dtype(dtype)
+    kp = kwargs(oracle.name, "value", in_compute_dtype(oracle.name, params, dtype))
+    x = np.asarray(x)
+    with np.errstate(all="ignore"):
+        exact = f(x.astype(np.longdouble), **kp)
+        rounded = f(x.astype(ct), **{k: ct.type(v) if isinstance(v, float) else v
+                                     for k, v in kp.items()})
+        du = np.abs(np.asarray(rounded, np.longdouble) - exact).astype(np.float64)
+    du = np.where(np.isfinite(du), du, 0.0)
+    return du / (np.finfo(ct).eps / 2) * (np.finfo(ct).eps / np.finfo(dtype).eps)
+
+
 def rounded_budget(oracle: Oracle, ns: Any) -> float:
     """Max ULP of the functions of z against the correctly rounded reference."""
     cls = accuracy_class(ns)
@@ -206,17 +260,20 @@ def ulp_error(got, ref, dtype):
         spacing = np.maximum(np.abs(np.spacing(ref_r)).astype(np.float64), tiny)
         err = np.abs(got - ref) / spacing
     both_nan = np.isnan(got) & np.isnan(ref)
-    same_inf = np.isinf(got) & (got == ref)
+    # an inf where ref is, or where ref is beyond dtype's range (rounds to it)
+    same_inf = np.isinf(got) & ((got == ref) | (got == ref_r))
     err = np.where(both_nan | same_inf, 0.0, err)
     return np.where(np.isnan(err), np.inf, err)
 
 
 def assert_ulp(got, ref, dtype, max_ulp, what=""):
-    err = ulp_error(got, ref, dtype)
-    if err.size and err.max() > max_ulp:
-        i = int(np.argmax(err))
-        raise AssertionError(f"{what}: max error {err.max():.3g} ULP > {max_ulp} at index {i}: "
-                             f"got {np.ravel(got)[i]!r}, reference {np.ravel(ref)[i]!r}")
+    """got within max_ulp (a number, or one per element) of ref."""
+    over = ulp_error(got, ref, dtype) - max_ulp
+    if over.size and over.max() > 0:
+        i = int(np.argmax(over))
+        err = float(np.ravel(over)[i] + np.ravel(np.broadcast_to(max_ulp, over.shape))[i])
+        raise AssertionError(f"{what}: error {err:.3g} ULP > {max_ulp if np.ndim(max_ulp) == 0 else 'its budget'} "
+                             f"at index {i}: got {np.ravel(got)[i]!r}, reference {np.ravel(ref)[i]!r}")
 
 
 def rounded_ulp(got, ref) -> np.ndarray:
@@ -312,13 +369,24 @@ def specials(dtype) -> np.ndarray:
     return np.concatenate([mags, -mags, nans])
 
 
-def in_a_range(oracle: Oracle, a: np.ndarray) -> np.ndarray:
+def kinks(name: str, params: Mapping[str, Any] = {}) -> Tuple[float, ...]:
+    """The oracle's kinks for these parameters (the defaults filling the rest)."""
+    return ORACLES[name].kink_points(with_defaults(name, params))
+
+
+def a_range(name: str, params: Mapping[str, Any] = {}) -> Tuple[float, float]:
+    """The closed range of g for these parameters (the defaults filling the rest)."""
+    return ORACLES[name].value_range(with_defaults(name, params))
+
+
+def in_a_range(oracle: Oracle, a: np.ndarray, params: Mapping[str, Any] = {}) -> np.ndarray:
     """The elements of a inside the oracle's (closed) a range, and the NaNs."""
-    lo, hi = oracle.a_range
+    lo, hi = a_range(oracle.name, params)
     return a[((a >= lo) & (a <= hi)) | np.isnan(a)]
 
 
 def call(ns: Any, name: str, op: str, x: Any, grad: Any = None, **params):
-    """Call op's public function with data x (and grad for the backward ones)."""
+    """Call op's public function with data x (and grad for the backward ones);
+    the required parameters not in params take their examples."""
     args = (np.ones_like(x) if grad is None else grad, x) if nin(op) == 2 else (x,)
-    return fn(ns, name, op)(*args, **kwargs(name, op, params))
+    return fn(ns, name, op)(*args, **kwargs(name, op, {**required(name), **params}))
