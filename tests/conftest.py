@@ -5,6 +5,7 @@ fastact is tested, which backends and SIMD levels run, and why the compiled side
 is skipped where it is."""
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 import sys
@@ -20,6 +21,21 @@ from fastact import _backends, _config
 def pytest_addoption(parser):
     parser.addoption("--no-c-extensions", action="store_true", default=False,
                      help="run only the pure-NumPy backend")
+    parser.addoption("--slow", action="store_true", default=False,
+                     help="also run the tests marked slow (the C sanitizer build and run, "
+                          "which CI runs as its own step, .ci/steps/10-sanitizers.sh)")
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked slow are skipped, with the reason, unless --slow is given (or
+    FASTACT_SLOW_TESTS=1): they take minutes each, and what they check has its
+    own CI step."""
+    if config.getoption("--slow") or os.environ.get("FASTACT_SLOW_TESTS", "") not in ("", "0"):
+        return
+    skip = pytest.mark.skip(reason="slow (its own CI step runs it); --slow runs it here")
+    for item in items:
+        if "slow" in item.keywords:
+            item.add_marker(skip)
 
 
 def _c_unavailable_reason(config):
@@ -94,25 +110,54 @@ def _modes():
     return mod.accuracy_modes() if mod is not None else ["default"]
 
 
-@pytest.fixture(params=["python"] + [f"c-{level}" + ("" if mode == "default" else f"-{mode}")
-                                     for level in _levels() for mode in _modes()])
-def fa_level(request):
-    """Like `fa`, but the compiled backend once per SIMD level this CPU runs and
-    accuracy mode ("c-avx2" is the default mode, "c-avx2-high" the <= 1 ULP one)."""
-    if request.param == "python":
-        yield _backend_param(request, "python")
+LEVEL_PARAMS = ["python"] + [f"c-{level}" + ("" if mode == "default" else f"-{mode}")
+                              for level in _levels() for mode in _modes()]
+
+
+@contextlib.contextmanager
+def _at_level(config, param):
+    """The backend namespace of one fa_level parameter, the compiled module set to
+    its SIMD level and mode meanwhile (None: the compiled backend is unavailable)."""
+    if param == "python":
+        yield _backends.namespace("python")
         return
-    ns = _backend_param(request, "c")
+    if _c_unavailable_reason(config):
+        yield None
+        return
     mod = _backends.compiled_module()
-    level, _, mode = request.param[2:].partition("-")
+    level, _, mode = param[2:].partition("-")
     before = mod.get_level(), mod.get_accuracy()
     mod.set_level(level)
     mod.set_accuracy(mode or "default")
     try:
-        yield ns
+        yield _backends.namespace("c")
     finally:
         mod.set_level(before[0])
         mod.set_accuracy(before[1])
+
+
+@pytest.fixture(params=LEVEL_PARAMS)
+def fa_level(request):
+    """Like `fa`, but the compiled backend once per SIMD level this CPU runs and
+    accuracy mode ("c-avx2" is the default mode, "c-avx2-high" the <= 1 ULP one)."""
+    with _at_level(request.config, request.param) as ns:
+        if ns is None:
+            pytest.skip(_c_unavailable_reason(request.config))
+        yield ns
+
+
+@pytest.fixture
+def each_level(request):
+    """A generator of (label, namespace) over every fa_level parameter available
+    here, for a test that computes something expensive once (a reference) and
+    checks it at every level: the compiled module is at that level while the
+    namespace is in use (until the next one is taken)."""
+    def gen():
+        for param in LEVEL_PARAMS:
+            with _at_level(request.config, param) as ns:
+                if ns is not None:
+                    yield param, ns
+    return gen
 
 
 @pytest.fixture

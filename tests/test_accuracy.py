@@ -20,7 +20,7 @@ import pytest
 
 from fastact._accuracy import inputs
 from fastact import _backends, _catalogue
-from fastact._accuracy.measure import Stats, check_label, measure_block
+from fastact._accuracy.measure import Stats, block_references, check_label, measure_block
 from fastact._accuracy.reference import mp_fwd, mp_from_a, mp_round
 from fastact._accuracy.ulp import ulp_error
 
@@ -64,21 +64,37 @@ def _fail_message(name, stats) -> str:
     return "\n".join(lines)
 
 
+def _check_every_level(each_level, name, group, blocks):
+    """Scores `blocks` ([(x, references)], the references computed once) at every
+    level; the failures of all levels are collected, then reported together
+    (each level's namespace is only valid until the next is taken)."""
+    failures = []
+    for label, ns in each_level():
+        total: dict = {}
+        for x, refs in blocks:
+            stats, _ = measure_block(ns, name, group, x, refs=refs)
+            for key, st in stats.items():
+                total.setdefault(key, Stats()).merge(st)
+        worst = max(st.max_ulp for st in total.values())
+        if worst > bound(ns, group, name):
+            failures.append(f"[{label}] " + _fail_message(name, total))
+        # backward(grad=1) is the derivative, so it scores exactly the same
+        if group == "z" and total["backward"].max_ulp != total["derivative"].max_ulp:
+            failures.append(f"[{label}] backward(grad=1) scores differently from the derivative")
+    assert not failures, "\n".join(failures)
+
+
 @pytest.mark.parametrize("name,group", GROUPS)
-def test_float32_strided_sweep(fa_level, name, group):
+def test_float32_strided_sweep(each_level, name, group):
+    """2^20 float32 arguments at every level and on the fallback: the correctly
+    rounded references are computed once for all of them."""
     ranges = inputs.z_domain(F32) if group == "z" else inputs.a_domain(name, F32)
     stride = inputs.sample_stride(ranges, 1 << 20)
-    total: dict = {}
+    blocks = []
     for first, count in inputs.index_chunks(ranges, stride, 1 << 18):
         x = inputs.values_at(ranges, F32, stride, first, count)
-        stats, _ = measure_block(fa_level, name, group, x)
-        for key, st in stats.items():
-            total.setdefault(key, Stats()).merge(st)
-    worst = max(st.max_ulp for st in total.values())
-    assert worst <= bound(fa_level, group, name), _fail_message(name, total)
-    # backward(grad=1) is the derivative, so it scores exactly the same
-    if group == "z":
-        assert total["backward"].max_ulp == total["derivative"].max_ulp
+        blocks.append((x, block_references(name, group, x)))
+    _check_every_level(each_level, name, group, blocks)
 
 
 def _f64_points(name: str, group: str, n: int) -> np.ndarray:
@@ -115,12 +131,11 @@ def test_float64_against_mpmath(fa_level, name, group):
 
 
 @pytest.mark.parametrize("name,group", GROUPS)
-def test_float64_sampled(fa_level, name, group):
-    """10^5 log-uniform float64 arguments plus edges, long-double reference."""
+def test_float64_sampled(each_level, name, group):
+    """10^5 log-uniform float64 arguments plus edges, long-double reference
+    (computed once, for every level)."""
     x = (inputs.f64_sample if group == "z" else inputs.f64_a_sample)(name, 10**5, seed=3)
-    stats, _ = measure_block(fa_level, name, group, x)
-    worst = max(st.max_ulp for st in stats.values())
-    assert worst <= bound(fa_level, group, name), _fail_message(name, stats)
+    _check_every_level(each_level, name, group, [(x, block_references(name, group, x))])
 
 
 def test_ulp_definition():

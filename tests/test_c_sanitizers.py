@@ -14,6 +14,7 @@ import pytest
 SCRIPT = Path(__file__).parent / "c" / "run_sanitizers.sh"
 
 
+@pytest.mark.slow   # minutes: CI runs the script as its own step; --slow runs it here
 def test_c_core_under_sanitizers():
     cc = os.environ.get("CC", "cc")
     if os.name != "posix" or shutil.which("bash") is None:

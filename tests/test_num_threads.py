@@ -15,9 +15,9 @@ import numpy as np
 import pytest
 
 import fastact
-from fastact import _threads
+from fastact import _backends, _threads
 
-from _ecosystem_reference import CASES, check, expected, public, tolerance
+from _ecosystem_reference import CASES, NAMES, check, expected, public, tolerance
 from oracles import support as s
 
 ALPHA = 0.01
@@ -62,31 +62,30 @@ def _run(fa, name, op, args, out=None):
     return fn(*args, out=out) if out is not None else fn(*args)
 
 
-@pytest.mark.parametrize("mode", ["default", "high"])
-@pytest.mark.parametrize("dtype", [np.float32, np.float64])
-@pytest.mark.parametrize("name,op", CASES)
-def test_bit_identical_for_1_to_8_threads(fa, c_module, name, op, dtype, mode):
-    """Every activation x op x dtype x mode: 1..8 threads, odd sizes, misaligned
-    inputs and outputs, give the bits of one thread (threshold lowered so that
-    arrays of ~10^4 elements split into many chunks)."""
-    c_module._set_pool_threshold(1)
-    rng = np.random.default_rng(7)
+# 1 (the chunked loop in one thread), even and odd splits and the most: each
+# moves the chunk boundaries (and their alignment) to other elements
+THREAD_COUNTS = (1, 2, 3, 5, 8)
+
+
+def _check_thread_counts(fa, c_module, name, op, dtype, rng):
+    """op of name in dtype: THREAD_COUNTS threads, odd sizes, misaligned inputs and
+    outputs, give the bits of one thread; then the values at 8 threads against
+    the float64 reference."""
     for n in (9_001, 40_003):
         z = (rng.standard_normal(n + 3) * 6).astype(dtype)[3:]  # odd offset
         z[::97] = 0.0  # the kink
         grad = rng.standard_normal(n).astype(dtype)
         args = _inputs(name, op, z, grad)
-        with fastact.accuracy_mode(mode):
-            fastact.set_num_threads(1)
-            want = _bits(_run(fa, name, op, args))
-            c_module._reset_pool_stats()
-            for threads in range(1, 9):
-                fastact.set_num_threads(threads)
-                got = _bits(_run(fa, name, op, args))
-                got_out = _bits(_run(fa, name, op, args, _misaligned_outputs(op, n, dtype)))
-                for g, go, w in zip(got, got_out, want):
-                    np.testing.assert_array_equal(g, w, err_msg=f"{threads} threads")
-                    np.testing.assert_array_equal(go, w, err_msg=f"{threads} threads, out=")
+        fastact.set_num_threads(1)
+        want = _bits(_run(fa, name, op, args))
+        c_module._reset_pool_stats()
+        for threads in THREAD_COUNTS:
+            fastact.set_num_threads(threads)
+            got = _bits(_run(fa, name, op, args))
+            got_out = _bits(_run(fa, name, op, args, _misaligned_outputs(op, n, dtype)))
+            for g, go, w in zip(got, got_out, want):
+                np.testing.assert_array_equal(g, w, err_msg=f"{op} {dtype} {threads} threads")
+                np.testing.assert_array_equal(go, w, err_msg=f"{op} {dtype} {threads} threads, out=")
     # the values themselves, against the float64 reference (at 8 threads)
     fastact.set_num_threads(8)
     res = _run(fa, name, op, args)
@@ -95,6 +94,23 @@ def test_bit_identical_for_1_to_8_threads(fa, c_module, name, op, dtype, mode):
         check(res, want64, **tolerance(op))
     else:  # float32 inputs (a rounded to float32 for the from-a ops): a few ulp
         check(res, want64, rtol=1e-5, atol=1e-6)
+
+
+@pytest.mark.parametrize("mode", ["default", "high"])
+@pytest.mark.parametrize("name", NAMES)
+def test_bit_identical_for_1_to_8_threads(c_module, name, mode):
+    """Every activation x op x dtype x mode on the compiled backend (the pool is
+    its; the fallback has none): 1, 2, 3, 5, 8 threads, odd sizes, misaligned inputs and
+    outputs, give the bits of one thread (threshold lowered so that arrays of
+    ~10^4 elements split into many chunks).  One test per activation and mode,
+    its operations and dtypes in it: the cost is the calls, not the test ids."""
+    c_module._set_pool_threshold(1)
+    fa = _backends.namespace("c")
+    rng = np.random.default_rng(7)
+    with fastact.accuracy_mode(mode):
+        for op in s.ops(name):
+            for dtype in (np.float32, np.float64):
+                _check_thread_counts(fa, c_module, name, op, dtype, rng)
 
 
 def _until_a_worker_ran(mod, call, tries=200):

@@ -33,7 +33,7 @@ def _assert_exact(got, ref, dtype, what, max_ulp):
 
 
 def _specials_budget(ns, name):
-    return float(ORACLES[name].ulp_specials.get(s.accuracy_class(ns), 0.0))
+    return s.specials_budget(ORACLES[name], ns)
 
 
 def _grad_times(grad, d, dtype):

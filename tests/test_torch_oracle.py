@@ -33,14 +33,17 @@ def test_matches_torch(fa, name, params):
     z = z[~np.isin(z, s.kinks(name, params))]
     a, d = _torch_value_and_derivative(name, z, params)
     got_a, got_d = s.call(fa, name, "and_derivative", z, **params)
-    np.testing.assert_allclose(got_a, a, rtol=1e-13, atol=1e-300)
+    rtol_a, rtol_d = ORACLES[name].torch_tolerances(s.with_defaults(name, params))
+    np.testing.assert_allclose(got_a, a, rtol=max(1e-13, rtol_a), atol=1e-300)
     # torch's autograd computes g' from the rounded output (y (1 - y) for
     # sigmoid), which loses digits where g saturates: a looser rtol there
-    np.testing.assert_allclose(got_d, d, rtol=1e-10, atol=1e-300)
+    np.testing.assert_allclose(got_d, d, rtol=max(1e-10, rtol_d), atol=1e-300)
 
 
 @pytest.mark.parametrize("name", [n for n in WITH_TORCH if s.kinks(n)])
 def test_kink_defaults_are_torchs(fa, name):
     z = np.array(s.kinks(name), dtype=np.float64)
     _, d = _torch_value_and_derivative(name, z, s.required(name))
-    np.testing.assert_array_equal(s.call(fa, name, "derivative", z), d)
+    _, rtol_d = ORACLES[name].torch_tolerances(s.with_defaults(name, {}))
+    # bit for bit, but where torch rounds its kink value less well (selu's lambda*alpha)
+    np.testing.assert_allclose(s.call(fa, name, "derivative", z), d, rtol=rtol_d, atol=0)

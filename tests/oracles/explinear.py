@@ -252,12 +252,29 @@ def _budget(value, derivative, from_a=None, f64=None):
     return ulp
 
 
+def _elu_range(alpha=1.0):
+    """elu's range and limits: g(-inf) = -alpha; alpha < 0 gives (0, -alpha) below 0."""
+    return (-alpha if alpha >= 0 else 0.0), INF
+
+
+def _celu_range(alpha=1.0):
+    """celu's: g(-inf) = -alpha for alpha > 0; alpha < 0: alpha expm1(z/alpha) -> -inf."""
+    return (-alpha if alpha > 0 else -INF), INF
+
+
+def _celu_torch_rtol(alpha=1.0):
+    """torch's 1/alpha is a float32: exact for alpha = 1, else |z/alpha| (up to
+    20/0.3 on the torch test's range) times float32's 2^-24."""
+    return 0.0 if float(np.float32(1 / alpha)) == 1 / alpha else 70 * 2.0 ** -24
+
+
 _ORACLES = (
     Oracle("elu", elu, elu_derivative, elu_derivative_from_a,
            mp_value=mp_elu, mp_derivative=mp_elu_derivative,
            mp_derivative_from_a=mp_elu_derivative_from_a,
-           z_range=(-20.0, 5.0), a_range=(-1.0, INF), limits=(-1.0, INF), d_limits=(0.0, 1.0),
-           max_abs_derivative=1.0, kinks=(0.0,),
+           z_range=(-20.0, 5.0), a_range=_elu_range, limits=_elu_range, d_limits=(0.0, 1.0),
+           max_abs_derivative=lambda alpha=1.0: max(1.0, abs(alpha)),
+           monotonic=lambda alpha=1.0: alpha >= 0, kinks=(0.0,),
            param_sets=({"alpha": 0.5}, {"alpha": 2.0}),
            ulp=_budget(2, 2, 1), ulp_fallback=_budget(4, 4, 1),
            torch=lambda torch, z, alpha=1.0: torch.nn.functional.elu(z, alpha)),
@@ -268,19 +285,23 @@ _ORACLES = (
            limits=(-LAMBDA_ALPHA, INF), d_limits=(0.0, LAMBDA),
            max_abs_derivative=LAMBDA_ALPHA, kinks=(0.0,),
            ulp=_budget(2, 2, 2), ulp_fallback=_budget(4, 4, 2),
-           torch=lambda torch, z: torch.nn.functional.selu(z)),
+           torch=lambda torch, z: torch.nn.functional.selu(z),
+           torch_d_rtol=2.5e-16),   # torch's lambda * alpha (selu'(0)) is rounded twice
     Oracle("celu", celu, celu_derivative, celu_derivative_from_a,
            mp_value=mp_celu, mp_derivative=mp_celu_derivative,
            mp_derivative_from_a=mp_celu_derivative_from_a,
-           z_range=(-20.0, 5.0), a_range=(-1.0, INF), limits=(-1.0, INF), d_limits=(0.0, 1.0),
-           max_abs_derivative=1.0, kinks=(0.0,),
+           z_range=(-20.0, 5.0), a_range=_celu_range, limits=_celu_range,
+           d_limits=lambda alpha=1.0: (0.0 if alpha > 0 else INF, 1.0),
+           max_abs_derivative=lambda alpha=1.0: 1.0 if alpha > 0 else INF, kinks=(0.0,),
            param_sets=({"alpha": 0.3}, {"alpha": 3.0}, {"alpha": -0.7}),
            ulp=_budget(2, 2, 2), ulp_fallback=_budget(4, 4, 2),
            # alpha < 0: exp(z/alpha) grows, computed as 1/exp(-|z/alpha|): a
            # quotient of two rounded factors (measured 3 ULP in float32)
            extra={"ulp_negative_alpha": _budget(4, 3, 2)},
            rounded_argument=lambda z, alpha=1.0: z / alpha,
-           torch=lambda torch, z, alpha=1.0: torch.nn.functional.celu(z, alpha)),
+           torch=lambda torch, z, alpha=1.0: torch.nn.functional.celu(z, alpha),
+           # torch scales z by 1/alpha in float32: |z/alpha| * 2^-24 off in exp
+           torch_rtol=_celu_torch_rtol, torch_d_rtol=_celu_torch_rtol),
     Oracle("silu", silu, silu_derivative, None,
            mp_value=mp_silu, mp_derivative=mp_silu_derivative,
            z_range=(-20.0, 10.0), limits=(0.0, INF), d_limits=(0.0, 1.0),
@@ -302,7 +323,8 @@ _ORACLES = (
            max_abs_derivative=1.0,
            # the fallback's z - tanh z above 1/2 cancels by up to 3/z^2 = 12
            ulp=_budget(2, 2), ulp_fallback=_budget(16, 2, f64=(16, 3)),
-           torch=lambda torch, z: torch.nn.functional.tanhshrink(z)),
+           torch=lambda torch, z: torch.nn.functional.tanhshrink(z),
+           torch_rtol=1e-10),   # torch's z - tanh z cancels near 0 (here |z| >= 0.006)
 )
 
 # The levels without FMA (x86-64's baseline) and the correctly rounded budgets:

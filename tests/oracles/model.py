@@ -95,6 +95,14 @@ class Oracle:
     # torch as an oracle: (torch, z_tensor, **params) -> the value tensor; its
     # autograd gives the derivative.  None: torch has no such function.
     torch: Optional[Fn] = None
+    # torch's own relative error where it is coarser than float64's (numbers,
+    # or functions of the parameters), of the value and of the derivative: the
+    # torch comparisons allow it (hardsigmoid_backward multiplies by float32's
+    # 1/6 in float64 too, celu scales z by 1/alpha in float32, selu'(0) is
+    # lambda * alpha rounded twice); 0: torch's float64 is exact to the tests'
+    # tolerances, its kink values bit for bit
+    torch_rtol: PerParams = 0.0
+    torch_d_rtol: PerParams = 0.0
     extra: Dict[str, Any] = field(default_factory=dict)  # anything family-specific
 
     # -- the per-parameter fields, evaluated for one call's parameters
@@ -115,6 +123,11 @@ class Oracle:
     def derivative_limits(self, params: Mapping[str, Any]) -> Tuple[float, float]:
         d = self.d_limits
         return tuple(d(**params)) if callable(d) else tuple(d)
+
+    def torch_tolerances(self, params: Mapping[str, Any]) -> Tuple[float, float]:
+        """(value, derivative) relative error of torch for these parameters."""
+        return tuple(float(r(**params)) if callable(r) else float(r)
+                     for r in (self.torch_rtol, self.torch_d_rtol))
 
     def value_range(self, params: Mapping[str, Any]) -> Tuple[float, float]:
         """The closed range of a = g(z) for these parameters."""

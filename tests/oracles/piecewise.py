@@ -113,7 +113,7 @@ def mp_hardswish_derivative(mp, x):
 def softshrink(z, lambd=0.5):
     z = _f64(z)
     # z * 0 inside: PyTorch's softshrink keeps z's sign on the zeros
-    return _nan_kept(z, np.where(z > lambd, z - lambd, np.where(z < -lambd, z + lambd, z * 0.0)))
+    return _nan_kept(z, np.where(z > lambd, z - lambd, np.where(z < -lambd, z + lambd, np.copysign(0.0, z))))
 
 
 def shrink_derivative(z, lambd=0.5):
@@ -282,7 +282,7 @@ register(
            z_range=(-4.0, 4.0), a_range=(0.0, 1.0), limits=(0.0, 1.0), d_limits=(0.0, 0.0),
            max_abs_derivative=1 / 6, kinks=(-3.0, 3.0),
            ulp=_HARDSIGMOID, ulp_high=_HARDSIGMOID, ulp_fallback=_HARDSIGMOID_LOOSE,
-           torch=lambda torch, z: torch.nn.functional.hardsigmoid(z),
+           torch=lambda torch, z: torch.nn.functional.hardsigmoid(z), torch_d_rtol=6e-8,
            ulp_nofma=_HARDSIGMOID_LOOSE,
            ulp_rounded={"fma": 0.0, "nofma": 1.0, "fallback": 1.0}),
     Oracle("hardswish", hardswish, hardswish_derivative,

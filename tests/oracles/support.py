@@ -185,8 +185,8 @@ def reference(oracle: Oracle, op_kind: str, x: Any, params: Mapping[str, Any] = 
     with the parameters that operation takes (as the kernels see them for data
     of `dtype`, default x's dtype)."""
     dtype = np.asarray(x).dtype if dtype is None else dtype
-    if np.dtype(dtype).kind == "f":
-        params = in_compute_dtype(oracle.name, params, dtype)
+    params = in_compute_dtype(oracle.name, params, dtype) if np.dtype(dtype).kind == "f" \
+        else with_defaults(oracle.name, params)
     op = {"value": "value", "derivative": "derivative", "from_a": "derivative_from_a"}[op_kind]
     f = {"value": oracle.value, "derivative": oracle.derivative,
          "from_a": oracle.derivative_from_a}[op_kind]
@@ -234,6 +234,13 @@ def argument_slack(oracle: Oracle, x: Any, params: Mapping[str, Any], dtype: Any
         du = np.abs(np.asarray(rounded, np.longdouble) - exact).astype(np.float64)
     du = np.where(np.isfinite(du), du, 0.0)
     return du / (np.finfo(ct).eps / 2) * (np.finfo(ct).eps / np.finfo(dtype).eps)
+
+
+def specials_budget(oracle: Oracle, ns: Any) -> float:
+    """Max ULP from the correctly rounded result at simple arguments (the
+    specials, the kinks, small integers and halves): the oracle's ulp_specials,
+    0 (exact) where it gives none."""
+    return float(oracle.ulp_specials.get(accuracy_class(ns), 0.0))
 
 
 def rounded_budget(oracle: Oracle, ns: Any) -> float:
