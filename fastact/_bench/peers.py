@@ -24,6 +24,8 @@ class AtenBackward:
     "z" (its input), a parameter name, or a constant."""
     op: str
     args: Tuple[Any, ...]
+    # its out= overload and keyword: grad_input for most, out for hardswish_backward
+    out: str = "grad_input"
 
 
 @dataclass(frozen=True)
@@ -81,7 +83,7 @@ PEERS = {
         torch_out="torch._C._nn.hardsigmoid(z, out=out)",
         jax_derivative="jnp.where((z > -3) & (z < 3), 1 / 6, 0).astype(z.dtype)"),
     "hardswish": BenchPeers(
-        torch_backward=AtenBackward("hardswish_backward", ("z",)),
+        torch_backward=AtenBackward("hardswish_backward", ("z",), out="out"),
         torch_out="torch._C._nn.hardswish(z, out=out)",
         jax_derivative="jnp.where(z < -3, 0, jnp.where(z > 3, 1, z / 3 + 0.5)).astype(z.dtype)"),
     "softshrink": BenchPeers(

@@ -262,9 +262,9 @@ def _torch_out(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
         return lambda: forward(t)
     if peers.torch_backward is None:
         return None
-    ns.update(bw=getattr(torch.ops.aten, peers.torch_backward.op).grad_input, d=d)
-    return _value_then(forward, _expr(_aten_call(act, peers.torch_backward, ", grad_input=d"),
-                                      "z, a", ns), t)
+    spec = peers.torch_backward
+    ns.update(bw=getattr(getattr(torch.ops.aten, spec.op), spec.out), d=d)
+    return _value_then(forward, _expr(_aten_call(act, spec, f", {spec.out}=d"), "z, a", ns), t)
 
 
 _JAX_CACHE: Dict[Tuple[str, str], Any] = {}
