@@ -10,10 +10,16 @@ from oracles.support import assert_ulp, ulp_error  # noqa: F401  (re-exported)
 
 ALPHA = _lesson.ALPHA
 NAMES = tuple(ORACLES)
-VALUE = {n: o.value for n, o in ORACLES.items()}
-DERIVATIVE = {n: o.derivative for n, o in ORACLES.items()}
-DERIVATIVE_FROM_A = {n: o.derivative_from_a for n, o in ORACLES.items()
-                     if o.derivative_from_a is not None}
+
+
+def _by_kind(kind):
+    """{name: f(x, **params)}: the oracle's float64 reference of `kind`, the
+    required parameters not given taking the catalogue's examples."""
+    return {n: (lambda x, _n=n, **p: _support.reference(ORACLES[_n], kind, x, p))
+            for n, o in ORACLES.items() if kind != "from_a" or o.derivative_from_a is not None}
+
+
+VALUE, DERIVATIVE, DERIVATIVE_FROM_A = _by_kind("value"), _by_kind("derivative"), _by_kind("from_a")
 
 # the lesson's references by their names (ref.sigmoid(z), ...)
 sigmoid, sigmoid_derivative = _lesson.sigmoid, _lesson.sigmoid_derivative
