@@ -23,10 +23,9 @@ from fastact._mode import accuracy_mode, get_accuracy, set_accuracy
 __version__ = "0.1.0"
 
 BACKEND: str = _backends.choose()
+# The public functions are built on first use (see __getattr__), each then kept
+# here: `import fastact` builds none of them (issue 8: its cost on top of NumPy's).
 _ns = _backends.namespace(BACKEND)
-globals().update({name: getattr(_ns, name) for name in _catalogue.all_public_names()})
-ActivationFunctions = _ns.ActivationFunctions
-prelu_backward_weight = _ns.prelu_backward_weight
 
 if BACKEND == "c" and _os.environ.get("FASTACT_SIMD"):
     _backends.compiled_module().set_level(_os.environ["FASTACT_SIMD"])
@@ -37,13 +36,25 @@ ACTIVATIONS = tuple(act.name for act in _catalogue.ACTIVATIONS)
 
 
 def __getattr__(name: str) -> object:
-    # evaluate_file is imported on first use: its file machinery (zipfile,
-    # tempfile, hashlib, socket) would double the cost of `import fastact`.
-    if name == "evaluate_file":
-        from fastact._tools.eval import evaluate_file
-        globals()[name] = evaluate_file
-        return evaluate_file
-    raise AttributeError(f"module 'fastact' has no attribute {name!r}")
+    # Called only for a name not set yet: a public function (built now, by the
+    # backend's namespace) or evaluate_file, imported on first use (its file
+    # machinery, zipfile, tempfile, hashlib, socket, would double the cost of
+    # `import fastact`).
+    if name in _LAZY:
+        value = getattr(_ns, name)
+    elif name == "evaluate_file":
+        from fastact._tools.eval import evaluate_file as value
+    else:
+        raise AttributeError(f"module 'fastact' has no attribute {name!r}")
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list:
+    return sorted({*globals(), *__all__})
+
+
+_LAZY = frozenset(_backends.NAMES)
 
 __all__ = ["BACKEND", "ACTIVATIONS", "ActivationFunctions", "show_config", "evaluate_file",
            "set_accuracy", "get_accuracy", "accuracy_mode", "__version__",

@@ -192,23 +192,27 @@ def signature(act: Activation, op: str) -> inspect.Signature:
     return inspect.Signature(sig)
 
 
+def public(act: Activation, op: str, cores: Cores, backend: str,
+           rebuild: Callable[..., Any], docs: bool = True) -> Callable[..., Any]:
+    """The public function for (act, op).  cores: {(C kernel row, op): core};
+    rebuild(backend, name): the public function of a backend by name (how a dask
+    worker finds it again); docs=False leaves the docstring empty."""
+    row_cores = {row: cores[row, op] for row in act.kernels}
+    doc = _docs.docstring(act, op) if docs else ""
+    if act.signature_params(op):
+        fn = _wrap(act, op, row_cores, doc)
+    else:
+        fn = row_cores[act.name]
+    # dask and xarray: natively for single-output ufuncs (__array_ufunc__),
+    # through _duck's wrapper (a type check for NumPy input) otherwise.
+    if not (isinstance(fn, np.ufunc) and fn.nout == 1):
+        fn = _duck.dispatching(act, op, fn, backend, rebuild, doc, signature(act, op))
+    return fn
+
+
 def build(cores: Cores, backend: str, rebuild: Callable[..., Any],
           docs: bool = True) -> Dict[str, Callable[..., Any]]:
-    """{public name: function} for every activation x operation it offers.
-    cores: {(C kernel row, op): core}; rebuild(backend, name): the public
-    function of a backend by name (how a dask worker finds it again)."""
-    api: Dict[str, Callable[..., Any]] = {}
-    for act in _catalogue.ACTIVATIONS:
-        for op in act.ops:
-            row_cores = {row: cores[row, op] for row in act.kernels}
-            doc = _docs.docstring(act, op) if docs else ""
-            if act.signature_params(op):
-                fn = _wrap(act, op, row_cores, doc)
-            else:
-                fn = row_cores[act.name]
-            # dask and xarray: natively for single-output ufuncs (__array_ufunc__),
-            # through _duck's wrapper (a type check for NumPy input) otherwise.
-            if not (isinstance(fn, np.ufunc) and fn.nout == 1):
-                fn = _duck.dispatching(act, op, fn, backend, rebuild, doc, signature(act, op))
-            api[_catalogue.public_name(act, op)] = fn
-    return api
+    """{public name: function} for every activation x operation it offers (see
+    public())."""
+    return {name: public(act, op, cores, backend, rebuild, docs)
+            for name, (act, op) in _catalogue.OPERATION_OF.items()}

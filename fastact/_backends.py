@@ -6,12 +6,14 @@ the compiled module's UFUNCS, or the fallback's CORES."""
 from __future__ import annotations
 
 import os
-from types import SimpleNamespace
-from typing import Any, Callable, Dict, Mapping, Optional, Tuple
 
-from fastact import _api
+from fastact import _catalogue
 
-Cores = Mapping[Tuple[str, str], Callable[..., Any]]
+TYPE_CHECKING = False  # typing's, without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any, Callable, Dict, Mapping, Optional, Tuple
+
+    Cores = Mapping[Tuple[str, str], Callable[..., Any]]
 
 
 def extensions_disabled() -> bool:
@@ -42,20 +44,22 @@ def require_compiled() -> Any:
     return mod
 
 
+def _check_kind(kind: str) -> None:
+    if kind not in ("c", "python"):
+        raise ValueError(f"unknown backend {kind!r}; expected 'c' or 'python'")
+
+
 def cores(kind: str) -> Cores:
+    _check_kind(kind)
     if kind == "c":
-        return require_compiled().UFUNCS
-    if kind == "python":
-        from fastact import _fallback
-        return _fallback.CORES
-    raise ValueError(f"unknown backend {kind!r}; expected 'c' or 'python'")
+        return require_compiled().UFUNCS  # type: ignore[no-any-return]
+    from fastact import _fallback
+    return _fallback.CORES
 
 
 def stale_reason(mod: Any) -> Optional[str]:
     """Why the compiled module cannot serve this catalogue (built from another
     version of it: a source tree edited but not rebuilt), or None."""
-    from fastact import _catalogue
-
     want = {(row, op) for row, act in _catalogue.kernel_rows() for op in act.ops}
     missing = sorted(want - set(mod.UFUNCS))
     if not missing:
@@ -71,23 +75,58 @@ def choose() -> str:
     return "c"
 
 
-_NAMESPACES: Dict[str, SimpleNamespace] = {}
+class Namespace:
+    """All public functions of one backend, plus its ActivationFunctions class
+    and prelu_backward_weight, each built on its first use and then kept (so
+    `import fastact` builds none of them: issue 8's import-time target).
+
+    One object per name, also when two threads ask first at once: the first
+    one stored wins (setdefault), as pickling by name needs."""
+
+    def __init__(self, kind: str) -> None:
+        self.BACKEND = kind
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for a name not built yet.
+        return self.__dict__.setdefault(name, self._build(name))
+
+    def _build(self, name: str) -> Any:
+        if name == "ActivationFunctions":
+            from fastact._lesson import make_activation_functions
+            return make_activation_functions(self)
+        if name == "prelu_backward_weight":
+            from fastact._prelu import prelu_backward_weight  # not elementwise: not catalogued
+            return prelu_backward_weight
+        try:
+            act, op = _catalogue.OPERATION_OF[name]
+        except KeyError:
+            raise AttributeError(f"fastact has no function {name!r}") from None
+        from fastact import _api
+        return _api.public(act, op, cores(self.BACKEND), self.BACKEND, public_function)
+
+    def __dir__(self) -> list:
+        return sorted({*self.__dict__, *NAMES})
+
+
+# The names a Namespace provides.
+NAMES = ("ActivationFunctions", "prelu_backward_weight", *_catalogue.OPERATION_OF)
+
+_NAMESPACES: Dict[str, Namespace] = {}
 
 
 def public_function(kind: str, name: str) -> Callable[..., Any]:
     """One backend's public function by name (how a dask worker that unpickles a
     block finds its function again)."""
-    return getattr(namespace(kind), name)
+    return getattr(namespace(kind), name)  # type: ignore[no-any-return]
 
 
-def namespace(kind: str) -> SimpleNamespace:
-    """All public functions of one backend, plus its ActivationFunctions class."""
-    if kind not in _NAMESPACES:
-        from fastact._lesson import make_activation_functions
-        ns = SimpleNamespace(**_api.build(cores(kind), kind, public_function))
-        ns.ActivationFunctions = make_activation_functions(ns)
-        from fastact._prelu import prelu_backward_weight  # not elementwise: outside the catalogue
-        ns.prelu_backward_weight = prelu_backward_weight
-        ns.BACKEND = kind
-        _NAMESPACES[kind] = ns
-    return _NAMESPACES[kind]
+def namespace(kind: str) -> Namespace:
+    """One backend's public functions (built on first use, see Namespace); an
+    ImportError for "c" where the extension was not built."""
+    ns = _NAMESPACES.get(kind)
+    if ns is None:
+        _check_kind(kind)
+        if kind == "c":
+            require_compiled()
+        ns = _NAMESPACES.setdefault(kind, Namespace(kind))
+    return ns

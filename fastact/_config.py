@@ -6,7 +6,10 @@ from __future__ import annotations
 import importlib
 import platform
 import sys
-from typing import Any, Dict, List, Optional, Tuple
+
+TYPE_CHECKING = False  # typing's, without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Any, Dict, List, Optional, Tuple
 
 NO_BUILD_RECORD = ("no build record (a source tree that was never built? "
                    "run `python setup.py build_ext --inplace`)")

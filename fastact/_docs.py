@@ -142,16 +142,19 @@ def docstring(act: Activation, op: str) -> str:
 def _doctests_missed_by_finder() -> Dict[str, str]:
     """The docstrings doctest's finder does not reach through `fastact`: those of
     compiled ufuncs (and of wrappers around them), which are not routines to
-    it.  `--doctest-modules` runs them from here, so every public docstring's
-    example is tested whichever backend is loaded."""
+    it, and those of the functions not built yet when it walked the module
+    (fastact builds each public function on first use, and the finder reads
+    the module's __dict__).  `--doctest-modules` runs them from here, so every
+    public docstring's example is tested whichever backend is loaded."""
     import inspect
 
     import fastact
 
+    built = set(vars(fastact))  # before the getattr below builds the rest
     tests = {}
     for name in _catalogue.all_public_names():
         obj = getattr(fastact, name)
-        if not inspect.isroutine(inspect.unwrap(obj)):
+        if name not in built or not inspect.isroutine(inspect.unwrap(obj)):
             tests[name] = obj.__doc__ or ""
     return tests
 

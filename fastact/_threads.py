@@ -17,10 +17,13 @@ from __future__ import annotations
 import contextlib
 import operator
 import os
-import threading
-from typing import Iterator, Mapping, Optional
+import _thread  # threading.local's home: importing threading would cost ~1 ms more
 
 from fastact import _backends
+
+TYPE_CHECKING = False  # typing's, without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Iterator, Mapping, Optional
 
 # The pool's hard limit (csrc/pool.h FA_POOL_MAX_THREADS): a request above it is an error.
 MAX_THREADS = 256
@@ -30,7 +33,7 @@ LIMIT_VARS = ("OMP_NUM_THREADS", "OMP_THREAD_LIMIT")
 
 # The fallback's record of the count (the compiled backend keeps it in C).
 _py_default = 1
-_py_local = threading.local()
+_py_local = _thread._local()
 
 
 def check(n: object, what: str = "thread count") -> int:

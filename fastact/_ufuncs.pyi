@@ -1,9 +1,9 @@
 # Stub of the compiled extension (fastact/_ufuncs.pyx).
-from typing import Any, Dict, List, Optional, Tuple
+from typing import Any, Dict, List, Mapping, Optional, Tuple
 
 import numpy as np
 
-UFUNCS: Dict[Tuple[str, str], np.ufunc]
+UFUNCS: Mapping[Tuple[str, str], np.ufunc]  # each ufunc made on first lookup
 
 def c_params() -> Dict[Tuple[str, str], Tuple[str, ...]]: ...
 def simd_levels() -> List[str]: ...

@@ -58,9 +58,11 @@ cdef extern from "ufunc_glue.h":
 cdef extern from "_type_errors.h":
     int fa_install_type_resolver(object ufunc)
 
+from collections.abc import Mapping
+
 import numpy as np
 
-from . import _docs, _catalogue
+from . import _catalogue
 
 _NPY_HALF = np.dtype(np.float16).num  # not in numpy's .pxd
 
@@ -124,27 +126,57 @@ cdef object _make_ufunc(int act, fa_op op, unsigned params, str name, str doc):
     return ufunc
 
 
-cdef dict _build():
-    """{(C row, op): ufunc} for every row of the C table and every operation it
-    has; the catalogue gives the names and the docs (a row is an activation, or
-    one of its kernel choices, whose ufunc is named after the row)."""
+cdef dict _kernel_specs():
+    """{(C row, op): (C table index, op index, parameter mask, activation)} for
+    every row of the C table and every operation it has (a row is an
+    activation, or one of its kernel choices, whose ufunc is named after the
+    row)."""
     cdef const fa_activation *table = fa_level_table(FA_LEVEL_BASELINE, FA_ACC_DEFAULT)
     cdef int a, o
     acts = dict(_catalogue.kernel_rows())
-    result = {}
+    specs = {}
     for a in range(fa_num_activations()):
         row = table[a].name.decode()
         act = acts.get(row)
         if act is None:  # a build from another catalogue: _backends tells
             continue
         for o in range(<int>FA_NOPS):
-            if not table[a].ops & (1u << o):
-                continue
-            op = _catalogue.OPS[o]
-            name = row + fa_op_suffix(<fa_op>o).decode()
-            result[row, op] = _make_ufunc(a, <fa_op>o, table[a].params[o], name,
-                                          _docs.docstring(act, op))
-    return result
+            if table[a].ops & (1u << o):
+                specs[row, _catalogue.OPS[o]] = (a, o, table[a].params[o], act)
+    return specs
+
+
+cdef object _kernel_ufunc(tuple key, tuple spec):
+    """The ufunc of one (C row, op), its docstring the catalogue's."""
+    from . import _docs  # with the first ufunc, not at import
+    cdef int a = spec[0], o = spec[1]
+    return _make_ufunc(a, <fa_op>o, spec[2], key[0] + fa_op_suffix(<fa_op>o).decode(),
+                       _docs.docstring(spec[3], key[1]))
+
+
+class _Ufuncs(Mapping):
+    """{(C row, op): ufunc} for every row of the C table and every operation it
+    has, each ufunc made on its first lookup and then kept: making them all, with
+    their docstrings, at import took about 3 ms of the 15 that `import fastact`
+    may add to NumPy's import (issue 8).  One ufunc per key, also when two threads look it up first
+    at once: the first one stored wins."""
+
+    def __init__(self):
+        self._specs = _kernel_specs()
+        self._made = {}
+
+    def __getitem__(self, key):
+        ufunc = self._made.get(key)
+        if ufunc is None:
+            spec = self._specs[key]  # KeyError for a key the table lacks
+            ufunc = self._made.setdefault(key, _kernel_ufunc(key, spec))
+        return ufunc
+
+    def __iter__(self):
+        return iter(self._specs)
+
+    def __len__(self):
+        return len(self._specs)
 
 
 def c_table():
@@ -165,7 +197,7 @@ def c_table():
     return out
 
 
-UFUNCS = _build()
+UFUNCS = _Ufuncs()
 
 
 def simd_levels():

@@ -16,6 +16,10 @@ from fastact._catalogue.model import (FROM_A_OPS, OP_ARGS, OP_NIN, OP_NOUT, OP_S
                                       REQUIRED, Activation, Param, Relation)
 from fastact._catalogue import explinear, lesson, piecewise, softplus
 
+TYPE_CHECKING = False  # typing's, without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Dict, Tuple
+
 ACTIVATIONS = (
     *lesson.ACTIVATIONS,
     *piecewise.ACTIVATIONS,
@@ -34,7 +38,12 @@ def public_name(act: Activation, op: str) -> str:
 def all_public_names():
     """Every public function, in catalogue order: (activation, operation) for
     the operations each activation offers."""
-    return tuple(public_name(act, op) for act in ACTIVATIONS for op in act.ops)
+    return tuple(OPERATION_OF)
+
+
+# {public function name: (activation, operation)}, in catalogue order
+OPERATION_OF: Dict[str, Tuple[Activation, str]] = {
+    public_name(act, op): (act, op) for act in ACTIVATIONS for op in act.ops}
 
 
 def kernel_rows():
@@ -45,4 +54,4 @@ def kernel_rows():
 
 __all__ = ["ACTIVATIONS", "BY_NAME", "FROM_A_OPS", "OPS", "OP_ARGS", "OP_NIN", "OP_NOUT",
            "OP_SUFFIX", "REQUIRED", "Activation", "Param", "Relation", "all_public_names",
-           "kernel_rows", "public_name"]
+           "kernel_rows", "OPERATION_OF", "public_name"]

@@ -1,8 +1,15 @@
-"""The catalogue's vocabulary: operations, parameter descriptors, activations."""
+"""The catalogue's vocabulary: operations, parameter descriptors, activations.
+
+On the path of `import fastact`, so it imports nothing: the records are plain
+classes with __slots__ rather than dataclasses (whose import and per-class code
+generation cost more than all the rest of the catalogue), and the typing names
+appear in annotations only (strings, under `from __future__ import annotations`)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Callable, Dict, Mapping, Optional, Tuple, Union
+TYPE_CHECKING = False  # typing's, without importing typing (mypy knows the name)
+if TYPE_CHECKING:
+    from typing import Callable, Dict, Mapping, Optional, Tuple, Union
+
 
 # Operations, in the order of the C enum fa_op (csrc/fastact.h).
 OPS: Tuple[str, ...] = (
@@ -46,8 +53,40 @@ class _Required:
 REQUIRED = _Required()
 
 
-@dataclass(frozen=True)
-class Param:
+class _Record:
+    """A frozen record, as @dataclass(frozen=True) made it: fields set once in
+    __init__, compared and hashed by value, shown by field (a subclass lists its
+    fields in __slots__, in declaration order)."""
+
+    __slots__: Tuple[str, ...] = ()
+
+    def _set(self, **fields: object) -> None:
+        for name in self.__slots__:
+            object.__setattr__(self, name, fields[name])
+
+    def _values(self) -> Tuple[object, ...]:
+        return tuple(getattr(self, name) for name in self.__slots__)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"cannot assign to field {name!r} of a frozen {type(self).__name__}")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"cannot delete field {name!r} of a frozen {type(self).__name__}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self._values() == other._values()  # type: ignore[attr-defined]
+
+    def __hash__(self) -> int:
+        return hash(self._values())
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in self.__slots__)
+        return f"{type(self).__name__}({fields})"
+
+
+class Param(_Record):
     """One parameter of an activation.
 
     A numeric parameter is a ufunc input of the operations in `ops` (the C
@@ -55,25 +94,38 @@ class Param:
     parameters); a parameter with `choices` is not: its value picks the C
     kernel row instead (gelu's approximate="tanh")."""
 
+    __slots__ = ("name", "default", "doc", "ops", "positional", "array", "none_means",
+                 "positive", "positive_why", "nonzero", "nonnegative", "allow_inf", "choices",
+                 "example")
     name: str
     default: Union[float, str, None, _Required]  # REQUIRED: none, the caller gives it
     doc: str                        # one line: what it is (the docstring adds the checks)
-    ops: Tuple[str, ...] = OPS      # the operations that take it
-    positional: bool = False        # may follow the data positionally (leaky_relu's alpha)
-    array: bool = False             # may be an array broadcasting against the data
+    ops: Tuple[str, ...]            # the operations that take it (default: all)
+    positional: bool                # may follow the data positionally (leaky_relu's alpha)
+    array: bool                     # may be an array broadcasting against the data
     # What None means: a number, or the name of another parameter whose value it
     # takes (leaky_relu's at_zero defaults to alpha); None: None is not allowed.
-    none_means: Union[float, str, None] = None
-    positive: Tuple[str, ...] = ()  # operations that need it > 0
-    positive_why: str = ""          # why they do (for the error message)
-    nonzero: Tuple[str, ...] = ()   # operations that need it != 0
-    nonnegative: Tuple[str, ...] = ()  # operations that need it >= 0
-    allow_inf: bool = False         # +-inf allowed (softplus' threshold); NaN never is
-    choices: Optional[Mapping[str, str]] = None  # value -> C kernel row
+    none_means: Union[float, str, None]
+    positive: Tuple[str, ...]       # operations that need it > 0
+    positive_why: str               # why they do (for the error message)
+    nonzero: Tuple[str, ...]        # operations that need it != 0
+    nonnegative: Tuple[str, ...]    # operations that need it >= 0
+    allow_inf: bool                 # +-inf allowed (softplus' threshold); NaN never is
+    choices: Optional[Mapping[str, str]]  # value -> C kernel row
     # What a required parameter takes in the generated examples (docstrings).
-    example: Optional[float] = None
+    example: Optional[float]
 
-    def __post_init__(self) -> None:
+    def __init__(self, name: str, default: Union[float, str, None, _Required], doc: str,
+                 ops: Tuple[str, ...] = OPS, positional: bool = False, array: bool = False,
+                 none_means: Union[float, str, None] = None, positive: Tuple[str, ...] = (),
+                 positive_why: str = "", nonzero: Tuple[str, ...] = (),
+                 nonnegative: Tuple[str, ...] = (), allow_inf: bool = False,
+                 choices: Optional[Mapping[str, str]] = None,
+                 example: Optional[float] = None) -> None:
+        self._set(name=name, default=default, doc=doc, ops=ops, positional=positional,
+                  array=array, none_means=none_means, positive=positive,
+                  positive_why=positive_why, nonzero=nonzero, nonnegative=nonnegative,
+                  allow_inf=allow_inf, choices=choices, example=example)
         # required ones are positional-or-keyword (declared positional=True)
         assert not self.required or (self.numeric and self.positional
                                      and self.example is not None), self.name
@@ -87,43 +139,61 @@ class Param:
         return self.default is REQUIRED
 
 
-@dataclass(frozen=True)
-class Relation:
+class Relation(_Record):
     """A condition between parameters that the formula needs (min_val < max_val):
     `holds` gets the validated numeric parameters of the call by name and
     returns whether the call is valid; `message` says what is required."""
 
+    __slots__ = ("ops", "holds", "message")
     ops: Tuple[str, ...]
     holds: Callable[[Mapping[str, object]], bool]
     message: str
 
+    def __init__(self, ops: Tuple[str, ...], holds: Callable[[Mapping[str, object]], bool],
+                 message: str) -> None:
+        self._set(ops=ops, holds=holds, message=message)
 
-@dataclass(frozen=True)
-class Activation:
+
+class Activation(_Record):
+    __slots__ = ("name", "formula", "derivative", "derivative_from_a", "parameters", "kink",
+                 "a_domain", "limits", "example_z", "high", "relations", "summary", "torch",
+                 "jax", "numpy")
     name: str
     formula: str                       # g(z), for the docs
     derivative: str                    # g'(z) as computed from z
     # g'(z) in terms of a = g(z); None where g' is not a function of a (g not
     # monotonic): then the activation has no from-a operations.
     derivative_from_a: Optional[str]
-    parameters: Tuple[Param, ...] = ()
-    kink: Optional[str] = None         # the derivative's convention at a kink (docs)
-    a_domain: Tuple[float, float] = (float("-inf"), float("inf"))  # the range of g
-    limits: Tuple[float, float] = (float("nan"), float("nan"))     # g(-inf), g(+inf)
-    example_z: str = "[-2.0, 0.0, 2.0]"
+    parameters: Tuple[Param, ...]
+    kink: Optional[str]                # the derivative's convention at a kink (docs)
+    a_domain: Tuple[float, float]      # the range of g (default: the real line)
+    limits: Tuple[float, float]        # g(-inf), g(+inf) (default: NaN, NaN)
+    example_z: str
     # The C header act/NAME.h also defines a separate <= 1 ULP fa_NAME_fwd_high
     # for the "high" accuracy mode (False: the default one already meets it).
-    high: bool = False
-    relations: Tuple[Relation, ...] = ()
-    summary: str = ""                  # one line for the README's catalogue table
+    high: bool
+    relations: Tuple[Relation, ...]
+    summary: str                       # one line for the README's catalogue table
     # Peers for the benchmark and the oracle tests: an expression of z (and
     # the parameters by name) in torch / jax.numpy terms, None if the peer has
     # no such function.
-    torch: Optional[str] = None
-    jax: Optional[str] = None
-    numpy: Optional[str] = None        # a straightforward NumPy composition (bench)
+    torch: Optional[str]
+    jax: Optional[str]
+    numpy: Optional[str]               # a straightforward NumPy composition (bench)
 
-    def __post_init__(self) -> None:
+    def __init__(self, name: str, formula: str, derivative: str,
+                 derivative_from_a: Optional[str], parameters: Tuple[Param, ...] = (),
+                 kink: Optional[str] = None,
+                 a_domain: Tuple[float, float] = (float("-inf"), float("inf")),
+                 limits: Tuple[float, float] = (float("nan"), float("nan")),
+                 example_z: str = "[-2.0, 0.0, 2.0]", high: bool = False,
+                 relations: Tuple[Relation, ...] = (), summary: str = "",
+                 torch: Optional[str] = None, jax: Optional[str] = None,
+                 numpy: Optional[str] = None) -> None:
+        self._set(name=name, formula=formula, derivative=derivative,
+                  derivative_from_a=derivative_from_a, parameters=parameters, kink=kink,
+                  a_domain=a_domain, limits=limits, example_z=example_z, high=high,
+                  relations=relations, summary=summary, torch=torch, jax=jax, numpy=numpy)
         names = [p.name for p in self.parameters]
         assert len(set(names)) == len(names), f"{self.name}: duplicate parameter"
         assert sum(p.choices is not None for p in self.parameters) <= 1, self.name
