@@ -14,13 +14,14 @@ from __future__ import annotations
 
 from fastact._catalogue.model import (FROM_A_OPS, OP_ARGS, OP_NIN, OP_NOUT, OP_SUFFIX, OPS,
                                       REQUIRED, Activation, Param, Relation)
-from fastact._catalogue import explinear, lesson, piecewise, softplus
+from fastact._catalogue import explinear, gated, lesson, piecewise, softplus
 
 ACTIVATIONS = (
     *lesson.ACTIVATIONS,
     *piecewise.ACTIVATIONS,
     *explinear.ACTIVATIONS,
     *softplus.ACTIVATIONS,
+    *gated.ACTIVATIONS,
 )
 
 BY_NAME = {act.name: act for act in ACTIVATIONS}
