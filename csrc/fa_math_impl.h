@@ -472,56 +472,74 @@ FA_INLINE FA_V FA_FN(fa_neg_expm1)(FA_V y)
 
 /* ---- gated family (gelu, gelu_tanh, mish) -------------------------------- */
 
-/* x*x = (returned h) + *l exactly: by FMA, else by Dekker's product with
- * Veltkamp's split (exp(-x^2/2) magnifies the rounding of x^2 by x^2: 2^-24 *
- * 200 in gelu's float32 tail, so even the levels without FMA need the low part). */
-FA_INLINE FA_V FA_FN(fa_square_dw)(FA_V x, FA_V *l)
+/* Veltkamp's split: x = *hi + (returned lo), each half of the mantissa (for
+ * Dekker's exact product where there is no FMA); |x| far below overflow. */
+FA_INLINE FA_V FA_FN(fa_split)(FA_V x, FA_V *hi)
 {
-    const FA_V h = FV(mul)(x, x);
-#if FA_HAVE_FMA
-    *l = FV(muladd)(x, x, FV(neg)(h));
+#if FA_IS_F32
+    const FA_V c = FA_SET(4097.0f);          /* 2^12 + 1 */
 #else
-#  if FA_IS_F32
-    const FA_V split = FA_SET(4097.0f);          /* 2^12 + 1 */
-#  else
-    const FA_V split = FA_SET(134217729.0);      /* 2^27 + 1 */
-#  endif
-    const FA_V p = FV(mul)(x, split);
-    const FA_V xh = FV(sub)(p, FV(sub)(p, x)), xl = FV(sub)(x, xh);
-    const FA_V cross = FV(mul)(FV(add)(xh, xh), xl);
-    *l = FV(add)(FV(add)(FV(sub)(FV(mul)(xh, xh), h), cross), FV(mul)(xl, xl));
+    const FA_V c = FA_SET(134217729.0);      /* 2^27 + 1 */
 #endif
-    return h;
+    const FA_V p = FV(mul)(x, c);
+    *hi = FV(sub)(p, FV(sub)(p, x));
+    return FV(sub)(x, *hi);
 }
 
-/* (ah + al)(bh + bl) = (returned hi) + *lo, unrounded to far below hi's ULP
- * for |al| <= |ah|/8, |bl| <= |bh|/8: the exact product ah*bh (FMA) plus
- * (ah + al) bl + al bh.  The pairs need not be normalised: the exponential's
- * pair has |al| up to 0.09 |ah|, and with the 2^-17 of gelu's exp(-l/2) in bl
- * the term al bl alone is 8 float32 ULP.  Without FMA the product's own
- * rounding error is dropped. */
-FA_INLINE FA_V FA_FN(fa_mul_pair)(FA_V ah, FA_V al, FA_V bh, FA_V bl, FA_V *lo)
-{
-    const FA_V hi = FV(mul)(ah, bh);
-    const FA_V cross = FV(muladd)(FV(add)(ah, al), bl, FV(mul)(al, bh));
-#if FA_HAVE_FMA
-    *lo = FV(add)(FV(muladd)(ah, bh, FV(neg)(hi)), cross);
-#else
-    *lo = cross;
-#endif
-    return hi;
-}
-
-/* a * b = (returned p) + *e exactly by FMA (without FMA *e = 0). */
+/* a * b = (returned p) + *e exactly: by FMA, else by Dekker's product (the
+ * levels without FMA need it too: exp(-x^2/2) magnifies the rounding of x^2 by
+ * x^2, 2^-24 * 200 in gelu's float32 tail, and the tanh form's cube by |y|). */
 FA_INLINE FA_V FA_FN(fa_two_prod)(FA_V a, FA_V b, FA_V *e)
 {
     const FA_V p = FV(mul)(a, b);
 #if FA_HAVE_FMA
     *e = FV(muladd)(a, b, FV(neg)(p));
 #else
-    *e = FA_SET(FA_C(0.0));
+    FA_V ah, bh;
+    const FA_V al = FA_FN(fa_split)(a, &ah), bl = FA_FN(fa_split)(b, &bh);
+    *e = FV(add)(FV(add)(FV(add)(FV(sub)(FV(mul)(ah, bh), p), FV(mul)(ah, bl)),
+                         FV(mul)(al, bh)), FV(mul)(al, bl));
 #endif
     return p;
+}
+
+/* x*x = (returned h) + *l exactly */
+FA_INLINE FA_V FA_FN(fa_square_dw)(FA_V x, FA_V *l)
+{
+    return FA_FN(fa_two_prod)(x, x, l);
+}
+
+/* (ah + al)(bh + bl) = (returned hi) + *lo, unrounded to far below hi's ULP
+ * for |al| <= |ah|/8, |bl| <= |bh|/8: the exact product ah*bh plus
+ * (ah + al) bl + al bh.  The pairs need not be normalised: the exponential's
+ * pair has |al| up to 0.09 |ah|, and with the 2^-17 of gelu's exp(-l/2) in bl
+ * the term al bl alone is 8 float32 ULP. */
+FA_INLINE FA_V FA_FN(fa_mul_pair)(FA_V ah, FA_V al, FA_V bh, FA_V bl, FA_V *lo)
+{
+    FA_V e;
+    const FA_V hi = FA_FN(fa_two_prod)(ah, bh, &e);
+    *lo = FV(add)(e, FV(muladd)(FV(add)(ah, al), bl, FV(mul)(al, bh)));
+    return hi;
+}
+
+/* (nh + nl) / (dh + dl) as an unrounded pair from rcp ~ 1/dh (one correction
+ * step of the exact residual, which needs dh + dl normalised (|dl| <= ulp(dh)):
+ * rcp need not be correctly rounded, but the step divides by dh alone). */
+FA_INLINE FA_V FA_FN(fa_quot_pair)(FA_V nh, FA_V nl, FA_V dh, FA_V dl, FA_V rcp, FA_V *lo)
+{
+    const FA_V q0 = FV(mul)(nh, rcp);
+    const FA_V res = FV(sub)(FV(add)(FV(nmuladd)(q0, dh, nh), nl), FV(mul)(q0, dl));
+    const FA_V q1 = FV(muladd)(res, rcp, q0);
+    *lo = FV(muladd)(res, rcp, FV(sub)(q0, q1));
+    return q1;
+}
+
+/* 1 + (h + l) rounded once, |h| <= 1 (Fast2Sum) */
+FA_INLINE FA_V FA_FN(fa_one_plus)(FA_V h, FA_V l)
+{
+    const FA_V one = FA_SET(FA_C(1.0));
+    const FA_V s = FV(add)(one, h);
+    return FV(add)(s, FV(add)(FV(sub)(FV(sub)(one, s), FV(neg)(h)), l));
 }
 
 /* g'(z0 + dz) = dz (C1 + dz Q(dz)) next to a simple zero z0 of g' (the gated

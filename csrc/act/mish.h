@@ -37,25 +37,6 @@ static const double FA_FN(fa_mish_q)[] = {
     0x1.574f121a868dbp-5, 0x1.a34a251d8ad7bp-3};
 #endif
 
-/* (nh + nl) / (dh + dl) as an unrounded pair from rcp ~ 1/dh (one correction
- * step of the exact residual; rcp need not be correctly rounded). */
-FA_INLINE FA_V FA_FN(fa_mish_quot)(FA_V nh, FA_V nl, FA_V dh, FA_V dl, FA_V rcp, FA_V *lo)
-{
-    const FA_V q0 = FV(mul)(nh, rcp);
-    const FA_V res = FV(sub)(FV(add)(FV(nmuladd)(q0, dh, nh), nl), FV(mul)(q0, dl));
-    const FA_V q1 = FV(muladd)(res, rcp, q0);
-    *lo = FV(muladd)(res, rcp, FV(sub)(q0, q1));
-    return q1;
-}
-
-/* 1 + (h + l) rounded once, |h| <= 1 (Fast2Sum) */
-FA_INLINE FA_V FA_FN(fa_one_plus)(FA_V h, FA_V l)
-{
-    const FA_V one = FA_SET(FA_C(1.0));
-    const FA_V s = FV(add)(one, h);
-    return FV(add)(s, FV(add)(FV(sub)(FV(sub)(one, s), FV(neg)(h)), l));
-}
-
 FA_INLINE void FA_FN(fa_mish_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
     (void)P;
@@ -83,8 +64,8 @@ FA_INLINE void FA_FN(fa_mish_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V dl = FV(add)(FV(sub)(d0, dh), d1);
     const FA_V rcp = FV(div)(one, dh);
     FA_V ql, sl;
-    const FA_V qh = FA_FN(fa_mish_quot)(es, el, dh, dl, rcp, &ql);   /* 2^S e / D */
-    const FA_V sh = FA_FN(fa_mish_quot)(oh, ol, dh, dl, rcp, &sl);   /* o / D */
+    const FA_V qh = FA_FN(fa_quot_pair)(es, el, dh, dl, rcp, &ql);   /* 2^S e / D */
+    const FA_V sh = FA_FN(fa_quot_pair)(oh, ol, dh, dl, rcp, &sl);   /* o / D */
     /* alpha = e + 2 (z <= 0: Fast2Sum) or -2e */
     const FA_V p2h = FV(add)(two, eh);
     const FA_V p2l = FV(add)(FV(sub)(FV(sub)(two, p2h), FV(neg)(eh)), elu);

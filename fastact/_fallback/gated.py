@@ -89,36 +89,88 @@ def _fwd_gelu(z, want_a, want_d):
     return a, d
 
 
-_BETA = 0.7978845608028654  # sqrt(2/pi)
-_KAPPA = 0.044715
+# The tanh form: y = 2u = 2 sqrt(2/pi) (z + 0.044715 z^3); its g' and mish' next
+# to their zeros: csrc/act/gelu.h's and mish.h's float64 fits.
+_TWO_BETA = "1.59576912160573071175978423973752747"  # strings: long double keeps them
+_KAPPA = "0.044715"
+_GELU_TANH_K = _hexes("-0x1.81429f9e97e4dp-1 0x1.4f523ed77dbdcp-55 0x1.b8bacd2c96b91p-2 0x1.7625a206be83dp-56")
+_GELU_TANH_Q = _hexes("""
+    0x1.3a425f56ec913p-19 0x1.7eeec06b57c0dp-18 -0x1.0b7ad44514a4fp-16 -0x1.2514d6b98f2cap-15
+    0x1.04934133692b9p-13 0x1.14bf545f63c69p-12 -0x1.e63f29031f15ep-11 -0x1.3d8d63f205385p-9
+    0x1.58c9ed711f318p-8 0x1.427996dc18485p-6 -0x1.104a83edc0d87p-6 -0x1.d2b773464707ap-4
+    -0x1.029615edb077ap-6 0x1.8cd1a2b2fff33p-2
+""")[::-1]
+_MISH_K = _hexes("-0x1.31432c0d12d84p+0 -0x1.bf319154da210p-55 0x1.115acb42500bbp-2 0x1.1ad72de557d4cp-56")
+_MISH_Q = _hexes("""
+    0x1.1758b2d1de415p-20 0x1.86f75c1bc719ep-19 0x1.fb8fb87a782d7p-21 -0x1.223d1af39f7a0p-16
+    -0x1.d453ed95b2970p-15 -0x1.5fff99d962ae9p-15 0x1.0a79551440775p-12 0x1.037991819a26cp-10
+    0x1.1e5e1849f2a3bp-10 -0x1.b87ddfb51a097p-9 -0x1.03369d4ac90ddp-6 -0x1.4c222fe64d4fep-6
+    0x1.574f121a868dbp-5 0x1.a34a251d8ad7bp-3
+""")[::-1]
+_WINDOW = 0.25
+
+
+def _widest(fn):
+    """fn evaluated one format wider and rounded once: float32 data in float64,
+    float64 data in long double (x87's 64-bit mantissa where NumPy has it): y's
+    rounding is magnified by |y| ~ 745 in the tanh form's float64 tail."""
+    def wrapped(x, want_a, want_d):
+        wide = np.float64 if x.dtype == np.float32 else np.longdouble
+        a, d = fn(x.astype(wide), want_a, want_d)
+        return tuple(None if r is None else r.astype(x.dtype) for r in (a, d))
+
+    wrapped.__name__ = fn.__name__
+    return wrapped
+
+
+def _logistic(y):
+    """(sigma(y), 1 - sigma(y)) from exp(-|y|): neither cancels."""
+    e = np.exp(-np.abs(y))
+    hi, lo = 1 / (1 + e), e / (1 + e)
+    return np.where(y > 0, hi, lo), np.where(y > 0, lo, hi)
+
+
+def _near_zero(z, d, k, q):
+    """d with the fit dz (C1 + dz Q(dz)) where |z - z0| < 1/4 (the cancellation)."""
+    near = np.abs(z - k[0]) < _WINDOW
+    if near.any():
+        d = np.where(near, _at_zero(z, k, q), d)
+    return d
 
 
 def _fwd_gelu_tanh(z, want_a, want_d):
-    zc = np.clip(z, -1e10, 1e10)
-    u2 = 2 * _BETA * (zc + _KAPPA * zc ** 3)
-    s = 0.5 * (1 + np.tanh(0.5 * u2))              # sigma(2u)
-    a = np.where(np.isinf(z), np.maximum(z, 0), z * s) if want_a else None
-    d = None
+    two_beta, kappa = z.dtype.type(_TWO_BETA), z.dtype.type(_KAPPA)
+    zc = np.clip(z, -30.0, 30.0)  # |z| beyond: sigma(y) is 0 or 1, nothing overflows
+    y = two_beta * (zc + kappa * zc ** 3)
+    s, c = _logistic(y)
+    a = d = None
+    if want_a:  # -inf * 0 is not met
+        a = np.where(z <= 0, zc * s, z * s)
     if want_d:
-        du2 = 2 * _BETA * (1 + 3 * _KAPPA * zc * zc)
-        d = s + zc * s * (1 - s) * du2
+        dy = two_beta * (1 + 3 * kappa * zc * zc)
+        d = _near_zero(z, s * (1 + zc * c * dy), _GELU_TANH_K, _GELU_TANH_Q)
     return a, d
 
 
 def _fwd_mish(z, want_a, want_d):
-    sp = np.logaddexp(0, z)
-    t = np.tanh(sp)
-    a = np.where(np.isneginf(z), -0.0, z * t) if want_a else None
-    d = None
+    """tanh(softplus(z)) rational in e = exp(-|z|) (csrc/act/mish.h): no
+    cancellation, no overflow."""
+    zc = np.clip(z, -800.0, 1e300)
+    e = np.exp(-np.abs(zc))
+    o = 1 + e
+    neg = z <= 0
+    t = np.where(neg, e * (e + 2) / (o * o + 1), 1 - 2 * e * e / (o * o + e * e))
+    a = d = None
+    if want_a:
+        a = np.where(np.isposinf(z), z, zc * t)
     if want_d:
-        zc = np.clip(z, -1e10, 1e10)
-        sig = 0.5 * (1 + np.tanh(0.5 * zc))
-        d = t + zc * sig * (1 - t * t)
+        sig = np.where(neg, e / o, 1 / o)
+        d = _near_zero(z, t + np.minimum(zc, 1e30) * sig * (1 - t) * (1 + t), _MISH_K, _MISH_Q)
     return a, d
 
 
 FORMULAS: dict[str, tuple[Any, Any]] = {
     "gelu": (_wide(_fwd_gelu), None),
-    "gelu_tanh": (_wide(_fwd_gelu_tanh), None),
-    "mish": (_wide(_fwd_mish), None),
+    "gelu_tanh": (_widest(_fwd_gelu_tanh), None),
+    "mish": (_widest(_fwd_mish), None),
 }

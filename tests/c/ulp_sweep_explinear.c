@@ -8,7 +8,8 @@
  * next to its zero and z - tanh z for |z| < 0.625 are taken in long double
  * (x87, 64-bit mantissa) and, for |z| < 2^-4, from the Taylor series.
  * gelu: z Phi(z) from erfc (never 1 + erf), its derivative Phi + z phi in long
- * double next to its zero (z0 = -0.7518), where double cancels.
+ * double next to its zero (z0 = -0.7518), where double cancels; gelu_tanh and
+ * mish in long double.
  *
  * usage: ulp_sweep_explinear LEVEL MODE [STRIDE [THREADS [BOUND [FUNCTIONS]]]]
  * FUNCTIONS: comma-separated names to measure (default: all of them).
@@ -22,9 +23,9 @@
 #include <string.h>
 #include "fastact.h"
 
-enum { NFN = 8, NOUT = 2 * NFN, BLOCK = 1 << 14 };
+enum { NFN = 9, NOUT = 2 * NFN, BLOCK = 1 << 14 };
 static const char *const fn_names[NFN] = {"elu", "selu", "celu", "silu", "softsign",
-                                          "tanhshrink", "gelu", "mish"};
+                                          "tanhshrink", "gelu", "mish", "gelu_tanh"};
 static const double SELU_L = 1.0507009873554804934193349852946;
 static const double SELU_LA = 1.0507009873554804934193349852946 * 1.6732632423543772848170429916717;
 
@@ -105,6 +106,24 @@ static void reference_mish(double x, double *out)
     out[1] = (double)(t + xl * sig * (1 - t) * (1 + t));
 }
 
+/* gelu_tanh = z sigma(y), y = 2 sqrt(2/pi) (z + 0.044715 z^3), in long double
+ * (y's rounding is magnified by |y| in the tail); the derivative
+ * sigma (1 + z (1 - sigma) y') cancels at its zero (z0 = -0.7525). */
+static void reference_gelu_tanh(double x, double *out)
+{
+    if (isinf(x)) {
+        out[0] = x > 0 ? x : -0.0;
+        out[1] = x > 0 ? 1 : 0.0;
+        return;
+    }
+    const long double xl = x, b2 = 1.59576912160573071175978423973752747L;
+    const long double k = 0.044715L, y = b2 * (xl + k * xl * xl * xl);
+    const long double e = expl(-fabsl(y));
+    const long double s = y > 0 ? 1 / (1 + e) : e / (1 + e), c = y > 0 ? e / (1 + e) : 1 / (1 + e);
+    out[0] = (double)(xl * s);
+    out[1] = (double)(s * (1 + xl * c * b2 * (1 + 3 * k * xl * xl)));
+}
+
 /* the references: out[2k] value, out[2k+1] derivative of fn_names[k] at x */
 static void reference(double x, double *out)
 {
@@ -149,6 +168,7 @@ static void reference(double x, double *out)
     out[11] = t * t;
     reference_gelu(x, out + 12);
     reference_mish(x, out + 14);
+    reference_gelu_tanh(x, out + 16);
 }
 
 static void *run(void *arg)
