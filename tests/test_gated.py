@@ -121,30 +121,27 @@ def test_derivative_next_to_its_zero(fa, name, params, dtype):
         assert _ulp(naive, ref).max() > 1000
 
 
+# where the float32 / float64 results underflow to 0
+_TAIL_END = {"gelu": (14.0, 38.5), "gelu_tanh": (10.5, 21.3), "mish": (103.0, 744.0)}
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name, params", list(_cases()))
 def test_far_negative_tail_keeps_relative_precision(fa, name, params, dtype):
     """Tiny negative values and derivatives down to the subnormals: never 0 or
-    flushed early, within the budget of mpmath."""
-    tiny = np.finfo(dtype).smallest_subnormal
-    z = -np.linspace(2, 38.5 if dtype == np.float64 else 14.0, 400)
-    if name == "mish":
-        z = -np.linspace(2, 740 if dtype == np.float64 else 100, 400)
-    if params.get("approximate") == "tanh":
-        z = -np.linspace(2, 26 if dtype == np.float64 else 11, 400)
-    z = z.astype(dtype)
+    flushed early, within the budget of mpmath (one subnormal spacing there)."""
+    end = _TAIL_END[_row(name, params)][dtype == np.float64]
+    z = (-np.linspace(2, end, 400)).astype(dtype)
     a, d = getattr(fa, name + "_and_derivative")(z, **params)
     ra, rd = _mp_refs(name, params, z)
     ra, rd = ra.astype(dtype), rd.astype(dtype)
-    assert np.all(ra[:-1] < 0) and np.all(a[ra < 0] < 0)
-    assert (np.abs(ra) >= tiny).sum() > 300
-    normal = np.abs(ra) >= np.finfo(dtype).tiny
-    assert _ulp(a[normal], ra[normal]).max() <= _budget(fa, name, dtype, "value")
-    normal = np.abs(rd) >= np.finfo(dtype).tiny
-    assert _ulp(d[normal], rd[normal]).max() <= _budget(fa, name, dtype, "derivative")
-    # subnormal results: within one spacing of the subnormals
-    assert np.all(np.abs(a.astype(np.float64) - ra) <= 2 * tiny + 2 * _budget(
-        fa, name, dtype, "value") * np.spacing(np.abs(ra)))
+    assert np.all(ra < 0) and np.all(a < 0)      # the whole range is still nonzero
+    for got, ref, kind in ((a, ra, "value"), (d, rd, "derivative")):
+        normal = np.abs(ref) >= np.finfo(dtype).tiny
+        assert normal.sum() > 300
+        assert _ulp(got[normal], ref[normal]).max() <= _budget(fa, name, dtype, kind)
+        spacing = np.finfo(dtype).smallest_subnormal
+        assert np.all(np.abs(got[~normal].astype(np.float64) - ref[~normal]) <= 2 * spacing)
 
 
 def _torch_grad(torch, name, z, params):
@@ -165,9 +162,10 @@ def test_values_and_derivatives_match_torch_autograd(fa, name, params, dtype):
     ta, td = _torch_grad(torch, name, z, params)
     a, d = getattr(fa, name + "_and_derivative")(z, **params)
     rtol = 2e-6 if dtype == np.float32 else 1e-14
-    # torch's tails (z = -6, -10) are computed through 1 + erf / a rounded
-    # tanh: compare them absolutely at their own accuracy
-    assert np.all(np.abs(a - ta) <= rtol * np.abs(ta) + 4 * eps * np.abs(z) * 1e-3 + tiny)
+    # torch forms z (1 + erf(z/sqrt 2))/2 and z (1 + tanh u)/2: 1 + erf and 1 + tanh
+    # are off by up to eps absolutely (0 at z = -6 in float32, where fastact keeps
+    # the tail), so its values are within eps |z| absolutely, not relatively
+    assert np.all(np.abs(a - ta) <= rtol * np.abs(ta) + 2 * eps * np.abs(z) + tiny)
     assert np.all(np.abs(d - td) <= rtol * np.abs(td) + 4 * eps)
     np.testing.assert_array_equal(np.signbit(a[:2]), [False, True])
 
@@ -195,7 +193,7 @@ def test_dtypes_and_out(fa, name, params, dtype):
     out = np.empty_like(z)
     r = getattr(fa, name)(z, out=out, **params)
     assert r is out and r.dtype == dtype
-    want = ORACLES[name].value(z.astype(np.float64), **params).astype(dtype)
+    want = _mp_refs(name, params, z)[0].astype(dtype)
     budget = 1 if dtype == np.float16 else _budget(fa, name, dtype, "value")
     assert _ulp(r, want).max() <= budget
 

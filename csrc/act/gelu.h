@@ -56,7 +56,8 @@ FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V sl = FV(sub)(FV(sub)(FV(sub)(one, sh), qh), ql);
     const FA_V a_pos = FV(muladd)(m, sh, FV(mul)(mc, sl));  /* +inf * sl is not met */
     const FA_M neg = FV(cmple)(z, zero);
-    *a = FV(select)(neg, a_neg, a_pos);
+    /* +-0 stays itself (z Phi(z), as torch) */
+    *a = FV(select)(FV(cmpeq)(z, zero), z, FV(select)(neg, a_neg, a_pos));
     /* gelu'(-m) = phi(m) (R - m): 2^S of it is vh + vl */
     FA_V dl, yl, vl;
     const FA_V dh = FA_FN(fa_two_sum)(rh, FV(neg)(mc), &dl);
@@ -140,7 +141,13 @@ FA_INLINE void FA_FN(fa_gelu_tanh_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V yh = FA_FN(fa_mul_pair)(b2h, b2l, sh, FV(add)(se, k3l), &yl);
     /* 2^S exp(-|y|) = es + el: exp(-|yh|) (1 -+ yl) */
     FA_V el;
-    const FA_V es = FA_FN(fa_exp_pair_neg)(FV(max)(FA_SET(FA_GT_XMIN), FV(nabs)(yh)), &el);
+    const FA_V x = FV(nabs)(yh);
+    FA_V es = FA_FN(fa_exp_pair_neg)(FV(max)(FA_SET(FA_GT_XMIN), x), &el);
+    /* beyond the cut every result is 0 and 1 (the cut's exp would leave a last
+     * subnormal in the derivative) */
+    const FA_M cut = FV(cmplt)(x, FA_SET(FA_GT_XMIN));
+    es = FV(select)(cut, zero, es);
+    el = FV(select)(cut, zero, el);
     /* normalised (Fast2Sum; o = 1 + e must be, for the quotient's one step),
      * then times 1 -+ yl: the whole of exp(-|yh|), not es alone (el is up to
      * 9% of it) */
@@ -159,7 +166,7 @@ FA_INLINE void FA_FN(fa_gelu_tanh_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     /* the value: z <= 0: z q / 2^S;  z > 0: z c */
     const FA_V a_neg = FV(mul)(FV(muladd)(zc, qh, FV(mul)(zc, ql)), unscale);
     const FA_V a_pos = FV(muladd)(z, ch, FV(mul)(zc, cl));  /* +inf * cl is not met */
-    *a = FV(select)(neg, a_neg, a_pos);
+    *a = FV(select)(FV(cmpeq)(z, zero), z, FV(select)(neg, a_neg, a_pos));
     /* the derivative: sigma (1 + z (1 - sigma) y'), sigma times 2^S */
     FA_V m2l, ue, dyl, wl, xe, be, gl;
     const FA_V m2h = FA_FN(fa_mul_pair)(FA_SET(FA_GT_3K_HI), FA_SET(FA_GT_3K_LO), h, l, &m2l);

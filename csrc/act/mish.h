@@ -46,7 +46,11 @@ FA_INLINE void FA_FN(fa_mish_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     /* z cut where nothing changes any more (NaN passes): -inf * 0 is not met */
     const FA_V zc = FV(max)(FA_SET(FA_MISH_XMIN), FV(min)(FA_SET(FA_MISH_ZMAX), z));
     FA_V el;
-    const FA_V es = FA_FN(fa_exp_pair_neg)(FV(max)(FA_SET(FA_MISH_XMIN), FV(nabs)(z)), &el);
+    const FA_V x = FV(nabs)(z);
+    FA_V es = FA_FN(fa_exp_pair_neg)(FV(max)(FA_SET(FA_MISH_XMIN), x), &el);
+    const FA_M cut = FV(cmplt)(x, FA_SET(FA_MISH_XMIN));  /* beyond: every result 0 or 1 */
+    es = FV(select)(cut, zero, es);
+    el = FV(select)(cut, zero, el);
     const FA_V eh = FV(mul)(es, unscale), elu = FV(mul)(el, unscale);  /* e, unscaled */
     /* o = 1 + e (Fast2Sum), D = o^2 + (1 or e^2) */
     const FA_V oh = FV(add)(one, eh);
@@ -80,7 +84,7 @@ FA_INLINE void FA_FN(fa_mish_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V th = FV(add)(one, wh);
     const FA_V tl = FV(add)(FV(sub)(FV(sub)(one, th), FV(neg)(wh)), wl);
     const FA_V a_pos = FV(muladd)(z, th, FV(mul)(zc, tl));  /* +inf * tl is not met */
-    *a = FV(select)(neg, a_neg, a_pos);
+    *a = FV(select)(FV(cmpeq)(z, zero), z, FV(select)(neg, a_neg, a_pos));  /* +-0 itself */
     /* the derivative: K + q (alpha + 4 z beta o/D) */
     FA_V bl, xe, ce;
     const FA_V bh = FA_FN(fa_mul_pair)(FV(select)(neg, one, eh), FV(select)(neg, zero, elu),

@@ -81,10 +81,10 @@ def _wide_gelu_tanh(z: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
 
 
 def mp_fwd_gelu(mp: Any, x: Any, approximate: str = "none") -> Tuple[Any, Any]:
-    if approximate == "tanh":
+    if approximate == "tanh":  # sigma(y), never 1 + tanh(u): it cancels to 2 e^(2u)
         b, k = mp.sqrt(2 / mp.pi), mp.mpf(KAPPA)
-        t = mp.tanh(b * (x + k * x ** 3))
-        return x * (1 + t) / 2, (1 + t) / 2 + x * (1 - t * t) * b * (1 + 3 * k * x * x) / 2
+        s = 1 / (1 + mp.exp(-2 * b * (x + k * x ** 3)))
+        return x * s, s + x * s * (1 - s) * 2 * b * (1 + 3 * k * x * x)
     return x * mp.ncdf(x), mp.ncdf(x) + x * mp.npdf(x)
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from fastact._fallback.explinear import _hexes, _poly, _two_prod_err, _wide
+from fastact._fallback.explinear import _hexes, _poly
 
 # The Mills ratio R(m) = Phi(-m)/phi(m) = F(t) (1 - t), t = (m - 2)/(m + 2), F on
 # the pieces t in k/2 + 1/4 +- 1/4 (k = -2..1, slot k & 3): the float64 tables
@@ -34,7 +34,6 @@ _MILLS_P = np.array(_hexes("""
     -0x1.8e39def54d6ddp-3 -0x1.3232549588a12p-3 -0x1.99e8f743d98ecp-3 -0x1.b314ac5255dd0p-3
 """)).reshape(-1, 4)
 _GAUSS_MMAX = 40.0
-_RSQRT2PI = 0.3989422804014327
 # gelu'(z0 + dz) = dz (C1 + dz Q(dz)) for |dz| < 1/4: csrc/act/gelu.h's float64 fit
 _GELU_K = _hexes("-0x1.80ead197f00b4p-1 0x1.13e74c58cada8p-56 0x1.b9d98fa5a3215p-2 0x1.f7c1a23190c7cp-56")  # z0 hi, lo, C1 hi, lo
 _GELU_Q = _hexes("""
@@ -47,11 +46,15 @@ _GELU_W = 0.25
 
 
 def _gauss_parts(m):
-    """(phi(m), R(m)) for m in [0, 40] (float64): exp(-m^2/2) with m^2's rounding
-    error folded in (Dekker's product: NumPy has no FMA), R from the pieces."""
-    h = m * m
-    l = _two_prod_err(m, m)
-    phi = np.exp(-0.5 * h) * (1 - 0.5 * l) * _RSQRT2PI
+    """(phi(m), R(m)) for m in [0, 40] in m's dtype (float64 for float32 data,
+    long double for float64 data): exp(-m^2/2) from m^2 = h + l exactly (m has at
+    most 53 bits: split at 24, each partial product is exact in long double),
+    R from the pieces."""
+    mh = m.astype(np.float32).astype(m.dtype)
+    ml = m - mh
+    h = mh * mh
+    l = (2 * mh + ml) * ml
+    phi = np.exp(-0.5 * h) * np.exp(-0.5 * l) * m.dtype.type("0.398942280401432677939946059934")
     u = 4 / (m + 2)
     t = 1 - u
     k = np.rint(2 * t - 0.5)
@@ -79,7 +82,7 @@ def _fwd_gelu(z, want_a, want_d):
     a = d = None
     if want_a:  # z cut at -MMAX: -inf * 0 is not met
         a = np.where(neg, np.maximum(z, -_GAUSS_MMAX) * q, z - mc * q)
-        a = np.where(np.isnan(z), z, a)
+        a = np.where(np.isnan(z) | (z == 0), z, a)  # NaN and +-0 themselves
     if want_d:  # gelu'(-m) = phi (R - m), gelu'(z) = 1 - gelu'(-z)
         dn = phi * (r - mc)
         near = np.abs(-mc - _GELU_K[0]) < _GELU_W
@@ -145,7 +148,7 @@ def _fwd_gelu_tanh(z, want_a, want_d):
     s, c = _logistic(y)
     a = d = None
     if want_a:  # -inf * 0 is not met
-        a = np.where(z <= 0, zc * s, z * s)
+        a = np.where(z == 0, z, np.where(z <= 0, zc * s, z * s))
     if want_d:
         dy = two_beta * (1 + 3 * kappa * zc * zc)
         d = _near_zero(z, s * (1 + zc * c * dy), _GELU_TANH_K, _GELU_TANH_Q)
@@ -162,7 +165,7 @@ def _fwd_mish(z, want_a, want_d):
     t = np.where(neg, e * (e + 2) / (o * o + 1), 1 - 2 * e * e / (o * o + e * e))
     a = d = None
     if want_a:
-        a = np.where(np.isposinf(z), z, zc * t)
+        a = np.where(np.isposinf(z) | (z == 0), z, zc * t)
     if want_d:
         sig = np.where(neg, e / o, 1 / o)
         d = _near_zero(z, t + np.minimum(zc, 1e30) * sig * (1 - t) * (1 + t), _MISH_K, _MISH_Q)
@@ -170,7 +173,7 @@ def _fwd_mish(z, want_a, want_d):
 
 
 FORMULAS: dict[str, tuple[Any, Any]] = {
-    "gelu": (_wide(_fwd_gelu), None),
+    "gelu": (_widest(_fwd_gelu), None),
     "gelu_tanh": (_widest(_fwd_gelu_tanh), None),
     "mish": (_widest(_fwd_mish), None),
 }

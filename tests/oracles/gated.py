@@ -19,7 +19,7 @@ from oracles import register
 from oracles.model import INF, Oracle
 
 BETA = math.sqrt(2 / math.pi)
-KAPPA = 0.044715
+KAPPA = 0.044715  # as torch writes it (mpmath takes the decimal)
 GELU_ZERO = -0.7517915246935645      # where gelu' = 0
 MISH_ZERO = -1.1924312145154952      # where mish' = 0
 
@@ -60,17 +60,23 @@ def gelu_derivative(z, approximate="none"):
         return 0.5 * _erfc(-zc / math.sqrt(2)) + zc * phi
 
 
+def _mp_tanh_form(mp, x):
+    """(sigma(y), y') for the tanh form: (1 + tanh u)/2 = sigma(2u) = sigma(y),
+    written without 1 + tanh u (it cancels to 2 e^(2u), below any precision)."""
+    b, k = mp.sqrt(2 / mp.pi), mp.mpf("0.044715")
+    return 1 / (1 + mp.exp(-2 * b * (x + k * x ** 3))), 2 * b * (1 + 3 * k * x * x)
+
+
 def mp_gelu(mp, x, approximate="none"):
     if approximate == "tanh":
-        return x * (1 + mp.tanh(mp.sqrt(2 / mp.pi) * (x + mp.mpf(KAPPA) * x ** 3))) / 2
+        return x * _mp_tanh_form(mp, x)[0]
     return x * mp.ncdf(x)
 
 
 def mp_gelu_derivative(mp, x, approximate="none"):
     if approximate == "tanh":
-        b, k = mp.sqrt(2 / mp.pi), mp.mpf(KAPPA)
-        t = mp.tanh(b * (x + k * x ** 3))
-        return (1 + t) / 2 + x * (1 - t * t) * b * (1 + 3 * k * x * x) / 2
+        s, dy = _mp_tanh_form(mp, x)
+        return s + x * s * (1 - s) * dy
     return mp.ncdf(x) + x * mp.npdf(x)
 
 
@@ -117,8 +123,10 @@ register(
            z_range=(-8.0, 6.0), limits=(0.0, INF), d_limits=(0.0, 1.0),
            max_abs_derivative=1.13, monotonic=False,
            param_sets=({"approximate": "tanh"},),
-           ulp=_budget(2, 2), ulp_fallback=_budget(4, 8), ulp_nofma=_budget(8, 8),
-           ulp_rounded={"fma": 2.0, "nofma": 8.0, "fallback": 8.0},
+           # the levels without FMA (x86-64's baseline; Dekker's products): measured
+           # 3 ULP over 2^23 strided float32 (both forms), the budget one above
+           ulp=_budget(2, 2), ulp_fallback=_budget(4, 4), ulp_nofma=_budget(4, 4),
+           ulp_rounded={"fma": 2.0, "nofma": 4.0, "fallback": 4.0},
            edge_points=(-38.5, -37.0, -30.0, -14.0, -8.0, 0.0, 5.0),
            torch=lambda torch, z, approximate="none": torch.nn.functional.gelu(
                z, approximate=approximate),
@@ -127,8 +135,9 @@ register(
            mp_value=mp_mish, mp_derivative=mp_mish_derivative,
            z_range=(-20.0, 10.0), limits=(0.0, INF), d_limits=(0.0, 1.0),
            max_abs_derivative=1.1, monotonic=False,
-           ulp=_budget(2, 2), ulp_fallback=_budget(4, 32), ulp_nofma=_budget(8, 8),
-           ulp_rounded={"fma": 2.0, "nofma": 8.0, "fallback": 32.0},
+           # baseline measured 2 (value) / 4 (derivative) over 2^23 strided float32
+           ulp=_budget(2, 2), ulp_fallback=_budget(4, 4), ulp_nofma=_budget(3, 5),
+           ulp_rounded={"fma": 2.0, "nofma": 5.0, "fallback": 4.0},
            edge_points=(-745.0, -700.0, -100.0, -20.0, 0.0, 20.0),
            torch=lambda torch, z: torch.nn.functional.mish(z),
            extra={"zero_of_derivative": MISH_ZERO}),
