@@ -60,7 +60,7 @@ def wide_fwd_gelu(z: np.ndarray, approximate: str = "none") -> Tuple[np.ndarray,
     dt = z.dtype
     m = np.minimum(np.abs(np.where(np.isnan(z), 0, z)), dt.type(50))
     phi, q = _gauss(m)
-    a = np.where(z <= 0, np.maximum(z, -50) * q, z - z * q)
+    a = np.where(z <= 0, np.maximum(z, -50) * q, z - m * q)  # inf * 0 is not met
     dneg = q - m * phi
     d = np.where(z <= 0, dneg, 1 - dneg)
     return np.where(np.isnan(z), z, a), np.where(np.isnan(z), z, d)
