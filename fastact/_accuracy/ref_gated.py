@@ -89,13 +89,13 @@ def mp_fwd_gelu(mp: Any, x: Any, approximate: str = "none") -> Tuple[Any, Any]:
 
 
 def wide_fwd_mish(z: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
-    zc = np.clip(z, -1e5, 1e5)
+    zc = np.maximum(z, -1e5)  # -inf * 0 is not met (a large z is exact: t = 1)
     e = np.exp(-np.abs(zc))
     sp = np.maximum(zc, 0) + np.log1p(e)
     t = np.tanh(sp)
     sig = np.where(zc > 0, 1 / (1 + e), e / (1 + e))
-    a = np.where(np.isinf(z), np.maximum(z, 0), zc * t)
-    return a, t + zc * sig * (1 - t * t)
+    a = np.where(np.isneginf(z), -0.0, zc * t)
+    return a, t + np.minimum(zc, 1e30) * sig * (1 - t * t)
 
 
 def mp_fwd_mish(mp: Any, x: Any) -> Tuple[Any, Any]:
