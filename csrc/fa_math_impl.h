@@ -469,3 +469,282 @@ FA_INLINE FA_V FA_FN(fa_neg_expm1)(FA_V y)
     const FA_V e = FA_FN(fa_exp_neg)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(y)), 0, 1, &nem);
     return FV(select)(FV(cmple)(y, FA_SET(FA_C(0.0))), nem, FV(div)(FV(neg)(nem), e));
 }
+
+/* ---- gated family (gelu, gelu_tanh, mish) -------------------------------- */
+
+/* Veltkamp's split: x = *hi + (returned lo), each half of the mantissa (for
+ * Dekker's exact product where there is no FMA); |x| far below overflow. */
+FA_INLINE FA_V FA_FN(fa_split)(FA_V x, FA_V *hi)
+{
+#if FA_IS_F32
+    const FA_V c = FA_SET(4097.0f);          /* 2^12 + 1 */
+#else
+    const FA_V c = FA_SET(134217729.0);      /* 2^27 + 1 */
+#endif
+    const FA_V p = FV(mul)(x, c);
+    *hi = FV(sub)(p, FV(sub)(p, x));
+    return FV(sub)(x, *hi);
+}
+
+/* a * b = (returned p) + *e exactly: by FMA, else by Dekker's product (the
+ * levels without FMA need it too: exp(-x^2/2) magnifies the rounding of x^2 by
+ * x^2, 2^-24 * 200 in gelu's float32 tail, and the tanh form's cube by |y|). */
+FA_INLINE FA_V FA_FN(fa_two_prod)(FA_V a, FA_V b, FA_V *e)
+{
+    const FA_V p = FV(mul)(a, b);
+#if FA_HAVE_FMA
+    *e = FV(muladd)(a, b, FV(neg)(p));
+#else
+    FA_V ah, bh;
+    const FA_V al = FA_FN(fa_split)(a, &ah), bl = FA_FN(fa_split)(b, &bh);
+    *e = FV(add)(FV(add)(FV(add)(FV(sub)(FV(mul)(ah, bh), p), FV(mul)(ah, bl)),
+                         FV(mul)(al, bh)), FV(mul)(al, bl));
+#endif
+    return p;
+}
+
+/* x*x = (returned h) + *l exactly */
+FA_INLINE FA_V FA_FN(fa_square_dw)(FA_V x, FA_V *l)
+{
+    return FA_FN(fa_two_prod)(x, x, l);
+}
+
+/* (ah + al)(bh + bl) = (returned hi) + *lo, unrounded to far below hi's ULP
+ * for |al| <= |ah|/8, |bl| <= |bh|/8: the exact product ah*bh plus
+ * (ah + al) bl + al bh.  The pairs need not be normalised: the exponential's
+ * pair has |al| up to 0.09 |ah|, and with the 2^-17 of gelu's exp(-l/2) in bl
+ * the term al bl alone is 8 float32 ULP. */
+FA_INLINE FA_V FA_FN(fa_mul_pair)(FA_V ah, FA_V al, FA_V bh, FA_V bl, FA_V *lo)
+{
+    FA_V e;
+    const FA_V hi = FA_FN(fa_two_prod)(ah, bh, &e);
+    *lo = FV(add)(e, FV(muladd)(FV(add)(ah, al), bl, FV(mul)(al, bh)));
+    return hi;
+}
+
+/* (nh + nl) / (dh + dl) as an unrounded pair from rcp ~ 1/dh (one correction
+ * step of the exact residual, which needs dh + dl normalised (|dl| <= ulp(dh)):
+ * rcp need not be correctly rounded, but the step divides by dh alone). */
+FA_INLINE FA_V FA_FN(fa_quot_pair)(FA_V nh, FA_V nl, FA_V dh, FA_V dl, FA_V rcp, FA_V *lo)
+{
+    const FA_V q0 = FV(mul)(nh, rcp);
+    const FA_V res = FV(sub)(FV(add)(FV(nmuladd)(q0, dh, nh), nl), FV(mul)(q0, dl));
+    const FA_V q1 = FV(muladd)(res, rcp, q0);
+    *lo = FV(muladd)(res, rcp, FV(sub)(q0, q1));
+    return q1;
+}
+
+/* 1 + (h + l) rounded once, |h| <= 1 (Fast2Sum) */
+FA_INLINE FA_V FA_FN(fa_one_plus)(FA_V h, FA_V l)
+{
+    const FA_V one = FA_SET(FA_C(1.0));
+    const FA_V s = FV(add)(one, h);
+    return FV(add)(s, FV(add)(FV(sub)(FV(sub)(one, s), FV(neg)(h)), l));
+}
+
+/* g'(z0 + dz) = dz (C1 + dz Q(dz)) next to a simple zero z0 of g' (the gated
+ * units' derivatives cross zero where their two terms cancel, and there the
+ * plain formula is 10^5+ ULP off): k = {Z0_HI, Z0_LO, C1_HI, C1_LO}, z0 and
+ * C1 = g''(z0) as pairs, q the fitted Q highest degree first.  dz is formed as
+ * a pair (z - Z0_HI is exact by Sterbenz where this is used) and the leading
+ * term dz C1 from both pairs, so the result keeps its relative precision down
+ * to the zero itself. */
+FA_INLINE FA_V FA_FN(fa_at_simple_zero)(FA_V z, const FA_T k[4], const FA_T *q, unsigned nq)
+{
+    const FA_V d0 = FV(sub)(z, FA_SET(k[0]));    /* exact */
+    const FA_V dzh = FV(sub)(d0, FA_SET(k[1]));
+    const FA_V dzl = FV(sub)(FV(sub)(d0, dzh), FA_SET(k[1]));
+    FA_V r = FA_SET(q[0]);
+    for (unsigned i = 1; i < nq; i++)
+        r = FV(muladd)(r, dzh, FA_SET(q[i]));
+    const FA_V tail = FV(muladd)(dzh, FV(muladd)(r, dzh, FA_SET(k[3])),
+                                 FV(mul)(dzl, FA_SET(k[2])));
+    return FV(muladd)(dzh, FA_SET(k[2]), tail);
+}
+
+/* The Gaussian tail, what the exact gelu and erfc share.
+ * For m in [0, FA_GAUSS_MMAX] (the caller clamps; NaN passes):
+ *   phi(m)   = exp(-m^2/2) / sqrt(2 pi) = 2^-S es (RSQRT2PI_HI + *cl)
+ *   Phi(-m)  = phi(m) R(m),   R(m) = *rh + *rl   (the Mills ratio Phi(-m)/phi(m))
+ * with es + *el = 2^S exp(-h/2) unrounded (fa_exp_pair_neg), S = FA_EXP_SCALE_S
+ * (normal however small exp is, so the tails keep their relative precision down
+ * to the last subnormal); m^2 = h + l exactly and exp(-l/2) = 1 - l/2 is folded
+ * into *cl.
+ * m may come as a pair m + ml (erfc's sqrt(2) x; gelu passes 0).
+ * R from t = (m - 2)/(m + 2) in [-1, 1): R = F(t) (1 - t), F(t) = R(m) (m + 2)/4
+ * varies only between 1/4 and 0.63, and is fitted (mpmath Chebyshev) on the four
+ * pieces t in k/2 + 1/4 +- 1/4, k = -2..1 (float: degree 7, relative error
+ * 2^-33; double: 15, 2^-60), each as c0 + s p(s), s = t - k/2 - 1/4: the pieces'
+ * coefficients are read with one shuffle each (fv_lut4), no branch and no gather.
+ * 1 - t = 4/(m + 2) is a pair from the corrected reciprocal, and c0 + s p(s)
+ * is summed exactly, so R carries ~2^-28 (float) / 2^-57 (double) relative: the
+ * gelu derivative needs R - m with that precision next to its zero. */
+#undef FA_GAUSS_MMAX
+#undef FA_RSQRT2PI_HI
+#undef FA_RSQRT2PI_LO
+#undef FA_ROUND_INT
+#if FA_IS_F32
+#  define FA_GAUSS_MMAX 16.0f   /* exp(-m^2/2) < 2^-180: every result is 0 beyond */
+#  define FA_RSQRT2PI_HI 0x1.988454p-2f
+#  define FA_RSQRT2PI_LO -0x1.857936p-27f
+#  define FA_ROUND_INT 0x1.8p23f
+#else
+#  define FA_GAUSS_MMAX 40.0
+#  define FA_RSQRT2PI_HI 0x1.9884533d43651p-2
+#  define FA_RSQRT2PI_LO -0x1.cbc0d30ebfd15p-56
+#  define FA_ROUND_INT 0x1.8p52
+#endif
+#if FA_IS_F32
+static const float FA_FN(fa_mills_c0)[2][4] = {{0x1.7bd590p-2f, 0x1.2319dcp-2f, 0x1.280e64p-1f, 0x1.e56fd8p-2f}, {0x1.e1eeccp-27f, -0x1.7b0612p-27f, 0x1.f0820ap-27f, -0x1.e5bbfcp-29f}};
+static const float FA_FN(fa_mills_p)[][4] = {
+    {0x1.8dd734p-10f, -0x1.33ca00p-11f, -0x1.dbd986p-13f, -0x1.7d0186p-13f},
+    {0x1.587268p-11f, 0x1.8430a0p-9f, -0x1.92e14ap-12f, -0x1.630e22p-10f},
+    {-0x1.41de22p-8f, 0x1.9ed186p-9f, 0x1.0963acp-11f, -0x1.152abep-9f},
+    {-0x1.9c227ep-8f, -0x1.4a38b6p-7f, 0x1.4a06b0p-8f, 0x1.e27178p-9f},
+    {0x1.445aeep-6f, -0x1.9b2ca4p-13f, 0x1.71de26p-7f, 0x1.599baap-6f},
+    {0x1.1a6f2cp-5f, 0x1.9b51c6p-5f, -0x1.7e49aep-6f, 0x1.49dcb2p-10f},
+    {-0x1.8e39dep-3f, -0x1.323254p-3f, -0x1.99e8f8p-3f, -0x1.b314acp-3f}};
+#else
+static const double FA_FN(fa_mills_c0)[2][4] = {{0x1.7bd590f1a23dap-2, 0x1.2319db427a17dp-2, 0x1.280e647c11490p-1, 0x1.e56fd7c3a61a3p-2}, {-0x1.cfbc157c126edp-58, -0x1.1ee026924e57fp-57, 0x1.f41227d0991b5p-55, 0x1.d7b8fe70fef05p-57}};
+static const double FA_FN(fa_mills_p)[][4] = {
+    {-0x1.1bb911257882dp-15, -0x1.eed3f640ada7bp-16, -0x1.e84dacb8ceb7fp-24, 0x1.deac738b99813p-21},
+    {-0x1.f80e5b3004ab4p-20, 0x1.6480dad087d37p-12, -0x1.4c2536e2ceeafp-23, -0x1.3af19fb83eff4p-20},
+    {0x1.4e5667d781e2ep-14, 0x1.9bf8d4819a4b0p-12, 0x1.1eb813b9c0928p-23, -0x1.d3beb757a7c69p-18},
+    {0x1.d724756656da4p-14, -0x1.5a365177484d2p-12, 0x1.82388fd30b37ap-20, -0x1.c5061ce2ac563p-17},
+    {-0x1.7cebb3f0de6f7p-16, -0x1.394a8abeeaeecp-11, 0x1.3dab5a2b25a1ep-18, -0x1.0788fc6fdd1c7p-17},
+    {-0x1.45fbf62ef97dfp-12, 0x1.d803bfc2f2f45p-12, 0x1.238be79f7e5ebp-17, 0x1.32fd4367209c1p-15},
+    {-0x1.88e4dfcea893bp-12, 0x1.f63b1ce49a228p-11, 0x1.804d7ef5dceeep-21, 0x1.14bb8831a4f26p-13},
+    {0x1.7d2a98ebf34a8p-12, -0x1.d19ec9ea57a5cp-11, -0x1.f06d319e7fe01p-15, 0x1.6d1cc32a6f88dp-13},
+    {0x1.9a2a9a20e4de9p-10, -0x1.c06d613b669d2p-10, -0x1.dc24e9ad2779bp-13, -0x1.9f68b9165272dp-13},
+    {0x1.425405e96c6e2p-11, 0x1.4d62341f40252p-9, -0x1.8b38f02e129fbp-12, -0x1.68dc3d2569e04p-10},
+    {-0x1.41fcf9b5eae5fp-8, 0x1.956e3553f1efbp-9, 0x1.09647cc795e97p-11, -0x1.151546d7b061ep-9},
+    {-0x1.9c077e3090c1bp-8, -0x1.4a6855f84675fp-7, 0x1.4a01ec0e07fe8p-8, 0x1.e28ea5ae5a681p-9},
+    {0x1.445b0630ff4f6p-6, -0x1.9b777ddf7a3e2p-13, 0x1.71de259773b45p-7, 0x1.599ba21e0097bp-6},
+    {0x1.1a6f2156ad9d7p-5, 0x1.9b51c926366f0p-5, -0x1.7e49aa05b4aa1p-6, 0x1.49dbf6b9411e9p-10},
+    {-0x1.8e39def54d6ddp-3, -0x1.3232549588a12p-3, -0x1.99e8f743d98ecp-3, -0x1.b314ac5255dd0p-3}};
+#endif
+
+/* 2^S exp(x) = (returned hi) + *lo for x in [FA_EXP_MIN_ARG, 0] or NaN (the
+ * caller clamps), unrounded: hi = 2^(n+S) T_j is exact and normal, *lo = hi q'
+ * carries the rest to ~2^-30 (float) / 2^-62 (double) relative, so that a
+ * product formed from it is rounded once (exp's own rounding alone is half the
+ * 2 ULP budget of gelu's tail).  The reduction of fa_exp_neg, x = (4n + j) ln2/4
+ * + r, |r| <= ln2/8, 2^(j/4) = T_j (1 + D_j) read with one shuffle each; q =
+ * expm1(r) to full relative precision (Taylor, float to r^5, double to r^10). */
+#if FA_IS_F32
+static const float FA_FN(fa_exp2q_t)[4] = {0x1p+0f, 0x1.306fe0p+0f, 0x1.6a09e6p+0f,
+                                          0x1.ae89fap+0f};
+static const float FA_FN(fa_exp2q_d)[4] = {0.0f, 0x1.125002p-25f, 0x1.26055cp-26f,
+                                          -0x1.f9c304p-27f};
+#else
+static const double FA_FN(fa_exp2q_t)[4] = {0x1p+0, 0x1.306fe0a31b715p+0, 0x1.6a09e667f3bcdp+0,
+                                           0x1.ae89f995ad3adp+0};
+static const double FA_FN(fa_exp2q_d)[4] = {0.0, 0x1.34d754db0abb6p-55, -0x1.3b3efbf5e2228p-54,
+                                           0x1.c1a7792cb3387p-55};
+#endif
+FA_INLINE FA_V FA_FN(fa_exp_pair_neg)(FA_V x, FA_V *lo)
+{
+#if FA_IS_F32
+    const FA_V ln2_4_hi = FA_SET(0x1.62e000p-3f), ln2_4_lo = FA_SET(0x1.0bfbe8p-17f);
+    const FA_V four_log2e = FA_SET(0x1.715476p+2f);
+    /* 4 (BIAS + S), S = 40: 2^(n+S) is normal for every n >= -166 */
+    const FA_U exp_mask = FV(usetall)(0x7f800000u), bias = FV(usetall)(4u * (127u + 40u));
+#else
+    const FA_V ln2_4_hi = FA_SET(0x1.62e42fefa0000p-3), ln2_4_lo = FA_SET(0x1.cf79abc9e3b3ap-42);
+    const FA_V four_log2e = FA_SET(0x1.71547652b82fep+2);
+    /* 4 (BIAS + S), S = 64 */
+    const FA_U exp_mask = FV(usetall)(0x7ff0000000000000u), bias = FV(usetall)(4u * (1023u + 64u));
+#endif
+    const FA_V magic = FA_SET(FA_ROUND_INT);
+    const FA_V t = FV(muladd)(x, four_log2e, magic);  /* N = 4n + j in t's low bits */
+    const FA_V nf = FV(sub)(t, magic);
+    FA_V r = FV(nmuladd)(nf, ln2_4_hi, x);
+    r = FV(nmuladd)(nf, ln2_4_lo, r);
+    /* q = r + r^2 (1/2 + r/6 + ...) */
+#if FA_IS_F32
+    FA_V p = FV(muladd)(FA_SET(0x1.111112p-7f), r, FA_SET(0x1.555556p-5f));
+    p = FV(muladd)(p, r, FA_SET(0x1.555556p-3f));
+    p = FV(muladd)(p, r, FA_SET(0x1.0p-1f));
+#else
+    const FA_V r2 = FV(mul)(r, r), r4 = FV(mul)(r2, r2);
+#define FA_EST(c1, c0) FV(muladd)(FA_SET(c1), r, FA_SET(c0)) /* c0 + c1 r */
+    const FA_V hi4 = FV(muladd)(FA_SET(0x1.27e4fb7789f5cp-22), r4,
+                                FV(muladd)(FA_EST(0x1.71de3a556c734p-19, 0x1.a01a01a01a01ap-16),
+                                           r2, FA_EST(0x1.a01a01a01a01ap-13, 0x1.6c16c16c16c17p-10)));
+    const FA_V p = FV(muladd)(hi4, r4, FV(muladd)(FA_EST(0x1.1111111111111p-7, 0x1.5555555555555p-5),
+                                                  r2, FA_EST(0x1.5555555555555p-3, 0x1.0p-1)));
+#undef FA_EST
+#endif
+    const FA_V q = FV(muladd)(p, FV(mul)(r, r), r);
+    /* 2^(n+S): (N + 4 (BIAS + S)) >> 2 into the exponent field (j's bits masked off) */
+    const FA_U u = FV(uadd)(FV(usub)(FV(as_u)(t), FV(as_u)(magic)), bias);
+#if FA_IS_F32
+    const FA_V two_n = FV(from_u)(FV(uand)(FV(ushli)(u, 21), exp_mask));
+#else
+    const FA_V two_n = FV(from_u)(FV(uand)(FV(ushli)(u, 50), exp_mask));
+#endif
+    const FA_V hi = FV(mul)(FV(lut4)(FA_FN(fa_exp2q_t), FV(as_u)(t)), two_n);  /* exact */
+    *lo = FV(mul)(hi, FV(add)(q, FV(lut4)(FA_FN(fa_exp2q_d), FV(as_u)(t))));
+    return hi;
+}
+
+FA_INLINE FA_V FA_FN(fa_gauss_parts)(FA_V m, FA_V ml, FA_V *el, FA_V *cl, FA_V *rh, FA_V *rl)
+{
+    const FA_V one = FA_SET(FA_C(1.0)), two = FA_SET(FA_C(2.0)), four = FA_SET(FA_C(4.0));
+    /* exp(-m^2/2): m^2 = h + l exactly (plus 2 m ml), h/2 exact */
+    FA_V l;
+    const FA_V h = FA_FN(fa_square_dw)(m, &l);
+    l = FV(muladd)(FV(add)(m, m), ml, l);
+    const FA_V x = FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(mul)(h, FA_SET(FA_C(-0.5))));
+    const FA_V es = FA_FN(fa_exp_pair_neg)(x, el);
+    *cl = FV(nmuladd)(FA_SET(FA_RSQRT2PI_HI), FV(mul)(l, FA_SET(FA_C(0.5))),
+                      FA_SET(FA_RSQRT2PI_LO));
+    /* u = 1 - t = 4/(m + 2) as uh + ul, t = 1 - uh (exact for t <= 1/2) - ul */
+    FA_V den_lo, rcp_h, rcp_l;
+    const FA_V den = FA_FN(fa_two_sum)(m, two, &den_lo);
+    (void)FA_FN(fa_recip_dw)(den, FV(add)(den_lo, ml), &rcp_h, &rcp_l);
+    const FA_V uh = FV(mul)(four, rcp_h), ul = FV(mul)(four, rcp_l);
+    const FA_V t = FV(sub)(one, uh);
+    /* the piece: k = rint(2t - 1/2) in the low bits of kt (lut4 reads them) */
+    const FA_V magic = FA_SET(FA_ROUND_INT);
+    const FA_V kt = FV(add)(FV(muladd)(t, two, FA_SET(FA_C(-0.5))), magic);
+    const FA_U j = FV(as_u)(kt);
+    const FA_V cen = FV(muladd)(FV(sub)(kt, magic), FA_SET(FA_C(0.5)), FA_SET(FA_C(0.25)));
+    const FA_V te = FV(sub)(FV(sub)(one, t), uh);  /* 1 - uh = t + te exactly */
+    const FA_V s = FV(sub)(FV(add)(FV(sub)(t, cen), te), ul);
+    const unsigned np = sizeof FA_FN(fa_mills_p) / sizeof FA_FN(fa_mills_p)[0];
+    FA_V p = FV(lut4)(FA_FN(fa_mills_p)[0], j);
+    for (unsigned i = 1; i < np; i++)
+        p = FV(muladd)(p, s, FV(lut4)(FA_FN(fa_mills_p)[i], j));
+    /* F = c0 + s p, summed exactly (|s p| < c0: Fast2Sum) */
+    FA_V sp_l;
+    const FA_V sp = FA_FN(fa_two_prod)(s, p, &sp_l);
+    const FA_V c0h = FV(lut4)(FA_FN(fa_mills_c0)[0], j), c0l = FV(lut4)(FA_FN(fa_mills_c0)[1], j);
+    const FA_V fh = FV(add)(c0h, sp);
+    const FA_V fl = FV(add)(FV(add)(FV(sub)(c0h, fh), sp), FV(add)(sp_l, c0l));
+    *rh = FA_FN(fa_mul_pair)(fh, fl, uh, ul, rl);
+    return es;
+}
+
+/* erfc(x) for any x (NaN passes), <= 2 ULP: erfc(|x|) = 2 Phi(-m) with
+ * m = sqrt(2) |x| as a pair (its rounding would cost 2 m^2 2^-24 relative),
+ * erfc(x) = 2 - erfc(|x|) for x < 0. */
+FA_INLINE FA_V FA_FN(fa_erfc)(FA_V x)
+{
+#if FA_IS_F32
+    const FA_V r2h = FA_SET(0x1.6a09e6p+0f), r2l = FA_SET(0x1.9fcef4p-26f);
+#else
+    const FA_V r2h = FA_SET(0x1.6a09e667f3bcdp+0), r2l = FA_SET(-0x1.bdd3413b26456p-54);
+#endif
+    const FA_V lim = FA_SET(FA_GAUSS_MMAX * FA_C(0.70710678118654752));
+    const FA_V ax = FV(min)(lim, FV(abs)(x));
+    FA_V ml, el, cl, rh, rl, wl, pl;
+    const FA_V m = FA_FN(fa_two_prod)(ax, r2h, &ml);
+    ml = FV(muladd)(ax, r2l, ml);
+    const FA_V es = FA_FN(fa_gauss_parts)(m, ml, &el, &cl, &rh, &rl);
+    const FA_V wh = FA_FN(fa_mul_pair)(rh, rl, FA_SET(FA_RSQRT2PI_HI), cl, &wl);
+    const FA_V ph = FA_FN(fa_mul_pair)(es, el, wh, wl, &pl);
+    /* 2 Phi(-m), scaled back once */
+    const FA_V e = FV(mul)(FV(add)(ph, pl), FA_SET(FA_C(2.0) * FA_EXP_UNSCALE_S));
+    return FV(select)(FV(cmplt)(x, FA_SET(FA_C(0.0))), FV(sub)(FA_SET(FA_C(2.0)), e), e);
+}

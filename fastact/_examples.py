@@ -113,4 +113,12 @@ EXAMPLES = {
     'log_sigmoid_and_derivative': '(array([-2.12692801, -0.69314718, -0.12692801]), array([0.88079708, 0.5       , 0.11920292]))',
     'log_sigmoid_backward': 'array([0.88079708, 0.5       , 0.11920292])',
     'log_sigmoid_backward_from_a': 'array([0.88079708, 0.5       , 0.11920292])',
+    'gelu': 'array([-0.04550026,  0.        ,  1.95449974])',
+    'gelu_derivative': 'array([-0.0852318,  0.5      ,  1.0852318])',
+    'gelu_and_derivative': '(array([-0.04550026,  0.        ,  1.95449974]), array([-0.0852318,  0.5      ,  1.0852318]))',
+    'gelu_backward': 'array([-0.0852318,  0.5      ,  1.0852318])',
+    'mish': 'array([-0.25250148,  0.        ,  1.94395896])',
+    'mish_derivative': 'array([-0.10835509,  0.6       ,  1.06931793])',
+    'mish_and_derivative': '(array([-0.25250148,  0.        ,  1.94395896]), array([-0.10835509,  0.6       ,  1.06931793]))',
+    'mish_backward': 'array([-0.10835509,  0.6       ,  1.06931793])',
 }

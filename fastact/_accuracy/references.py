@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any, Dict, Mapping, Optional
 
 from fastact import _catalogue
-from fastact._accuracy import ref_explinear, ref_lesson, ref_piecewise, ref_softplus
+from fastact._accuracy import ref_explinear, ref_gated, ref_lesson, ref_piecewise, ref_softplus
 from fastact._accuracy.model import Reference
 from fastact._catalogue.values import resolved
 
@@ -16,6 +16,7 @@ REFERENCES: Dict[str, Reference] = {
     **ref_piecewise.REFERENCES,
     **ref_explinear.REFERENCES,
     **ref_softplus.REFERENCES,
+    **ref_gated.REFERENCES,
 }
 
 

@@ -138,4 +138,14 @@ PEERS = {
         torch_out="torch._C._nn.log_sigmoid(z, out=out)",
         jax_derivative="jax.nn.sigmoid(-z)",
         numexpr=("-log(1 + exp(-z))", "1 - exp(a)")),
+    # ---- the gated units (the exact gelu: aten's default approximate="none")
+    "gelu": BenchPeers(
+        torch_backward=AtenBackward("gelu_backward", ("z",)),
+        torch_out="torch._C._nn.gelu(z, approximate=approximate, out=out)",
+        jax_derivative="jax.scipy.stats.norm.cdf(z) + z * jax.scipy.stats.norm.pdf(z)"),
+    # aten's mish_backward has no out= (.grad_input) overload: no out= peer
+    "mish": BenchPeers(
+        torch_backward=AtenBackward("mish_backward", ("z",)),
+        jax_derivative="jnp.tanh(jax.nn.softplus(z)) + z * jax.nn.sigmoid(z) * "
+                       "(1 - jnp.tanh(jax.nn.softplus(z)) ** 2)"),
 }

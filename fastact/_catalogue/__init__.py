@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from fastact._catalogue.model import (FROM_A_OPS, OP_ARGS, OP_NIN, OP_NOUT, OP_SUFFIX, OPS,
                                       REQUIRED, Activation, Param, Relation)
-from fastact._catalogue import explinear, lesson, piecewise, softplus
+from fastact._catalogue import explinear, gated, lesson, piecewise, softplus
 
 TYPE_CHECKING = False  # typing's, without importing typing (mypy knows the name)
 if TYPE_CHECKING:
@@ -25,6 +25,7 @@ ACTIVATIONS = (
     *piecewise.ACTIVATIONS,
     *explinear.ACTIVATIONS,
     *softplus.ACTIVATIONS,
+    *gated.ACTIVATIONS,
 )
 
 BY_NAME = {act.name: act for act in ACTIVATIONS}

@@ -17,7 +17,7 @@ import numpy as np
 
 from fastact import _catalogue
 from fastact._args import as_data, out_tuple
-from fastact._fallback import explinear, lesson, piecewise, softplus
+from fastact._fallback import explinear, gated, lesson, piecewise, softplus
 
 # {C kernel row: (fwd, from_a)}: every family module's formulas.
 FORMULAS: Dict[str, Tuple[Callable[..., Any], Optional[Callable[..., Any]]]] = {
@@ -25,6 +25,7 @@ FORMULAS: Dict[str, Tuple[Callable[..., Any], Optional[Callable[..., Any]]]] = {
     **piecewise.FORMULAS,
     **explinear.FORMULAS,
     **softplus.FORMULAS,
+    **gated.FORMULAS,
 }
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)

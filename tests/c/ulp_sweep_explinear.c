@@ -1,13 +1,18 @@
 /* ulp_sweep_explinear.c - exhaustive float32 ULP sweep of family B's smooth
  * kernels (elu, selu, celu, silu, softsign, tanhshrink: value and derivative
- * from and_derivative, default parameters), as tests/c/ulp_sweep.c does for
+ * from and_derivative, default parameters) and of the gated units' (gelu, its
+ * tanh form gelu_tanh, mish), as tests/c/ulp_sweep.c does for
  * sigmoid and tanh, with the same two figures (ulp against the double reference
  * rounded to float32, both roundings near a tie; real against the double value).
  * References: the formulas in double, except where double itself cancels: silu'
  * next to its zero and z - tanh z for |z| < 0.625 are taken in long double
  * (x87, 64-bit mantissa) and, for |z| < 2^-4, from the Taylor series.
+ * gelu: z Phi(z) from erfc (never 1 + erf), its derivative Phi + z phi in long
+ * double next to its zero (z0 = -0.7518), where double cancels; gelu_tanh and
+ * mish in long double.
  *
- * usage: ulp_sweep_explinear LEVEL MODE [STRIDE [THREADS [BOUND]]]
+ * usage: ulp_sweep_explinear LEVEL MODE [STRIDE [THREADS [BOUND [FUNCTIONS]]]]
+ * FUNCTIONS: comma-separated names to measure (default: all of them).
  * built and run by `SWEEP=tests/c/ulp_sweep_explinear.c bash tests/c/run_ulp_sweep.sh`; exit status 1 if the bound
  * is exceeded or a NaN check fails, 2 if the level is not available. */
 #include <math.h>
@@ -18,9 +23,9 @@
 #include <string.h>
 #include "fastact.h"
 
-enum { NFN = 6, NOUT = 2 * NFN, BLOCK = 1 << 14 };
+enum { NFN = 9, NOUT = 2 * NFN, BLOCK = 1 << 14 };
 static const char *const fn_names[NFN] = {"elu", "selu", "celu", "silu", "softsign",
-                                          "tanhshrink"};
+                                          "tanhshrink", "gelu", "mish", "gelu_tanh"};
 static const double SELU_L = 1.0507009873554804934193349852946;
 static const double SELU_LA = 1.0507009873554804934193349852946 * 1.6732632423543772848170429916717;
 
@@ -31,7 +36,7 @@ typedef struct {
 } worst_t;
 
 typedef struct {
-    const fa_activation *rows[NFN];
+    const fa_activation *rows[NFN];  /* NULL: not measured */
     uint64_t first, stride, count;
     worst_t w[NOUT];
     long bad;
@@ -66,6 +71,57 @@ static void measure(float got, double ref, worst_t *w, float z)
     if (r > w->real)
         w->real = r;
     w->over1 += u > 1.0;
+}
+
+/* gelu = z Phi(z), Phi from erfc; gelu' = Phi + z phi, in long double next to
+ * its zero, where the two terms cancel (double would lose 10^5 float ULP). */
+static void reference_gelu(double x, double *out)
+{
+    const double phi_ = 0.5 * erfc(-x * 0.70710678118654752440);
+    out[0] = isinf(x) ? (x > 0 ? x : -0.0) : x * phi_;
+    if (fabs(x + 0.75179152469356446) < 0.3) {
+        const long double xl = x;
+        const long double p = 0.5L * erfcl(-xl * 0.707106781186547524400844362104849L);
+        out[1] = (double)(p + xl * expl(-xl * xl / 2) * 0.398942280401432677939946L);
+    } else {
+        out[1] = isinf(x) ? (x > 0 ? 1 : -0.0) : phi_ + x * exp(-x * x / 2) * 0.398942280401432678;
+    }
+}
+
+/* mish = z tanh(softplus(z)) from e = exp(-|z|): tanh(sp) = e(e+2)/(e(e+2)+2)
+ * for z <= 0, 1 - 2e^2/((1+e)^2 + e^2) above; mish' = t + z sigma (1 - t^2), in
+ * long double next to its zero (z0 = -1.1924). */
+static void reference_mish(double x, double *out)
+{
+    if (isinf(x)) {
+        out[0] = x > 0 ? x : -0.0;
+        out[1] = x > 0 ? 1 : 0.0;
+        return;
+    }
+    const long double xl = x, e = expl(-fabsl(xl));
+    const long double t = x <= 0 ? e * (e + 2) / (e * (e + 2) + 2)
+                                 : 1 - 2 * e * e / ((1 + e) * (1 + e) + e * e);
+    const long double sig = x <= 0 ? e / (1 + e) : 1 / (1 + e);
+    out[0] = (double)(xl * t);
+    out[1] = (double)(t + xl * sig * (1 - t) * (1 + t));
+}
+
+/* gelu_tanh = z sigma(y), y = 2 sqrt(2/pi) (z + 0.044715 z^3), in long double
+ * (y's rounding is magnified by |y| in the tail); the derivative
+ * sigma (1 + z (1 - sigma) y') cancels at its zero (z0 = -0.7525). */
+static void reference_gelu_tanh(double x, double *out)
+{
+    if (isinf(x)) {
+        out[0] = x > 0 ? x : -0.0;
+        out[1] = x > 0 ? 1 : 0.0;
+        return;
+    }
+    const long double xl = x, b2 = 1.59576912160573071175978423973752747L;
+    const long double k = 0.044715L, y = b2 * (xl + k * xl * xl * xl);
+    const long double e = expl(-fabsl(y));
+    const long double s = y > 0 ? 1 / (1 + e) : e / (1 + e), c = y > 0 ? e / (1 + e) : 1 / (1 + e);
+    out[0] = (double)(xl * s);
+    out[1] = (double)(s * (1 + xl * c * b2 * (1 + 3 * k * xl * xl)));
 }
 
 /* the references: out[2k] value, out[2k+1] derivative of fn_names[k] at x */
@@ -110,6 +166,9 @@ static void reference(double x, double *out)
     }
     const double t = tanh(x);
     out[11] = t * t;
+    reference_gelu(x, out + 12);
+    reference_mish(x, out + 14);
+    reference_gelu_tanh(x, out + 16);
 }
 
 static void *run(void *arg)
@@ -125,19 +184,24 @@ static void *run(void *arg)
             memcpy(&zz[i], &bits, sizeof bits);
         }
         for (int f = 0; f < NFN; f++) {
-            /* elu and celu: alpha = 1 (P[0]); selu ... tanhshrink take none */
+            if (!job->rows[f])
+                continue;
+            /* elu and celu: alpha = 1 (P[0]); the others take none */
             p.v[0] = (f == 0 || f == 2) ? 1.0 : 0.0;
             job->rows[f]->f32[FA_OP_AND_DERIVATIVE].k12(n, zz, aa + f * BLOCK, dd + f * BLOCK, &p);
         }
         for (int i = 0; i < n; i++) {
             if (isnan(zz[i])) {
                 for (int f = 0; f < NFN; f++)
-                    job->bad += !isnan(aa[f * BLOCK + i]) + !isnan(dd[f * BLOCK + i]);
+                    if (job->rows[f])
+                        job->bad += !isnan(aa[f * BLOCK + i]) + !isnan(dd[f * BLOCK + i]);
                 continue;
             }
             double ref[NOUT];
             reference(zz[i], ref);
             for (int f = 0; f < NFN; f++) {
+                if (!job->rows[f])
+                    continue;
                 measure(aa[f * BLOCK + i], ref[2 * f], &job->w[2 * f], zz[i]);
                 measure(dd[f * BLOCK + i], ref[2 * f + 1], &job->w[2 * f + 1], zz[i]);
             }
@@ -157,10 +221,20 @@ static const fa_activation *find_table(const char *level, const char *mode)
     return NULL;
 }
 
+/* whether name is an entry of the comma-separated list */
+static int listed(const char *list, const char *name)
+{
+    const size_t n = strlen(name);
+    for (const char *p = list; p; p = strchr(p, ',') ? strchr(p, ',') + 1 : NULL)
+        if (strncmp(p, name, n) == 0 && (p[n] == ',' || p[n] == '\0'))
+            return 1;
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     if (argc < 3) {
-        fprintf(stderr, "usage: %s LEVEL MODE [STRIDE [THREADS [BOUND]]]\n", argv[0]);
+        fprintf(stderr, "usage: %s LEVEL MODE [STRIDE [THREADS [BOUND [FUNCTIONS]]]]\n", argv[0]);
         return 2;
     }
     const fa_activation *table = find_table(argv[1], argv[2]);
@@ -171,6 +245,7 @@ int main(int argc, char **argv)
                 argv[1], argv[2]);
         return 2;
     }
+    const char *only = argc > 6 ? argv[6] : NULL;
     const fa_activation *rows[NFN] = {0};
     for (int r = 0; r < fa_num_activations(); r++)
         for (int f = 0; f < NFN; f++)
@@ -181,6 +256,9 @@ int main(int argc, char **argv)
             fprintf(stderr, "ulp_sweep_explinear: no row %s\n", fn_names[f]);
             return 2;
         }
+    for (int f = 0; f < NFN; f++)
+        if (only && !listed(only, fn_names[f]))
+            rows[f] = NULL;
     const uint64_t total = ((1ull << 32) + stride - 1) / stride;
     static job_t jobs[64];
     pthread_t tid[64];
@@ -217,6 +295,8 @@ int main(int argc, char **argv)
     printf("float32 %s/%s, %llu inputs (stride %llu); bound %g ULP\n", argv[1], argv[2],
            (unsigned long long)total, (unsigned long long)stride, bound);
     for (int o = 0; o < NOUT; o++) {
+        if (!rows[o / 2])
+            continue;
         const int over = w[o].ulp > bound;
         fail |= over;
         printf("  %-10s %-10s max %g ULP at z = %.9g (real error %.3f ULP), %ld results > 1 ULP%s\n",

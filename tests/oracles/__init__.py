@@ -21,3 +21,4 @@ from oracles import lesson  # noqa: E402,F401
 from oracles import piecewise  # noqa: E402,F401
 from oracles import explinear  # noqa: E402,F401
 from oracles import softplus  # noqa: E402,F401
+from oracles import gated  # noqa: E402,F401
