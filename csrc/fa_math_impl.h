@@ -289,8 +289,9 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
     *prod = FA_FN(fa_mul_dw)(qh, ql, rh, rl);
 }
 
-/* exp(x) for x in [FA_EXP_MIN_ARG, 0] or NaN (the caller clamps), as a product
- *   s exp(x) = *st (1 + q),   q returned,   s = 4 if times4 else 1,
+/* exp(kx) for kx in [FA_EXP_MIN_ARG, 0] or NaN (the caller clamps), k = 2 if twice
+ * else 1 (tanh's exp(-2|z|): the doubling folded into the constants, exactly), as
+ *   s exp(kx) = *st (1 + q),   q returned,   s = 4 if times4 else 1,
  * so that exp = fma(st, q, st) and s expm1 = fma(st, q, st - s) cost one operation
  * each.  The algorithm of fa_exp_neg (whose results stay as they are, for the
  * kernels that call it) with three operations fewer and a shorter dependency
@@ -320,23 +321,30 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
 #  define FA_EXPT_L {0.0, 0x1.34d754db0abb6p-55, 0x1.98d4d0da05571p-54, 0x1.c1a7792cb3387p-55}
 #  define FA_EXPT_MAGIC (0x1.8p52 + 4 * (FA_EXP_BIAS + FA_SCALE_K))
 #endif
-FA_INLINE FA_V FA_FN(fa_exp_neg_st)(FA_V x, int times4, int with_em, FA_V *st)
+FA_INLINE FA_V FA_FN(fa_exp_neg_st)(FA_V x, int twice, int times4, int with_em, FA_V *st)
 {
     static const FA_T T1[4] = FA_EXPT_T(FA_INV_SCALE_K), T4[4] = FA_EXPT_T(4 * FA_INV_SCALE_K);
     static const FA_T L[4] = FA_EXPT_L;
+    const FA_T k = twice ? FA_C(2.0) : FA_C(1.0);
 #if FA_IS_F32
-    const FA_V ln2_4_hi = FA_SET(0x1.62e000p-3f), ln2_4_lo = FA_SET(0x1.0bfbe8p-17f);
-    const FA_V four_log2e = FA_SET(0x1.715476p+2f);
+    const FA_V ln2_4_hi_k = FA_SET(0x1.62e000p-3f / k), ln2_4_lo = FA_SET(0x1.0bfbe8p-17f);
+    const FA_V four_log2e_k = FA_SET(0x1.715476p+2f * k);
 #else
-    const FA_V ln2_4_hi = FA_SET(0x1.62e42fefa0000p-3), ln2_4_lo = FA_SET(0x1.cf79abc9e3b3ap-42);
-    const FA_V four_log2e = FA_SET(0x1.71547652b82fep+2);
+    const FA_V ln2_4_hi_k = FA_SET(0x1.62e42fefa0000p-3 / k);
+    const FA_V ln2_4_lo = FA_SET(0x1.cf79abc9e3b3ap-42);
+    const FA_V four_log2e_k = FA_SET(0x1.71547652b82fep+2 * k);
 #endif
     const FA_V magic = FA_SET(FA_EXPT_MAGIC);
-    const FA_V t = FV(muladd)(x, four_log2e, magic);
+    const FA_V t = FV(muladd)(x, four_log2e_k, magic);
     const FA_V nf = FV(sub)(t, magic);  /* N, exact (Sterbenz) */
-    /* x - N ln2_4_hi is exact (as in fa_exp_neg); the low part and L_j are small */
-    const FA_V r = FV(add)(FV(nmuladd)(nf, ln2_4_hi, x),
-                           FV(nmuladd)(nf, ln2_4_lo, FV(lut4)(L, FV(as_u)(t))));
+    /* kx - N ln2_4_hi = k (x - N ln2_4_hi / k) is exact (as in fa_exp_neg); the low
+     * part and L_j are small */
+    /* (as expressions, not named values: gcc then keeps sigmoid's loop free of a spill) */
+#define FA_HI FV(nmuladd)(nf, ln2_4_hi_k, x)
+#define FA_LO FV(nmuladd)(nf, ln2_4_lo, FV(lut4)(L, FV(as_u)(t)))
+    const FA_V r = twice ? FV(muladd)(FA_HI, FA_SET(k), FA_LO) : FV(add)(FA_HI, FA_LO);
+#undef FA_HI
+#undef FA_LO
     const FA_V p = FA_FN(fa_exp_neg_poly)(r, with_em);
     const FA_V sk = FV(from_u)(FV(ushli)(FV(as_u)(t), FA_MANT_BITS - 2));
     *st = FV(mul)(FV(lut4)(times4 ? T4 : T1, FV(as_u)(t)), sk);

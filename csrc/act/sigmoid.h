@@ -28,7 +28,7 @@ FA_INLINE void FA_FN(fa_sigmoid_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     (void)P;
     const FA_V one = FA_SET(FA_C(1.0));
     FA_V st;
-    const FA_V qe = FA_FN(fa_exp_neg_st)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(z)), 0, 0, &st);
+    const FA_V qe = FA_FN(fa_exp_neg_st)(FV(max)(FA_SET(FA_EXP_MIN_ARG), FV(nabs)(z)), 0, 0, 0, &st);
     const FA_V e = FV(muladd)(st, qe, st);
     const FA_V q = FV(div)(e, FV(add)(one, e));
     const FA_V omq = FV(sub)(one, q);
