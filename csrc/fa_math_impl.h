@@ -108,6 +108,49 @@ FA_INLINE void FA_FN(fa_exp_expm1_neg)(FA_V x, FA_T escale, FA_V *e, FA_V *em_h,
 #endif
 }
 
+/* fa_exp_neg's polynomial P: expm1(r) = r + r^2 P(r) for |r| <= ln2/8; with_em:
+ * one degree more, so that expm1 itself (not only exp) has full relative precision. */
+FA_INLINE FA_V FA_FN(fa_exp_neg_poly)(FA_V r, int with_em)
+{
+#define FA_HORNER(c) p = FV(muladd)(p, r, FA_SET(c))
+#define FA_EST(c1, c0) FV(muladd)(FA_SET(c1), r, FA_SET(c0)) /* c0 + c1 r */
+    FA_V p;
+    if (!with_em) {
+#if FA_IS_F32
+        p = FA_SET(0x1.55661ap-5f);  /* minimax for exp: its error is relative to 1 */
+        FA_HORNER(0x1.557000p-3f);
+        FA_HORNER(0x1.ffffecp-2f);
+#else
+        /* 1/2! ... 1/9!: Taylor, by Estrin (the double loops are latency-bound:
+         * 11% faster than Horner) */
+        const FA_V r2 = FV(mul)(r, r), r4 = FV(mul)(r2, r2);
+        p = FV(muladd)(FV(muladd)(FA_EST(0x1.71de3a556c734p-19, 0x1.a01a01a01a01ap-16), r2,
+                                  FA_EST(0x1.a01a01a01a01ap-13, 0x1.6c16c16c16c17p-10)), r4,
+                       FV(muladd)(FA_EST(0x1.1111111111111p-7, 0x1.5555555555555p-5), r2,
+                                  FA_EST(0x1.5555555555555p-3, 0x1.0p-1)));
+#endif
+    } else { /* expm1 near 0 needs q to full relative precision: one degree more */
+#if FA_IS_F32
+        p = FA_SET(0x1.111112p-7f);  /* 1/5! ... 1/2!: Taylor */
+        FA_HORNER(0x1.555556p-5f);
+        FA_HORNER(0x1.555556p-3f);
+        FA_HORNER(0x1.0p-1f);
+#else
+        /* 1/2! ... 1/10!: Taylor, by Estrin */
+        const FA_V r2 = FV(mul)(r, r), r4 = FV(mul)(r2, r2);
+        const FA_V hi = FV(muladd)(FA_SET(0x1.27e4fb7789f5cp-22), r4,
+                                   FV(muladd)(FA_EST(0x1.71de3a556c734p-19, 0x1.a01a01a01a01ap-16),
+                                              r2, FA_EST(0x1.a01a01a01a01ap-13,
+                                                         0x1.6c16c16c16c17p-10)));
+        p = FV(muladd)(hi, r4, FV(muladd)(FA_EST(0x1.1111111111111p-7, 0x1.5555555555555p-5), r2,
+                                          FA_EST(0x1.5555555555555p-3, 0x1.0p-1)));
+#endif
+    }
+#undef FA_HORNER
+#undef FA_EST
+    return p;
+}
+
 /* exp(x) for x in [FA_EXP_MIN_ARG, 0] or NaN (the caller clamps), nearly correctly
  * rounded (about 0.55 ULP) and cheaper than fa_exp_expm1_neg: x = (4n + j) ln2/4 + r with |r| <= ln2/8, so
  * exp(x) = 2^n 2^(j/4) (1 + q(r)) needs only a short polynomial q (degree 4 minimax
@@ -150,42 +193,7 @@ FA_INLINE FA_V FA_FN(fa_exp_neg)(FA_V x, int times4, int with_em, FA_V *nem)
      * bits, ln2_4_hi 14 / 39 */
     FA_V r = FV(nmuladd)(nf, ln2_4_hi, x);
     r = FV(nmuladd)(nf, ln2_4_lo, r);
-#define FA_HORNER(c) p = FV(muladd)(p, r, FA_SET(c))
-#define FA_EST(c1, c0) FV(muladd)(FA_SET(c1), r, FA_SET(c0)) /* c0 + c1 r */
-    FA_V p;
-    if (!with_em) {
-#if FA_IS_F32
-        p = FA_SET(0x1.55661ap-5f);  /* minimax for exp: its error is relative to 1 */
-        FA_HORNER(0x1.557000p-3f);
-        FA_HORNER(0x1.ffffecp-2f);
-#else
-        /* 1/2! ... 1/9!: Taylor, by Estrin (the double loops are latency-bound:
-         * 11% faster than Horner) */
-        const FA_V r2 = FV(mul)(r, r), r4 = FV(mul)(r2, r2);
-        p = FV(muladd)(FV(muladd)(FA_EST(0x1.71de3a556c734p-19, 0x1.a01a01a01a01ap-16), r2,
-                                  FA_EST(0x1.a01a01a01a01ap-13, 0x1.6c16c16c16c17p-10)), r4,
-                       FV(muladd)(FA_EST(0x1.1111111111111p-7, 0x1.5555555555555p-5), r2,
-                                  FA_EST(0x1.5555555555555p-3, 0x1.0p-1)));
-#endif
-    } else { /* expm1 near 0 needs q to full relative precision: one degree more */
-#if FA_IS_F32
-        p = FA_SET(0x1.111112p-7f);  /* 1/5! ... 1/2!: Taylor */
-        FA_HORNER(0x1.555556p-5f);
-        FA_HORNER(0x1.555556p-3f);
-        FA_HORNER(0x1.0p-1f);
-#else
-        /* 1/2! ... 1/10!: Taylor, by Estrin */
-        const FA_V r2 = FV(mul)(r, r), r4 = FV(mul)(r2, r2);
-        const FA_V hi = FV(muladd)(FA_SET(0x1.27e4fb7789f5cp-22), r4,
-                                   FV(muladd)(FA_EST(0x1.71de3a556c734p-19, 0x1.a01a01a01a01ap-16),
-                                              r2, FA_EST(0x1.a01a01a01a01ap-13,
-                                                         0x1.6c16c16c16c17p-10)));
-        p = FV(muladd)(hi, r4, FV(muladd)(FA_EST(0x1.1111111111111p-7, 0x1.5555555555555p-5), r2,
-                                          FA_EST(0x1.5555555555555p-3, 0x1.0p-1)));
-#endif
-    }
-#undef FA_HORNER
-#undef FA_EST
+    const FA_V p = FA_FN(fa_exp_neg_poly)(r, with_em);
     const FA_V q = FV(muladd)(p, FV(mul)(r, r), r);
     /* 2^(n+K): (N + 4(BIAS+K)) >> 2 into the exponent field, i.e. shifted by
      * MANT_BITS - 2 with j's two bits masked off; N + 4(BIAS+K) > 0 always. */
@@ -280,6 +288,84 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
     *lo = FA_FN(fa_quot_dw)(e, den, den_lo, *hi, &qh, &ql);
     *prod = FA_FN(fa_mul_dw)(qh, ql, rh, rl);
 }
+
+/* exp(kx) for kx in [FA_EXP_MIN_ARG, 0] or NaN (the caller clamps), k = 2 if twice
+ * else 1 (tanh's exp(-2|z|): the doubling folded into the constants, exactly), as
+ *   s exp(kx) = *st (1 + q),   q returned,   s = 4 if times4 else 1,
+ * so that exp = fma(st, q, st) and s expm1 = fma(st, q, st - s) cost one operation
+ * each.  The algorithm of fa_exp_neg (whose results stay as they are, for the
+ * kernels that call it) with three operations fewer and a shorter dependency
+ * chain, which is what the default sigmoid and tanh kernels are bound by:
+ *  - the rounding constant carries the exponent bias: t = x 4log2e + M' with
+ *    M' = M + 4(BIAS+K), so the low bits of t are N + 4(BIAS+K) = 4(n+BIAS+K) + j
+ *    (N = 4n + j), and one shift by MANT_BITS - 2 puts n + BIAS + K in the
+ *    exponent field and j in the two mantissa bits below it: sk = 2^(n+K) (1 + j/4),
+ *    no add and no mask (the field is below 2^(EXP_BITS+2) for every N the
+ *    clamp allows, so nothing reaches the sign bit);
+ *  - the table holds T_j = 2^(j/4) 2^-K s / (1 + j/4), so st = T_j sk = S_j 2^n s
+ *    where S_j (T_j (1 + j/4) rounded once) is within half an ULP of 2^(j/4);
+ *  - the correction 2^(j/4) = S_j exp(L_j), L_j = log(2^(j/4) / S_j), goes into
+ *    the reduced argument: exp(x) = st exp(r + L_j), r + L_j = (x - N ln2_4_hi)
+ *    + (L_j - N ln2_4_lo), the second bracket computed beside the first (so the
+ *    chain has one rounding step less than r, then q + D_j), and rounded once as
+ *    before.  q is the same polynomial at r + L_j.
+ * Like fa_exp_neg, a subnormal st is rounded at most twice, far below its spacing. */
+#if FA_IS_F32
+#  define FA_EXPT_T(s) {0x1p+0f * (s), 0x1.e71968p-1f * (s), 0x1.e2b7dep-1f * (s), \
+                        0x1.ec0b66p-1f * (s)}
+#  define FA_EXPT_L {0.0f, 0x1.125002p-25f, 0x1.26055cp-26f, -0x1.f9c306p-27f}
+#  define FA_EXPT_MAGIC (0x1.8p23f + 4 * (FA_EXP_BIAS + FA_SCALE_K))
+#else
+#  define FA_EXPT_T(s) {0x1p+0 * (s), 0x1.e719676b5f1bbp-1 * (s), 0x1.e2b7dddfefa66p-1 * (s), \
+                        0x1.ec0b6661ea8c6p-1 * (s)}
+#  define FA_EXPT_L {0.0, 0x1.34d754db0abb6p-55, 0x1.98d4d0da05571p-54, 0x1.c1a7792cb3387p-55}
+#  define FA_EXPT_MAGIC (0x1.8p52 + 4 * (FA_EXP_BIAS + FA_SCALE_K))
+#endif
+FA_INLINE FA_V FA_FN(fa_exp_neg_st)(FA_V x, int twice, int times4, int with_em, FA_V *st)
+{
+    static const FA_T T1[4] = FA_EXPT_T(FA_INV_SCALE_K), T4[4] = FA_EXPT_T(4 * FA_INV_SCALE_K);
+    static const FA_T L[4] = FA_EXPT_L;
+    const FA_T k = twice ? FA_C(2.0) : FA_C(1.0);
+#if FA_IS_F32
+    const FA_V ln2_4_hi_k = FA_SET(0x1.62e000p-3f / k), ln2_4_lo = FA_SET(0x1.0bfbe8p-17f);
+    const FA_V four_log2e_k = FA_SET(0x1.715476p+2f * k);
+#else
+    const FA_V ln2_4_hi_k = FA_SET(0x1.62e42fefa0000p-3 / k);
+    const FA_V ln2_4_lo = FA_SET(0x1.cf79abc9e3b3ap-42);
+    const FA_V four_log2e_k = FA_SET(0x1.71547652b82fep+2 * k);
+#endif
+    const FA_V magic = FA_SET(FA_EXPT_MAGIC);
+    const FA_V t = FV(muladd)(x, four_log2e_k, magic);
+    const FA_V nf = FV(sub)(t, magic);  /* N, exact (Sterbenz) */
+    /* kx - N ln2_4_hi = k (x - N ln2_4_hi / k) is exact (as in fa_exp_neg); the low
+     * part and L_j are small */
+    /* (as expressions, not named values: gcc then keeps sigmoid's loop free of a spill) */
+#define FA_HI FV(nmuladd)(nf, ln2_4_hi_k, x)
+#define FA_LO FV(nmuladd)(nf, ln2_4_lo, FV(lut4)(L, FV(as_u)(t)))
+#if FA_IS_F32
+    const FA_V r = twice ? FV(muladd)(FA_HI, FA_SET(k), FA_LO) : FV(add)(FA_HI, FA_LO);
+    const FA_V rl = r;
+#else
+    /* A double table read is four dependent operations at AVX2 (a float one is one
+     * vpermilps), which made the chain through L_j the longest; without the
+     * doubling, L_j joins r beside the polynomial instead (as many operations;
+     * gcc adds a register copy, +0.13 instructions per element by callgrind, but
+     * llvm-mca's Zen 3 model counts 9% fewer cycles per element), and the
+     * polynomial is evaluated at r alone (the neglected L_j r is below 2^-56). */
+    const FA_V r = twice ? FV(muladd)(FA_HI, FA_SET(k), FA_LO)
+                         : FV(nmuladd)(nf, ln2_4_lo, FA_HI);
+    const FA_V rl = twice ? r : FV(add)(r, FV(lut4)(L, FV(as_u)(t)));
+#endif
+#undef FA_HI
+#undef FA_LO
+    const FA_V p = FA_FN(fa_exp_neg_poly)(r, with_em);
+    const FA_V sk = FV(from_u)(FV(ushli)(FV(as_u)(t), FA_MANT_BITS - 2));
+    *st = FV(mul)(FV(lut4)(times4 ? T4 : T1, FV(as_u)(t)), sk);
+    return FV(muladd)(p, FV(mul)(r, r), rl);
+}
+#undef FA_EXPT_T
+#undef FA_EXPT_L
+#undef FA_EXPT_MAGIC
 
 #undef FA_MANT_BITS
 #undef FA_EXP_BIAS

@@ -34,7 +34,9 @@ FA_INLINE void FA_FN(fa_tanh_fwd_high)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
  *   tanh' = 4 lo (1 - lo), from the unrounded lo.
  * Everything is carried times 4 (e4, em4, q4, c4 come scaled out of the
  * exponential's table), so tanh' is rounded once even where it is subnormal.
- * -|z| is clamped before it is doubled: 2|z| would overflow for huge z.  Near 0,
+ * The residual is sigmoid's, times 4: (e4 - q4) - q e4 (e4 - q4 exact, Sterbenz).
+ * -|z| is clamped before it is doubled (2|z| would overflow for huge z), and the
+ * doubling is folded into the exponential's constants (exactly).  Near 0,
  * em4 = 4 q exactly (the table's 2^-K scaling never touches q), so tiny and
  * subnormal z come out as z. */
 FA_INLINE void FA_FN(fa_tanh_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
@@ -42,21 +44,22 @@ FA_INLINE void FA_FN(fa_tanh_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     (void)P;
     const FA_V one = FA_SET(FA_C(1.0)), quarter = FA_SET(FA_C(0.25));
     const FA_V xh = FV(max)(FA_SET(FA_C(0.5) * FA_EXP_MIN_ARG), FV(nabs)(z));
-    FA_V nem4;  /* -4 expm1(-2|z|) >= 0 */
-    const FA_V e4 = FA_FN(fa_exp_neg)(FV(add)(xh, xh), 1, 1, &nem4);
-    /* 1 + e with its rounding error, e = e4/4 folded into the FMAs (exact) */
-    const FA_V den = FV(muladd)(quarter, e4, one);
-    const FA_V dl = FV(muladd)(quarter, e4, FV(sub)(one, den));
-    const FA_V q4 = FV(div)(e4, den);
+    FA_V st;  /* 4 exp(-2|z|) = st (1 + qe) */
+    const FA_V qe = FA_FN(fa_exp_neg_st)(xh, 1, 1, 1, &st);
+    const FA_V e4 = FV(muladd)(st, qe, st);
+    /* -4 expm1(-2|z|) >= 0: 4 - st is exact wherever it is small (Sterbenz) */
+    const FA_V nem4 = FV(nmuladd)(st, qe, FV(sub)(FA_SET(FA_C(4.0)), st));
+    const FA_V q4 = FV(div)(e4, FV(muladd)(quarter, e4, one));
     const FA_V q = FV(mul)(quarter, q4);
     const FA_V omq = FV(sub)(one, q);
-    const FA_V res4 = FV(nmuladd)(q4, dl, FV(nmuladd)(q4, den, e4));
-    const FA_V c4 = FV(mul)(res4, omq);
+    const FA_V c4 = FV(mul)(FV(nmuladd)(q, e4, FV(sub)(e4, q4)), omq);
     /* 1 - lo = omq + (domq - c), unrounded: domq is the rounding error of 1 - q */
     const FA_V domq = FV(sub)(FV(sub)(one, omq), q);
     const FA_V rest = FV(nmuladd)(quarter, c4, domq);
-    /* |tanh z| = nem4 (1 - lo) / 4 >= 0 takes z's sign */
-    const FA_V t = FV(mul)(quarter, FV(muladd)(nem4, omq, FV(mul)(nem4, rest)));
+    /* |tanh z| = nem (1 - lo) >= 0 takes z's sign; nem = nem4/4 (exact) is formed
+     * long before the division is done, not after the product */
+    const FA_V nem = FV(mul)(quarter, nem4);
+    const FA_V t = FV(muladd)(nem, omq, FV(mul)(nem, rest));
     *a = FV(orsign)(t, z);
     *d = FV(muladd)(c4, FV(sub)(omq, q), FV(nmuladd)(q4, q, q4));
 }

@@ -73,12 +73,15 @@ FA_INLINE fv_f32 fv_lut4_f32(const float t[4], fv_uf32 i)
 {
     return _mm256_permutevar_ps(_mm256_broadcast_ps((const __m128 *)(const void *)t), i);
 }
-/* doubles: vpermps on the 32-bit halves, index pair (2j, 2j+1) per lane */
+/* doubles: vpermps on the 32-bit halves, index pair (2j, 2j+1) per lane.  vpermps
+ * reads only the low 3 bits of each index, so the low half of i, duplicated into
+ * both halves (vpshufd) and doubled, is 2j there without a mask; the high half
+ * then gets the +1. */
 FA_INLINE fv_f64 fv_lut4_f64(const double t[4], fv_uf64 i)
 {
-    const __m256i j2 = _mm256_slli_epi64(_mm256_and_si256(i, _mm256_set1_epi64x(3)), 1);
-    const __m256i idx = _mm256_or_si256(j2, _mm256_slli_epi64(
-        _mm256_add_epi64(j2, _mm256_set1_epi64x(1)), 32));
+    const __m256i lo2 = _mm256_shuffle_epi32(i, _MM_SHUFFLE(2, 2, 0, 0));
+    const __m256i idx = _mm256_or_si256(_mm256_add_epi32(lo2, lo2),
+                                        _mm256_set1_epi64x((long long)1 << 32));
     return _mm256_castps_pd(_mm256_permutevar8x32_ps(
         _mm256_castpd_ps(_mm256_loadu_pd(t)), idx));
 }
@@ -94,5 +97,10 @@ FA_INLINE fv_f32 fv_orsign_f32(fv_f32 m, fv_f32 s)
 { return _mm256_or_ps(m, _mm256_and_ps(s, _mm256_set1_ps(-0.0f))); }
 FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s)
 { return _mm256_or_pd(m, _mm256_and_pd(s, _mm256_set1_pd(-0.0))); }
+
+/* signbit(s) ? a : b: blendv reads the sign bit of its mask lanes, so s itself is
+ * the mask (no compare) */
+FA_INLINE fv_f32 fv_selsign_f32(fv_f32 s, fv_f32 a, fv_f32 b) { return _mm256_blendv_ps(b, a, s); }
+FA_INLINE fv_f64 fv_selsign_f64(fv_f64 s, fv_f64 a, fv_f64 b) { return _mm256_blendv_pd(b, a, s); }
 
 #endif

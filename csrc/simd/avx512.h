@@ -90,4 +90,10 @@ FA_INLINE fv_f32 fv_orsign_f32(fv_f32 m, fv_f32 s)
 FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s)
 { return _mm512_or_pd(m, _mm512_and_pd(s, _mm512_set1_pd(-0.0))); }
 
+/* signbit(s) ? a : b: the sign bits moved into a mask (vpmovd2m / vpmovq2m) */
+FA_INLINE fv_f32 fv_selsign_f32(fv_f32 s, fv_f32 a, fv_f32 b)
+{ return _mm512_mask_blend_ps(_mm512_movepi32_mask(_mm512_castps_si512(s)), b, a); }
+FA_INLINE fv_f64 fv_selsign_f64(fv_f64 s, fv_f64 a, fv_f64 b)
+{ return _mm512_mask_blend_pd(_mm512_movepi64_mask(_mm512_castpd_si512(s)), b, a); }
+
 #endif

@@ -89,4 +89,10 @@ FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s)
                                          vandq_u64(vreinterpretq_u64_f64(s),
                                                    vdupq_n_u64(0x8000000000000000u)))); }
 
+/* signbit(s) ? a : b: the sign bit spread over its lane (arithmetic shift) as the mask */
+FA_INLINE fv_f32 fv_selsign_f32(fv_f32 s, fv_f32 a, fv_f32 b)
+{ return vbslq_f32(vreinterpretq_u32_s32(vshrq_n_s32(vreinterpretq_s32_f32(s), 31)), a, b); }
+FA_INLINE fv_f64 fv_selsign_f64(fv_f64 s, fv_f64 a, fv_f64 b)
+{ return vbslq_f64(vreinterpretq_u64_s64(vshrq_n_s64(vreinterpretq_s64_f64(s), 63)), a, b); }
+
 #endif

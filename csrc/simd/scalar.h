@@ -95,4 +95,8 @@ FA_INLINE fv_f64 fv_nabs_f64(fv_f64 a) { return -__builtin_fabs(a); }
 FA_INLINE fv_f32 fv_orsign_f32(fv_f32 m, fv_f32 s) { return __builtin_copysignf(m, s); }
 FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s) { return __builtin_copysign(m, s); }
 
+/* fv_selsign_S(s, a, b) = signbit(s) ? a : b (NaN and -0 by their sign bit) */
+FA_INLINE fv_f32 fv_selsign_f32(fv_f32 s, fv_f32 a, fv_f32 b) { return __builtin_signbit(s) ? a : b; }
+FA_INLINE fv_f64 fv_selsign_f64(fv_f64 s, fv_f64 a, fv_f64 b) { return __builtin_signbit(s) ? a : b; }
+
 #endif

@@ -30,7 +30,8 @@
  *              the other headers reproduce it, never IEEE maxNum)
  *   compares   fv_cmplt_S, fv_cmple_S, fv_cmpgt_S, fv_cmpeq_S -> fv_mS, ordered and
  *              quiet (false for NaN; no trap: the kernels run with FP flags ignored)
- *   selects    fv_select_S(m, a, b) = m ? a : b per lane
+ *   selects    fv_select_S(m, a, b) = m ? a : b per lane; fv_selsign_S(s, a, b) =
+ *              signbit(s) ? a : b (s's sign bit, also for -0 and NaN: no compare)
  *   masks      fv_mand_S, fv_mor_S, fv_mandnot_S(a, b) = a & ~b
  *   bits       fv_as_u_S(v) / fv_from_u_S(u) (reinterpret), fv_uadd_S, fv_usub_S,
  *              fv_ushli_S(u, n) (n a constant), fv_uand_S
