@@ -81,7 +81,8 @@ def mp_gelu_derivative(mp, x, approximate="none"):
 
 
 def _mish_parts(z):
-    """(tanh(softplus(z)), sigma(z)) in float64, from exp(-|z|)."""
+    """(tanh(softplus(z)), sigma(z)) from exp(-|z|), in z's dtype (long double for
+    the derivative: t + z sigma (1 - t^2) cancels next to its zero)."""
     e = np.exp(-np.abs(z))
     sp = np.maximum(z, 0) + np.log1p(e)
     sig = np.where(z > 0, 1 / (1 + e), e / (1 + e))
@@ -98,9 +99,9 @@ def mish(z):
 def mish_derivative(z):
     z = _f64(z)
     with np.errstate(all="ignore"):
-        t, sig = _mish_parts(z)
-        zc = np.clip(z, -1e5, 1e5)
-        return t + zc * sig * (1 - t * t)
+        zl = np.clip(z, -1e5, 1e5).astype(np.longdouble)
+        t, sig = _mish_parts(zl)
+        return np.where(np.isnan(z), z, (t + zl * sig * (1 - t * t)).astype(np.float64))
 
 
 def mp_mish(mp, x):
@@ -113,8 +114,11 @@ def mp_mish_derivative(mp, x):
 
 
 def _budget(value, derivative):
-    return {(dt, kind): b for dt in ("float32", "float64")
-            for kind, b in (("value", value), ("derivative", derivative))}
+    """float32/float64 budgets, and float16's (computed in float32, rounded once
+    more: 1 ULP of float16)."""
+    ulp = {(dt, kind): b for dt in ("float32", "float64")
+           for kind, b in (("value", value), ("derivative", derivative))}
+    return {**ulp, ("float16", "value"): 1.0, ("float16", "derivative"): 1.0}
 
 
 register(
