@@ -97,6 +97,20 @@ def test_float64_sampled_ulp_against_mpmath(fa, name, params):
     assert _ulp(d, rd).max() <= _budget(fa, name, np.float64, "derivative")
 
 
+def _naive_derivative(row, z):
+    """g' as the textbook writes it, in float64."""
+    import math
+    if row == "gelu":
+        erfc = np.vectorize(math.erfc, otypes=[np.float64])
+        return 0.5 * erfc(-z / math.sqrt(2)) + z * np.exp(-z * z / 2) / math.sqrt(2 * math.pi)
+    if row == "gelu_tanh":
+        t = np.tanh(math.sqrt(2 / math.pi) * (z + 0.044715 * z ** 3))
+        return 0.5 * (1 + t) + 0.5 * z * (1 - t * t) * math.sqrt(2 / math.pi) * (
+            1 + 3 * 0.044715 * z * z)
+    t = np.tanh(np.log1p(np.exp(z)))
+    return t + z * (1 - t * t) / (1 + np.exp(-z))
+
+
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name, params", list(_cases()))
 def test_derivative_next_to_its_zero(fa, name, params, dtype):
@@ -115,10 +129,9 @@ def test_derivative_next_to_its_zero(fa, name, params, dtype):
     _, ref = _mp_refs(name, params, z)
     ref = ref.astype(dtype)
     assert _ulp(d, ref).max() <= _budget(fa, name, dtype, "derivative")
-    # the plain float64 formula of the oracle really is far off there
-    naive = ORACLES[name].derivative(z.astype(np.float64), **params).astype(dtype)
+    # the plain float64 formula really is far off there
     if dtype == np.float64:
-        assert _ulp(naive, ref).max() > 1000
+        assert _ulp(_naive_derivative(_row(name, params), z), ref).max() > 1000
 
 
 # where the float32 / float64 results underflow to 0

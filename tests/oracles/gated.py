@@ -60,6 +60,17 @@ def gelu_derivative(z, approximate="none"):
         return 0.5 * _erfc(-zc / math.sqrt(2)) + zc * phi
 
 
+def _far(mp, x, derivative):
+    """The value (x or -0) / derivative (1 or 0) beyond |x| = 10^4, where every
+    gated unit is its linear limit to far below any precision (mpmath's exp of
+    a huge argument overflows), or None."""
+    if abs(x) <= 10 ** 4:
+        return None
+    if derivative:
+        return mp.mpf(1) if x > 0 else mp.mpf(0)
+    return x if x > 0 else -mp.mpf(0)
+
+
 def _mp_tanh_form(mp, x):
     """(sigma(y), y') for the tanh form: (1 + tanh u)/2 = sigma(2u) = sigma(y),
     written without 1 + tanh u (it cancels to 2 e^(2u), below any precision)."""
@@ -68,12 +79,18 @@ def _mp_tanh_form(mp, x):
 
 
 def mp_gelu(mp, x, approximate="none"):
+    far = _far(mp, x, False)
+    if far is not None:
+        return far
     if approximate == "tanh":
         return x * _mp_tanh_form(mp, x)[0]
     return x * mp.ncdf(x)
 
 
 def mp_gelu_derivative(mp, x, approximate="none"):
+    far = _far(mp, x, True)
+    if far is not None:
+        return far
     if approximate == "tanh":
         s, dy = _mp_tanh_form(mp, x)
         return s + x * s * (1 - s) * dy
@@ -81,7 +98,8 @@ def mp_gelu_derivative(mp, x, approximate="none"):
 
 
 def _mish_parts(z):
-    """(tanh(softplus(z)), sigma(z)) in float64, from exp(-|z|)."""
+    """(tanh(softplus(z)), sigma(z)) from exp(-|z|), in z's dtype (long double for
+    the derivative: t + z sigma (1 - t^2) cancels next to its zero)."""
     e = np.exp(-np.abs(z))
     sp = np.maximum(z, 0) + np.log1p(e)
     sig = np.where(z > 0, 1 / (1 + e), e / (1 + e))
@@ -98,23 +116,32 @@ def mish(z):
 def mish_derivative(z):
     z = _f64(z)
     with np.errstate(all="ignore"):
-        t, sig = _mish_parts(z)
-        zc = np.clip(z, -1e5, 1e5)
-        return t + zc * sig * (1 - t * t)
+        zl = np.clip(z, -1e5, 1e5).astype(np.longdouble)
+        t, sig = _mish_parts(zl)
+        return np.where(np.isnan(z), z, (t + zl * sig * (1 - t * t)).astype(np.float64))
 
 
 def mp_mish(mp, x):
+    far = _far(mp, x, False)
+    if far is not None:
+        return far
     return x * mp.tanh(mp.log1p(mp.exp(x)))
 
 
 def mp_mish_derivative(mp, x):
+    far = _far(mp, x, True)
+    if far is not None:
+        return far
     t = mp.tanh(mp.log1p(mp.exp(x)))
     return t + x * (1 - t * t) / (1 + mp.exp(-x))
 
 
 def _budget(value, derivative):
-    return {(dt, kind): b for dt in ("float32", "float64")
-            for kind, b in (("value", value), ("derivative", derivative))}
+    """float32/float64 budgets, and float16's (computed in float32, rounded once
+    more: 1 ULP of float16)."""
+    ulp = {(dt, kind): b for dt in ("float32", "float64")
+           for kind, b in (("value", value), ("derivative", derivative))}
+    return {**ulp, ("float16", "value"): 1.0, ("float16", "derivative"): 1.0}
 
 
 register(
