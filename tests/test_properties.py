@@ -72,7 +72,7 @@ def test_range_monotone_and_reflection(fa_level, name, dtype):
         z = np.sort(z)
         a = s.bound(fa_level, name, "value")(z)
         assert np.all((a >= lo) & (a <= hi)), (z, a)
-        if o.is_monotonic({}):
+        if o.is_monotonic(s.with_defaults(name, {})):
             assert np.all(a[1:] >= a[:-1]), (z, a)   # monotone
         if o.reflection == 0.0:      # odd: bit for bit
             assert same_bits(s.bound(fa_level, name, "value")(-z), -a), z
@@ -111,7 +111,7 @@ def test_derivative_never_exceeds_its_maximum_near_the_peak(fa_level, name, dtyp
     o = ORACLES[name]
     z = (o.peak + np.linspace(-1e-3, 1e-3, 20001)).astype(dtype)
     d = s.bound(fa_level, name, "derivative")(z)
-    top = o.top({})
+    top = o.top(s.with_defaults(name, {}))
     assert np.all(np.abs(d) <= top), z[np.abs(d) > top][:5]
 
 
