@@ -4,8 +4,8 @@ and derivatives within their ULP budgets against the oracles
 torch's autograd (float32 and float64), from-a against from-z, the cancellations
 (silu' at its zero, z - tanh z near 0), limits and NaN, parameter checks.
 
-The accuracy over float32 is swept by hand with tests/c/ulp_sweep_explinear.c
-(docs/catalogue-explinear.md); the sampled tests here hold the same budgets."""
+The accuracy over float32 is swept by hand with tests/c/run_ulp_sweep.sh
+(docs/accuracy.md); the sampled tests here hold the same budgets."""
 from __future__ import annotations
 
 import numpy as np

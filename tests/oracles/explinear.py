@@ -6,7 +6,7 @@ silu, the Taylor series of z - tanh z near 0); where float64 itself cancels
 (silu' next to its zero near z = -1.2785) the reference is taken in long double
 from the formula, or from mpmath.  The mpmath ones are the formulas at 50
 digits.  ULP budgets: the compiled backend at the FMA levels meets 2 ULP
-(measured over float32 in tests/c/ulp_sweep_explinear.c, docs/catalogue-explinear.md);
+(measured over every float32 by tests/c/run_ulp_sweep.sh, docs/accuracy.md);
 the fallback's plain NumPy formulas lose up to a few ULP more in float32."""
 from __future__ import annotations
 
