@@ -14,12 +14,15 @@ Exit status 1 if a figure is over its bound or a check disagrees."""
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections import OrderedDict
 from typing import Dict, List, Tuple
 
 import numpy as np
 
+# the checkout this script is in, whatever the working directory
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))))
 F32 = np.float32
 Key = Tuple[str, str, str, str, str]  # level, mode, stride, row, output
 
