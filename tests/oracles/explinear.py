@@ -191,38 +191,37 @@ def mp_tanhshrink_derivative(mp, x):
     return mp.tanh(x) ** 2
 
 
-def _budget(value, derivative, from_a=None, f32=None):
-    """The same budgets for float32 and float64, or float32's own (f32: value,
-    derivative, from_a) where every float32 was measured."""
+def _budget(value, derivative, from_a=None):
     ulp = {}
     for dt in ("float32", "float64"):
-        v, d, a = f32 if f32 is not None and dt == "float32" else (value, derivative, from_a)
-        ulp[dt, "value"] = v
-        ulp[dt, "derivative"] = d
-        if a is not None:
-            ulp[dt, "from_a"] = a
+        ulp[dt, "value"] = value
+        ulp[dt, "derivative"] = derivative
+        if from_a is not None:
+            ulp[dt, "from_a"] = from_a
     return ulp
 
 
-# ulp: float32 is the max over all 2^32 inputs at avx2 at the default parameters
-# (tests/c/run_ulp_sweep.sh, docs/accuracy.md), float64 the 2 ULP contract
-# (sampled: elu, celu 1/1/0, selu 1/1/1, silu 2/2, softsign 0/1/0, tanhshrink 2/2).
-
-
+# Measured (docs/accuracy.md), max ULP against the correctly rounded result, value /
+# derivative / from-a: float32, all 2^32 at avx2 and the default parameters: elu and
+# celu 1/1/0, selu 1/2/1, silu 2/2, softsign 1/1/1; float64, 10^6 sampled: elu and
+# celu 1/1/0, selu 1/1/1, silu 2/2, softsign 0/1/0, tanhshrink 2/2.  The budgets
+# stay at the contract: the generic tests measure against unrounded float64
+# references (a correctly rounded result scores up to 0.5 there), and the keys
+# are shared with the other parameter sets.
 _ORACLES = (
     Oracle("elu", elu, elu_derivative, elu_derivative_from_a,
            mp_value=mp_elu, mp_derivative=mp_elu_derivative,
            z_range=(-20.0, 5.0), a_range=(-1.0, INF), limits=(-1.0, INF), d_limits=(0.0, 1.0),
            max_abs_derivative=1.0, kinks=(0.0,),
            param_sets=({"alpha": 0.5}, {"alpha": 2.0}),
-           ulp=_budget(2, 2, 1, f32=(1, 1, 0)), ulp_fallback=_budget(4, 4, 1),
+           ulp=_budget(2, 2, 1), ulp_fallback=_budget(4, 4, 1),
            torch=lambda torch, z, alpha=1.0: torch.nn.functional.elu(z, alpha)),
     Oracle("selu", selu, selu_derivative, selu_derivative_from_a,
            mp_value=mp_selu, mp_derivative=mp_selu_derivative,
            z_range=(-20.0, 5.0), a_range=(-LAMBDA * ALPHA, INF),
            limits=(-LAMBDA * ALPHA, INF), d_limits=(0.0, LAMBDA),
            max_abs_derivative=LAMBDA * ALPHA, kinks=(0.0,),
-           ulp=_budget(2, 2, 1, f32=(1, 2, 1)), ulp_fallback=_budget(4, 4, 2),
+           ulp=_budget(2, 2, 2), ulp_fallback=_budget(4, 4, 2),
            torch=lambda torch, z: torch.nn.functional.selu(z)),
     Oracle("celu", celu, celu_derivative, celu_derivative_from_a,
            mp_value=mp_celu, mp_derivative=mp_celu_derivative,
