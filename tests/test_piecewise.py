@@ -5,7 +5,7 @@ references, every kink against torch's autograd (float32 and float64), from-a
 against from-z, the required and >= 0 parameters, prelu's slope gradient.
 
 The accuracy over every float32 is measured by hand with
-tests/c/piecewise_exhaustive.py (docs/catalogue-piecewise.md); the sampled ULP
+tests/c/run_ulp_sweep.sh (docs/accuracy.md); the sampled ULP
 tests here hold the same budgets on 10^5 points."""
 from __future__ import annotations
 

@@ -26,7 +26,18 @@
 #  define FA_SILU_C1_LO 0x1.1814a0p-29f
 static const float FA_FN(fa_silu_q)[] = {0x1.a04bfep-11f, 0x1.339fb0p-13f, -0x1.b0f5d0p-8f,
                                         -0x1.f2d620p-7f, 0x1.353eb4p-6f, 0x1.2c5636p-3f};
+#  define FA_SILU_MIN_ARG FA_EXP_MIN_ARG
 #else
+/* float64 silu and silu' stay nonzero (subnormal) down to z = -751.8, past the
+ * -750 at which fa_exp_expm1_neg clamps its argument (that cost 3 ULP, a result
+ * of 0 for 3e-323): below FA_SILU_TAIL the exponential is taken of -|z| + 4 ln2,
+ * inside the helper's range, and scaled back by 2^-4 (2^S e^-|z| stays normal to
+ * -752.7).  The sum's rounding (2^-44 relative) is nothing to results of at most
+ * 3 significant bits, which is all there is below -749; beyond FA_SILU_MIN_ARG
+ * every result rounds to 0. */
+#  define FA_SILU_TAIL -749.0
+#  define FA_SILU_SHIFT 0x1.62e42fefa39efp+1
+#  define FA_SILU_MIN_ARG -752.5
 #  define FA_SILU_ZMAX 0x1p60
 #  define FA_SILU_W 0x1p-3
 #  define FA_SILU_Z0_HI -0x1.474973c84120bp+0
@@ -62,10 +73,18 @@ FA_INLINE void FA_FN(fa_silu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V zero = FA_SET(FA_C(0.0)), two = FA_SET(FA_C(2.0)), one = FA_SET(FA_C(1.0));
     const FA_V m = FV(nabs)(z);
     FA_V es, em_h, em_l;  /* es = 2^S exp(-|z|), exp(-|z|) - 1 = em_h + em_l */
+#if FA_IS_F32
     FA_FN(fa_exp_expm1_neg)(m, FA_EXP_SCALE_S, &es, &em_h, &em_l);
-    /* the helper clamps -|z| at FA_EXP_MIN_ARG: beyond it sigma(-|z|) is below
-     * the smallest result that can still matter (z e^z rounds to 0), so 0 */
-    es = FV(select)(FV(cmplt)(m, FA_SET(FA_EXP_MIN_ARG)), zero, es);
+#else
+    /* the far tail (see FA_SILU_TAIL): exp(-|z| + 4 ln2) 2^-4 */
+    const FA_M tail = FV(cmplt)(m, FA_SET(FA_SILU_TAIL));
+    FA_FN(fa_exp_expm1_neg)(FV(select)(tail, FV(add)(m, FA_SET(FA_SILU_SHIFT)), m),
+                            FA_EXP_SCALE_S, &es, &em_h, &em_l);
+    es = FV(select)(tail, FV(mul)(es, FA_SET(0x1p-4)), es);
+#endif
+    /* beyond FA_SILU_MIN_ARG sigma(-|z|) is below the smallest result that can
+     * still matter (z e^z rounds to 0), so 0 */
+    es = FV(select)(FV(cmplt)(m, FA_SET(FA_SILU_MIN_ARG)), zero, es);
     /* 1 + e = 2 + em, by Fast2Sum (2 >= |em_h|) */
     const FA_V den = FV(add)(two, em_h);
     const FA_V den_lo = FV(add)(FV(add)(FV(sub)(two, den), em_h), em_l);
@@ -91,6 +110,11 @@ FA_INLINE void FA_FN(fa_silu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     *d = FV(select)(near, FA_FN(fa_silu_d_near_zero)(z), dmain);
 }
 #undef FA_SILU_ZMAX
+#undef FA_SILU_MIN_ARG
+#ifdef FA_SILU_TAIL
+#  undef FA_SILU_TAIL
+#  undef FA_SILU_SHIFT
+#endif
 #undef FA_SILU_W
 #undef FA_SILU_Z0_HI
 #undef FA_SILU_Z0_LO

@@ -8,8 +8,8 @@ landing separately): per activation
 plus the float64 edge points where results saturate or underflow (EDGES) and the
 a-domain (A_DOMAIN).  The wide formulas are the stable forms: expm1 for the
 exponential-linear units, the logistic from exp(-|z|) for silu, the series of
-z - tanh z below 1/8.  The one place where even the wide format cancels, silu'
-next to its zero z0 = -1.2785, must go to mpmath: NEAR_CANCELLATION lists it."""
+z - tanh z below 1/8.  Where even the wide format cancels, silu' next to its zero
+z0 = -1.2785 and z - tanh z just above 1/8, mpmath decides: NEAR_CANCELLATION."""
 from __future__ import annotations
 
 from typing import Any, Dict
@@ -20,8 +20,15 @@ from fastact._accuracy.model import Reference
 
 LAMBDA = 1.0507009873554804934193349852946
 ALPHA = 1.6732632423543772848170429916717
-_TS_SERIES = (1 / 3, -2 / 15, 17 / 315, -62 / 2835, 1382 / 155925, -21844 / 6081075,
-              929569 / 638512875)
+# (z - tanh z) / z^3 = sum_k c_k z^(2k) (mpmath, 25 digits, as strings so that the
+# long double wide format gets them to its own precision): below |z| = 1/8 the
+# terms fall by 2^-7 each, so 12 reach 2^-84, beyond long double's 2^-64
+_TS_SERIES = ("0.3333333333333333333333333", "-0.1333333333333333333333333",
+              "0.05396825396825396825396825", "-0.02186948853615520282186949",
+              "0.008863235529902196568863236", "-0.003592128036572481016925461",
+              "0.001455834387051318268249485", "-0.000590027440945585981378076",
+              "0.0002391291142435524814857315", "-0.00009691537956929450325595875",
+              "0.00003927832388331683405337081", "-0.00001591890506932896474074428")
 
 
 def _elu_wide(z, alpha, scale_pos, scale_neg, input_scale):
@@ -36,7 +43,8 @@ def elu_wide_fwd(z, alpha=1.0):
 
 
 def selu_wide_fwd(z):
-    return _elu_wide(z, ALPHA, LAMBDA, LAMBDA * ALPHA, 1)
+    t = z.dtype.type
+    return _elu_wide(z, ALPHA, t(LAMBDA_STR), t(LAMBDA_ALPHA), 1)
 
 
 def celu_wide_fwd(z, alpha=1.0):
@@ -58,7 +66,7 @@ def softsign_wide_fwd(z):
 
 def tanhshrink_wide_fwd(z):
     u = z * z
-    series = z * u * np.polyval(_TS_SERIES[::-1], u)
+    series = z * u * np.polyval(np.array(_TS_SERIES[::-1], dtype=z.dtype), u)
     t = np.tanh(z)
     return np.where(np.abs(z) < 0.125, series, z - t), t * t
 
@@ -88,10 +96,21 @@ def _mp_selu_from_a(mp, a):
     return lam if a > 0 else a + lam * al
 
 
-# lambda * alpha to 30 digits: the product of the two float64 constants is off by
-# ~1e-16 relative, which a + lambda*alpha (selu's g' from a, cancelling as
-# z -> -inf) turns into hundreds of float64 ULP.  A string keeps long double's bits.
-LAMBDA_ALPHA = "1.75809934084737685994021752081"
+# lambda and lambda * alpha to 35 digits, as strings: the float64 product of the two
+# float64 constants is off by ~1e-16 relative, a float64 ULP of selu' = lambda alpha
+# e^z, and a + lambda*alpha (selu's g' from a) cancels as z -> -inf, turning even
+# long double's rounding of the constant (2^-64 relative) into float64 ULPs: there
+# the constant is a pair hi + lo in the wide format (lo: mpmath, per format).
+LAMBDA_STR = "1.0507009873554804934193349852946"
+LAMBDA_ALPHA = "1.7580993408473768599402175208123193"
+_LAMBDA_ALPHA_LO = {np.dtype(np.float64): "1.415351938008449760453e-17",
+                    np.dtype(np.longdouble): "-4.952907947561048096523e-20"}
+
+
+def _selu_wide_from_a(a):
+    t = a.dtype.type
+    tail = t(_LAMBDA_ALPHA_LO[a.dtype]) if a.dtype in _LAMBDA_ALPHA_LO else t(0)
+    return np.where(a > 0, t(LAMBDA_STR), (a + t(LAMBDA_ALPHA)) + tail)  # a + hi exact
 
 def _mp_tanhshrink(mp, x):
     """z - tanh z with the digits its cancellation takes (~2 log10(1/|z|): it is
@@ -112,7 +131,7 @@ SPECS: Dict[str, Dict[str, Any]] = {
         A_DOMAIN="a >= -alpha", EDGES=(-745.2, -708.4, 0.0)),
     "selu": dict(
         wide_fwd=selu_wide_fwd,
-        wide_from_a=lambda a: np.where(a > 0, LAMBDA, a + a.dtype.type(LAMBDA_ALPHA)),
+        wide_from_a=_selu_wide_from_a,
         mp_fwd=_mp_selu, mp_from_a=_mp_selu_from_a,
         A_DOMAIN="a >= -lambda*alpha", EDGES=(-745.2, -708.4, 0.0)),
     "celu": dict(
@@ -135,8 +154,9 @@ SPECS: Dict[str, Dict[str, Any]] = {
     "tanhshrink": dict(
         wide_fwd=tanhshrink_wide_fwd,
         mp_fwd=lambda mp, x: (_mp_tanhshrink(mp, x), mp.tanh(x) ** 2),
-        # z - tanh z cancels to z^3/3 near 0 in the wide format too: mpmath there
-        NEAR_CANCELLATION=((0.0, 0.125),),
+        # above the series' 1/8, z - tanh z still cancels by up to 3/z^2 = 2^7.6:
+        # mpmath decides 1/8 <= |z| <= 5/8
+        NEAR_CANCELLATION=((0.375, 0.25), (-0.375, 0.25)),
         EDGES=(0.0, 2.0**-511, 0.125, 0.5, 19.1)),
 }
 

@@ -5,7 +5,7 @@ threshold (PyTorch's switch to z) is a select: a = z and g' = 1 exactly where
 beta*z > threshold (+inf, the default's meaning: never).
 
 EDGES: the z where exp(-|z|) reaches the subnormals and underflows, per dtype
-(also used by the tests and tests/c/sample_softplus_f64.py)."""
+(also used by the tests)."""
 from __future__ import annotations
 
 from typing import Any, Dict, Tuple

@@ -73,8 +73,12 @@ def mp_softplus_derivative(mp, x, beta=1.0, threshold=None):
     return 1 / (1 + mp.exp(-beta * x))
 
 
-# Both smooth: <= 2 ULP compiled (measured: 1.45 float32 exhaustive, see
-# docs/catalogue-softplus.md), NumPy's own exp/log1p composition on the fallback.
+# Both smooth: <= 2 ULP compiled.  Measured at the defaults over every float32
+# (tests/c/run_ulp_sweep.sh, docs/accuracy.md), against the unrounded value as the
+# tests here measure: value 1.51, derivative 1.48, from-a 1.08 (2, 1, 1 against
+# the correctly rounded result); float64 sampled 1, 1, 1.  The keys are shared
+# with the beta != 1 parameter sets (s = beta z rounded first), hence 2 here.
+# The fallback: NumPy's own exp/log1p composition.
 def _table(value32, value64, derivative32, derivative64, from_a):
     return {("float16", "value"): 1.0, ("float16", "derivative"): 1.0,
             ("float32", "value"): value32, ("float64", "value"): value64,
