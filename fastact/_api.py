@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import inspect
 import math
-from typing import Any, Callable, Dict, Mapping, Tuple
+from typing import Any, Callable, Dict, Mapping, Tuple, cast
 
 import numpy as np
 
@@ -35,7 +35,7 @@ def _resolve_defaults(act: Activation, op: str, given: Dict[str, Any]) -> Dict[s
             values[p.name] = p.none_means if not isinstance(p.none_means, str) else None
     for p in act.signature_params(op):
         if p.numeric and values[p.name] is None:
-            values[p.name] = values[p.none_means]
+            values[p.name] = values[cast(str, p.none_means)]  # the other parameter's name
     return values
 
 
@@ -51,7 +51,8 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
     accepted = {"out", *by_name}
     relations = [r for r in act.relations if op in r.ops]
     choice = act.choice if act.choice is not None and op in act.choice.ops else None
-    default_core = cores[act.kernels[0] if choice is None else choice.choices[choice.default]]
+    default_core = cores[act.kernels[0] if choice is None
+                         else cast(Mapping[str, str], choice.choices)[cast(str, choice.default)]]
 
     def positive(p: Param) -> bool:
         return op in p.positive

@@ -35,7 +35,7 @@ def real_scalar(name: str, what: str, v: Any, allow_inf: bool = False) -> float:
     try:
         f = float(v)
     except OverflowError:  # an int beyond the float64 range
-        f = math.inf if v > 0 else -math.inf
+        f = math.inf if v > 0 else -math.inf  # type: ignore[operator]  # an int here
     if math.isnan(f) or (math.isinf(f) and not allow_inf):
         raise ValueError(f"fastact.{name}: {what} must be finite, got {shown(v)}")
     return f

@@ -218,7 +218,10 @@ class Activation(_Record):
     def kernels(self) -> Tuple[str, ...]:
         """The C table rows this activation uses: its name, or one per choice."""
         c = self.choice
-        return (self.name,) if c is None else tuple(dict.fromkeys(c.choices.values()))
+        if c is None:
+            return (self.name,)
+        assert c.choices is not None  # a non-numeric parameter is a choice
+        return tuple(dict.fromkeys(c.choices.values()))
 
     def signature_params(self, op: str) -> Tuple[Param, ...]:
         """The parameters the public function for `op` accepts, in signature order."""

@@ -11,7 +11,7 @@ results.
 from __future__ import annotations
 
 import math
-from typing import Any, Callable, Dict, Optional, Sequence, Tuple
+from typing import Any, Callable, Dict, Optional, Sequence, Tuple, cast
 
 import numpy as np
 
@@ -20,12 +20,13 @@ from fastact._args import as_data, out_tuple
 from fastact._fallback import explinear, gated, lesson, piecewise, softplus
 
 # {C kernel row: (fwd, from_a)}: every family module's formulas.
-FORMULAS: Dict[str, Tuple[Callable[..., Any], Optional[Callable[..., Any]]]] = {
-    **lesson.FORMULAS,
-    **piecewise.FORMULAS,
-    **explinear.FORMULAS,
-    **softplus.FORMULAS,
-    **gated.FORMULAS,
+_Formulas = Dict[str, Tuple[Callable[..., Any], Optional[Callable[..., Any]]]]
+FORMULAS: _Formulas = {
+    **cast(_Formulas, lesson.FORMULAS),
+    **cast(_Formulas, piecewise.FORMULAS),
+    **cast(_Formulas, explinear.FORMULAS),
+    **cast(_Formulas, softplus.FORMULAS),
+    **cast(_Formulas, gated.FORMULAS),
 }
 
 _F16, _F32, _F64 = np.dtype(np.float16), np.dtype(np.float32), np.dtype(np.float64)
@@ -194,6 +195,7 @@ def make_core(act: _catalogue.Activation, row: str, op: str) -> Callable[..., An
             kw = dict(zip(params, p))
             z = xs[nin - 1]
             if op in _catalogue.FROM_A_OPS:
+                assert from_a is not None  # the catalogue offers from-a ops only with it
                 a, d = None, from_a(z, **kw)
             else:
                 a, d = fwd(z, want_a, want_d, **kw)
