@@ -39,7 +39,8 @@ def _specials_budget(ns, name):
 def _grad_times(grad, d, dtype):
     """grad * d rounded once to dtype (exact in float64 for these operands); d
     in the compute dtype (float32 for float16 data, rounded once at the end)."""
-    return (grad.astype(np.float64) * d.astype(np.float64)).astype(dtype)
+    with np.errstate(over="ignore"):   # beyond float16's range: inf, as the kernels give
+        return (grad.astype(np.float64) * d.astype(np.float64)).astype(dtype)
 
 
 def _derivative_in_compute_dtype(name, kind, x, params):
@@ -68,7 +69,9 @@ def _check_functions_of_z(ns, name, params, z, grad):
                                  dtype)),
     }
     for what, (got, ref) in results.items():
-        _assert_exact(got, ref, dtype, f"{name} {what} {params} at {z.tolist()}", ulp)
+        # backward: g''s error (ulp of d) times grad = 3, then one more rounding
+        budget = ulp + 1 if what == "backward" and ulp else ulp
+        _assert_exact(got, ref, dtype, f"{name} {what} {params} at {z.tolist()}", budget)
 
 
 def _check_functions_of_a(ns, name, params, a, grad):

@@ -180,6 +180,8 @@ FA_INLINE void FA_FN(fa_gelu_tanh_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V bh = FA_FN(fa_two_sum)(one, xh, &be);
     const FA_V gh = FA_FN(fa_mul_pair)(sgh, sgl, bh, FV(add)(be, FV(muladd)(zc, wl, xe)), &gl);
     FA_V dv = FV(mul)(FV(add)(gh, gl), unscale);
+    /* beyond the cut: 1, or -0 for z < 0 (g' tends to 0 from below) */
+    dv = FV(select)(cut, FV(select)(neg, FA_SET(FA_C(-0.0)), one), dv);
     const unsigned nq = sizeof FA_FN(fa_gelu_tanh_q) / sizeof FA_FN(fa_gelu_tanh_q)[0];
     const FA_M near = FV(cmplt)(FV(abs)(FV(sub)(z, FA_SET(FA_FN(fa_gelu_tanh_k)[0]))),
                                 FA_SET(FA_GELU_W));

@@ -103,6 +103,9 @@ FA_INLINE void FA_FN(fa_mish_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
                                 FA_SET(FA_MISH_W));
     d_neg = FV(select)(near, FA_FN(fa_at_simple_zero)(z, FA_FN(fa_mish_k), FA_FN(fa_mish_q), nq),
                        d_neg);
+    /* beyond the cut mish' is below every subnormal and negative: -0, the sign
+     * of its limit */
+    d_neg = FV(select)(cut, FA_SET(FA_C(-0.0)), d_neg);
     *d = FV(select)(neg, d_neg, d_pos);
 }
 #undef FA_MISH_W

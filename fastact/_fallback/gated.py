@@ -169,6 +169,8 @@ def _fwd_mish(z, want_a, want_d):
     if want_d:
         sig = np.where(neg, e / o, 1 / o)
         d = _near_zero(z, t + np.minimum(zc, 1e30) * sig * (1 - t) * (1 + t), _MISH_K, _MISH_Q)
+        # where it underflows: -0, the sign of mish' (it tends to 0 from below)
+        d = np.where((d == 0) & (z < 0), z.dtype.type(-0.0), d)
     return a, d
 
 

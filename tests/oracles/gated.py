@@ -49,25 +49,32 @@ def gelu(z, approximate="none"):
         return np.where(z <= 0, np.maximum(z, -1e5) * phi_neg, z - z * phi_neg)
 
 
+def _from_below(d, z):
+    """g' where it underflows to 0 for z < 0: -0, the sign of the limit (the
+    three derivatives tend to 0 from below)."""
+    return np.where((d == 0) & (z < 0), -0.0, d)
+
+
 def gelu_derivative(z, approximate="none"):
     z = _f64(z)
     with np.errstate(all="ignore"):
         zc = np.clip(z, -1e5, 1e5)
         if approximate == "tanh":
             s, du2 = _gelu_tanh_parts(z)
-            return s + zc * s * (1 - s) * du2
+            return _from_below(s + zc * s * (1 - s) * du2, z)
         phi = np.exp(-0.5 * zc * zc) / math.sqrt(2 * math.pi)
-        return 0.5 * _erfc(-zc / math.sqrt(2)) + zc * phi
+        return _from_below(0.5 * _erfc(-zc / math.sqrt(2)) + zc * phi, z)
 
 
 def _far(mp, x, derivative):
-    """The value (x or -0) / derivative (1 or 0) beyond |x| = 10^4, where every
+    """The value (x or -0) / derivative (1 or -0) beyond |x| = 10^4, where every
     gated unit is its linear limit to far below any precision (mpmath's exp of
-    a huge argument overflows), or None."""
+    a huge argument overflows), or None.  g' tends to 0 from below for all three
+    (gelu' ~ -|z| phi(z), mish' ~ z e^z): its correctly rounded value is -0."""
     if abs(x) <= 10 ** 4:
         return None
     if derivative:
-        return mp.mpf(1) if x > 0 else mp.mpf(0)
+        return mp.mpf(1) if x > 0 else -mp.mpf(0)
     return x if x > 0 else -mp.mpf(0)
 
 
@@ -118,7 +125,8 @@ def mish_derivative(z):
     with np.errstate(all="ignore"):
         zl = np.clip(z, -1e5, 1e5).astype(np.longdouble)
         t, sig = _mish_parts(zl)
-        return np.where(np.isnan(z), z, (t + zl * sig * (1 - t * t)).astype(np.float64))
+        d = np.where(np.isnan(z), z, (t + zl * sig * (1 - t * t)).astype(np.float64))
+        return _from_below(d, z)
 
 
 def mp_mish(mp, x):
@@ -144,6 +152,10 @@ def _budget(value, derivative):
     return {**ulp, ("float16", "value"): 1.0, ("float16", "derivative"): 1.0}
 
 
+# max ULP at the special arguments: 1 where a subnormal result lands next to a
+# tie (every other special is exact)
+_SUBNORMAL_TIES = {"fma": 1.0, "nofma": 1.0, "fallback": 1.0}
+
 register(
     Oracle("gelu", gelu, gelu_derivative, None,
            mp_value=mp_gelu, mp_derivative=mp_gelu_derivative,
@@ -154,6 +166,9 @@ register(
            # 3 ULP over 2^23 strided float32 (both forms), the budget one above
            ulp=_budget(2, 2), ulp_fallback=_budget(4, 4), ulp_nofma=_budget(4, 4),
            ulp_rounded={"fma": 2.0, "nofma": 4.0, "fallback": 4.0},
+           # at subnormal z, z Phi(z) = z/2 + z^2 phi(0): just past a tie, which
+           # z * 0.5 rounds to even (1 ULP of the subnormal spacing)
+           ulp_specials=_SUBNORMAL_TIES,
            edge_points=(-38.5, -37.0, -30.0, -14.0, -8.0, 0.0, 5.0),
            torch=lambda torch, z, approximate="none": torch.nn.functional.gelu(
                z, approximate=approximate),
@@ -165,6 +180,7 @@ register(
            # baseline measured 2 (value) / 4 (derivative) over 2^23 strided float32
            ulp=_budget(2, 2), ulp_fallback=_budget(4, 4), ulp_nofma=_budget(3, 5),
            ulp_rounded={"fma": 2.0, "nofma": 5.0, "fallback": 4.0},
+           ulp_specials=_SUBNORMAL_TIES,   # subnormal z tanh(softplus(z)): 1 ULP
            edge_points=(-745.0, -700.0, -100.0, -20.0, 0.0, 20.0),
            torch=lambda torch, z: torch.nn.functional.mish(z),
            extra={"zero_of_derivative": MISH_ZERO}),
