@@ -45,7 +45,15 @@ def test_compiled_single_output_functions_are_ufuncs(c_module):
             assert isinstance(core, np.ufunc)
             assert core.nout == _catalogue.OP_NOUT[op]
             assert core.nin == _catalogue.OP_NIN[op] + len(act.params(op))
-            if not act.params(op) and _catalogue.OP_NOUT[op] == 1:
+            if act.choice is not None:
+                # a choice (gelu's approximate) picks one row's ufunc per call
+                z = np.linspace(-3, 3, 13)
+                inputs = (z,) * _catalogue.OP_NIN[op]
+                for value, row in act.choice.choices.items():
+                    got = fn(*inputs, **{act.choice.name: value})
+                    want = c_module.UFUNCS[row, op](*inputs)
+                    np.testing.assert_array_equal(got, want)
+            elif not act.params(op) and _catalogue.OP_NOUT[op] == 1:
                 assert fn is core, f"{fn.__name__} should be the ufunc itself"
             elif _catalogue.OP_NOUT[op] == 2 and not act.params(op):
                 # a thin wrapper over the two-output ufunc (dask rejects custom

@@ -133,7 +133,7 @@ def test_errors_are_one_line_and_write_nothing(tmp_path, capsys):
     assert "truncated" in _error(capsys, tmp_path / "short.npy", "--fn", "tanh", "-o", out)
     assert "complex128" in _error(capsys, tmp_path / "c.npy", "--fn", "tanh", "-o", out)
     assert "object" in _error(capsys, tmp_path / "o.npy", "--fn", "tanh", "-o", out)
-    assert "unknown function 'gelu'" in _error(capsys, tmp_path / "z.npy", "--fn", "gelu",
+    assert "unknown function 'swishy'" in _error(capsys, tmp_path / "z.npy", "--fn", "swishy",
                                                "-o", out)
     assert "--force" in _error(capsys, tmp_path / "z.npy", "--fn", "tanh", "-o",
                                tmp_path / "exists.npy")

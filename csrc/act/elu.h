@@ -14,7 +14,14 @@ FA_INLINE void FA_FN(fa_elu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V neg = FV(copysign)(FV(muladd)(alpha, em_h, FV(mul)(alpha, em_l)),
                                   FV(mul)(alpha, z));
     *a = FV(select)(pos, z, neg);
-    *d = FV(select)(pos, FA_SET(FA_C(1.0)), FV(mul)(FV(mul)(alpha, es), FA_SET(FA_EXP_UNSCALE_S)));
+    /* alpha exp(z) = (alpha 2^-S) es for |alpha| > 1 (exact scaling; alpha es
+     * would overflow for alpha near the format's max), else (alpha es) 2^-S (es
+     * <= 2^S, and alpha 2^-S could lose bits); one rounding either way */
+    const FA_M big = FV(cmpgt)(FV(abs)(alpha), FA_SET(FA_C(1.0)));
+    const FA_V unscale = FA_SET(FA_EXP_UNSCALE_S), one = FA_SET(FA_C(1.0));
+    const FA_V de = FV(mul)(FV(mul)(FV(mul)(alpha, FV(select)(big, unscale, one)), es),
+                            FV(select)(big, one, unscale));
+    *d = FV(select)(pos, one, de);
 }
 
 /* alpha exp(z) = a + alpha for a <= 0 (torch's is_result branch), one rounding;

@@ -1,16 +1,16 @@
 """Oracles of the gated units: gelu (approximate="none" / "tanh") and mish.
 
-The float64 references are the definitions in a stable form written here from
-the maths: gelu from math.erfc (never 1 + erf, so the negative tail keeps its
-digits), its tanh form as z sigma(2u) = z / (1 + exp(-2u)), mish from
-log1p(exp(-|z|)).  The mpmath ones are the formulas at the caller's precision.
-Each derivative crosses zero (gelu' at z = -0.7518, gelu_tanh' at -0.7525,
-mish' at -1.1924), where these float64 formulas cancel: the tests that need
-more take mpmath there.  ULP budgets: the compiled backend at the FMA levels
-meets 2 ULP (tests/c/ulp_sweep_explinear.c over every float32,
-docs/catalogue-gated.md)."""
+The float64 references are the definitions written here from the maths: the
+exact gelu from mpmath at 30 digits, elementwise (float64's erfc loses its tail
+and Phi + z phi cancels next to gelu's zero: see _mp_elementwise), its tanh
+form as z sigma(2u) in long double, mish from log1p(exp(-|z|)) (its derivative
+in long double).  The mpmath references (mp_*) are the formulas at the caller's
+precision.  Each derivative crosses zero (gelu' at z = -0.7518, gelu_tanh' at
+-0.7525, mish' at -1.1924).  ULP budgets: the compiled backend at the FMA levels
+meets 2 ULP over every float32 (tests/c/ulp_sweep.c, docs/accuracy.md)."""
 from __future__ import annotations
 
+import functools
 import math
 
 import numpy as np
@@ -23,20 +23,50 @@ KAPPA = 0.044715  # as torch writes it (mpmath takes the decimal)
 GELU_ZERO = -0.7517915246935645      # where gelu' = 0
 MISH_ZERO = -1.1924312145154952      # where mish' = 0
 
-_erfc = np.vectorize(math.erfc, otypes=[np.float64])
+
+
+def _mpmath():
+    import mpmath   # a test dependency; imported when a gelu reference is first needed
+    return mpmath
 
 
 def _f64(x):
     return np.asarray(x, dtype=np.float64)
 
 
+# long double (x87: 64-bit mantissa) where float64 roundings are magnified:
+# exp(-|2u|) multiplies 2u's relative error by |2u| (up to ~745), erfc(x) by 2x^2
+_LD = np.longdouble
+_BETA_LD = _LD("0.79788456080286535587989211986876373695")   # sqrt(2/pi), not via float64 pi
+_KAPPA_LD = _LD("0.044715")
+_RSQRT2_LD = _LD("0.70710678118654752440084436210484903928")
+
+
 def _gelu_tanh_parts(z):
-    """(sigma(2u), 2u') for the tanh form, 2u = 2 beta (z + kappa z^3)."""
-    zc = np.clip(z, -1e5, 1e5)
-    u2 = 2 * BETA * (zc + KAPPA * zc ** 3)
+    """(sigma(2u), 2u') for the tanh form, 2u = 2 beta (z + kappa z^3), in long
+    double (the derivative cancels next to its zero: 300x at z = -0.75)."""
+    zc = np.clip(z, -1e5, 1e5).astype(_LD)
+    u2 = 2 * _BETA_LD * (zc + _KAPPA_LD * zc ** 3)
     e = np.exp(-np.abs(u2))
     s = np.where(u2 > 0, 1 / (1 + e), e / (1 + e))
-    return s, 2 * BETA * (1 + 3 * KAPPA * zc * zc)
+    return s, 2 * _BETA_LD * (1 + 3 * _KAPPA_LD * zc * zc)
+
+
+@functools.lru_cache(maxsize=64)
+def _mp_cached(f, data: bytes) -> np.ndarray:
+    mp = _mpmath()
+    z = np.frombuffer(data, dtype=np.float64)
+    with mp.workdps(30):
+        return np.array([v if np.isnan(v) else float(f(mp, mp.mpf(float(v)))) for v in z])
+
+
+def _mp_elementwise(f, z):
+    """mpmath's f at every z, rounded to float64: the exact gelu's float64
+    formulas are off by hundreds of ULP in its tail (erfc(x) magnifies x's
+    rounding 2x^2 times) and next to its derivative's zero (Phi + z phi cancels
+    300x); cached, the tests ask for the same grids many times."""
+    z = np.ascontiguousarray(z, dtype=np.float64)
+    return _mp_cached(f, z.tobytes()).reshape(z.shape)
 
 
 def gelu(z, approximate="none"):
@@ -44,9 +74,10 @@ def gelu(z, approximate="none"):
     with np.errstate(all="ignore"):
         if approximate == "tanh":
             s, _ = _gelu_tanh_parts(z)
-            return np.where(np.isneginf(z), -0.0, z * s)
-        phi_neg = 0.5 * _erfc(np.abs(z) / math.sqrt(2))   # Phi(-|z|)
-        return np.where(z <= 0, np.maximum(z, -1e5) * phi_neg, z - z * phi_neg)
+            return np.where(np.isneginf(z), -0.0, z * s.astype(np.float64))
+        # (mpmath has no -0: gelu(-0) = -0 Phi(0) = -0 and the tail's underflow too)
+        v = _mp_elementwise(mp_gelu, z)
+        return np.where((v == 0) & np.signbit(z), -0.0, v)
 
 
 def _from_below(d, z):
@@ -61,9 +92,9 @@ def gelu_derivative(z, approximate="none"):
         zc = np.clip(z, -1e5, 1e5)
         if approximate == "tanh":
             s, du2 = _gelu_tanh_parts(z)
-            return _from_below(s + zc * s * (1 - s) * du2, z)
-        phi = np.exp(-0.5 * zc * zc) / math.sqrt(2 * math.pi)
-        return _from_below(0.5 * _erfc(-zc / math.sqrt(2)) + zc * phi, z)
+            zl = zc.astype(_LD)
+            return _from_below((s + zl * s * (1 - s) * du2).astype(np.float64), z)
+        return _from_below(_mp_elementwise(mp_gelu_derivative, zc), z)
 
 
 def _far(mp, x, derivative):
