@@ -9,7 +9,7 @@ and bool give float64), scalars in give NumPy floating scalars out; anything
 else array-like (lists, dask arrays, xarray objects) is typed Any.
 """
 import os
-from typing import Any, Callable, ContextManager, Final, Literal, Optional, Tuple, Union, overload
+from typing import Any, Callable, ContextManager, Final, Literal, Mapping, Optional, Tuple, Union, overload
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -41,6 +41,7 @@ def evaluate_file(
     grad: Union[str, "os.PathLike[str]", None] = ...,
     alpha: Optional[float] = ...,
     at_zero: Optional[float] = ...,
+    params: Optional[Mapping[str, Any]] = ...,
     dtype: Optional[Literal["float16", "float32", "float64"]] = ...,
     force: bool = ...,
     chunk_bytes: int = ...,

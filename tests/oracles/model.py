@@ -103,6 +103,9 @@ class Oracle:
     # tolerances, its kink values bit for bit
     torch_rtol: PerParams = 0.0
     torch_d_rtol: PerParams = 0.0
+    # torch's absolute error of g and g' where its formulas cancel (gelu's forms
+    # 1 + erf / 1 + tanh: a few float64 eps of 1 in the negative tail)
+    torch_atol: float = 0.0
     extra: Dict[str, Any] = field(default_factory=dict)  # anything family-specific
 
     # -- the per-parameter fields, evaluated for one call's parameters
