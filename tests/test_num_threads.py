@@ -86,10 +86,12 @@ def _check_thread_counts(fa, c_module, name, op, dtype, rng):
             for g, go, w in zip(got, got_out, want):
                 np.testing.assert_array_equal(g, w, err_msg=f"{op} {dtype} {threads} threads")
                 np.testing.assert_array_equal(go, w, err_msg=f"{op} {dtype} {threads} threads, out=")
-    # the values themselves, against the float64 reference (at 8 threads)
+    # the values themselves, against the float64 reference (at 8 threads), every
+    # 7th element (across every chunk; some references are mpmath's, slow)
     fastact.set_num_threads(8)
     res = _run(fa, name, op, args)
-    want64 = expected(name, op, z.astype(np.float64), grad.astype(np.float64))
+    res = tuple(r[::7] for r in res) if isinstance(res, tuple) else res[::7]
+    want64 = expected(name, op, z[::7].astype(np.float64), grad[::7].astype(np.float64))
     if dtype == np.float64:
         check(res, want64, **tolerance(op))
     else:  # float32 inputs (a rounded to float32 for the from-a ops): a few ulp

@@ -60,13 +60,37 @@ def _mp_cached(f, data: bytes) -> np.ndarray:
         return np.array([v if np.isnan(v) else float(f(mp, mp.mpf(float(v)))) for v in z])
 
 
-def _mp_elementwise(f, z):
-    """mpmath's f at every z, rounded to float64: the exact gelu's float64
-    formulas are off by hundreds of ULP in its tail (erfc(x) magnifies x's
-    rounding 2x^2 times) and next to its derivative's zero (Phi + z phi cancels
-    300x); cached, the tests ask for the same grids many times."""
+def _mp_elementwise(f, z, where):
+    """f at z: mpmath's (30 digits, rounded to float64) where `where` holds, the
+    float64 `f` elsewhere.  The exact gelu's float64 formulas are off by hundreds
+    of ULP in its negative tail (erfc(x) magnifies x's rounding 2x^2 times) and
+    next to its derivative's zero (Phi + z phi cancels 300x), and right to half an
+    ULP or so elsewhere; cached, the tests ask for the same grids many times."""
     z = np.ascontiguousarray(z, dtype=np.float64)
-    return _mp_cached(f, z.tobytes()).reshape(z.shape)
+    where = np.asarray(where) & ~np.isnan(z)
+    out = np.asarray(f(z), dtype=np.float64).copy()
+    if where.any():
+        out[where] = _mp_cached(f.mp, z[where].tobytes())
+    return out
+
+
+def _erfc_f64(x):
+    return np.vectorize(math.erfc, otypes=[np.float64])(x)
+
+
+def _gelu_f64(z):
+    phi_neg = 0.5 * _erfc_f64(np.minimum(np.abs(z), 1e5) / math.sqrt(2))   # Phi(-|z|)
+    return np.where(z <= 0, np.maximum(z, -1e5) * phi_neg,
+                    np.where(np.isposinf(z), z, z - z * phi_neg))
+
+
+def _gelu_derivative_f64(z):
+    phi = np.exp(-0.5 * z * z) / math.sqrt(2 * math.pi)
+    return 0.5 * _erfc_f64(-z / math.sqrt(2)) + z * phi
+
+
+_gelu_f64.mp = lambda mp, x: mp_gelu(mp, x)                        # type: ignore[attr-defined]
+_gelu_derivative_f64.mp = lambda mp, x: mp_gelu_derivative(mp, x)  # type: ignore[attr-defined]
 
 
 def gelu(z, approximate="none"):
@@ -76,7 +100,7 @@ def gelu(z, approximate="none"):
             s, _ = _gelu_tanh_parts(z)
             return np.where(np.isneginf(z), -0.0, z * s.astype(np.float64))
         # (mpmath has no -0: gelu(-0) = -0 Phi(0) = -0 and the tail's underflow too)
-        v = _mp_elementwise(mp_gelu, z)
+        v = _mp_elementwise(_gelu_f64, z, z < -1)
         return np.where((v == 0) & np.signbit(z), -0.0, v)
 
 
@@ -94,7 +118,7 @@ def gelu_derivative(z, approximate="none"):
             s, du2 = _gelu_tanh_parts(z)
             zl = zc.astype(_LD)
             return _from_below((s + zl * s * (1 - s) * du2).astype(np.float64), z)
-        return _from_below(_mp_elementwise(mp_gelu_derivative, zc), z)
+        return _from_below(_mp_elementwise(_gelu_derivative_f64, zc, zc < -0.5), z)
 
 
 def _far(mp, x, derivative):
