@@ -15,19 +15,23 @@
  * the worst input, and how many results differ from cr / are over 1 ULP.
  *
  * The references are written here from the maths (the stable textbook forms:
- * exp(-|z|) logistic, expm1, log1p, a series for z - tanh z), independent of the
- * kernels' formulas.  Each returns the result and the magnitude S of the terms it
- * adds, so that its error is below S * 2^-47 (double) / S * 2^-57 (x87 long
- * double; glibc's functions are within a few ulp of either).  cr is decided in
- * double; where the double result lies within that error of a float32 rounding
- * midpoint (cr is then not certain), again in long double; where even that cannot
- * decide (a few points: cancellation next to a zero of g', e.g. silu' at
- * z = -1.2785), the point is written out as "pending" with both candidates, the
+ * exp(-|z|) logistic, expm1, log1p, a series for z - tanh z; gelu's Phi from
+ * erfc, never 1 + erf; gelu_tanh as z sigma(y); mish's tanh(softplus) rational
+ * in exp(-|z|)), independent of the kernels' formulas.  Each returns the result
+ * and the magnitude S of the terms it adds (times a libm function's condition
+ * number where its argument is rounded), so that its error is below S * 2^-47
+ * (double) / S * 2^-57 (x87 long double; glibc's functions are within a few ulp
+ * of either).  cr is decided in double; where the double result lies within
+ * that error of a float32 rounding midpoint (cr is then not certain), again in
+ * long double; where even that cannot decide (a few points: cancellation next to
+ * a zero of g', e.g. silu' at z = -1.2785), the point is written out as "pending" with both candidates, the
  * smaller figure counts, and tests/c/ulp_sweep_settle.py settles it with mpmath
  * (fastact/_accuracy's references), which also re-checks every worst input.
  *
- * Parameters: the catalogue's defaults; threshold (threshold 0.5, value -1) and
- * prelu (weight 0.25) as fastact/_accuracy/ref_piecewise.py measures them.
+ * Referenced: every row of the table (csrc/activations.def; gelu_tanh is gelu's
+ * approximate="tanh" row).  Parameters: the catalogue's defaults; threshold
+ * (threshold 0.5, value -1) and prelu (weight 0.25) as
+ * fastact/_accuracy/ref_piecewise.py measures them.
  *
  * usage: ulp_sweep [LEVEL [MODE [STRIDE [JOBS [BOUND]]]]] [options]
  *   --level L, --mode M (default|high), --stride S, --jobs N (threads),
@@ -70,6 +74,7 @@ static __thread int libm_used;
 #define EXPM1(x) ((T)G(expm1, x))
 #define LOG1P(x) ((T)G(log1p, x))
 #define TANH(x) ((T)G(tanh, x))
+#define ERFC(x) ((T)G(erfc, x))
 #define ABS(x) ((x) < 0 ? -(x) : (x))
 #define DEFINE_REF(fn, ...)                                                                 \
     static void fn##_d(double x, const double *P, double *v, double *s, double *lo)         \
@@ -193,6 +198,53 @@ DEFINE_REF(log_sigmoid, LOGISTIC(x, e, sg, c); (void)sg;
            v[0] = (x < 0 ? x : 0) - LOG1P(e); v[1] = c; s[0] = ABS(v[0]); s[1] = v[1];)
 DEFINE_REF(log_sigmoid_a, v[0] = -EXPM1(x); s[0] = ABS(v[0]);)
 
+/* The gated units.  Where a libm function's argument is rounded, its error is
+ * magnified by the function's condition number, and S carries that factor: erfc
+ * at t = m/sqrt 2 (~2t^2 = m^2 in the tail), exp(-|y|) (|y|).  exp(-z^2/2) takes
+ * an exact argument (z^2 of a float is exact in double). */
+static const long double RSQRT2_L = 0.707106781186547524400844362104849039L;
+static const long double RSQRT2PI_L = 0.398942280401432677939946059934381868L;
+static const long double GT_B2_L = 1.59576912160573071175978423973752747L;  /* 2 sqrt(2/pi) */
+static const long double GT_K_L = 0.044715L;  /* as torch writes it */
+/* gelu = z Phi(z), gelu' = Phi + z phi, from the tail q = Phi(-|z|) = erfc(|z|/sqrt 2)/2
+ * (Phi = q or 1 - q); gelu' cancels next to its zero (z = -0.7518): S is the
+ * terms' size there, and the undecided points go to long double, then mpmath.
+ * tiny z: g = z/2 + phi(0) z^2 (the next term z^2 smaller), z/2 exact: a midpoint for
+ * odd subnormals (above 2^-124 z/2 is a float32, far from one: the plain form) */
+DEFINE_REF(gelu, const T m = ABS(x), q = ERFC(m * (T)RSQRT2_L) / 2, ph = x > 0 ? 1 - q : q,
+           ep = EXP(-m * m / 2) * (T)RSQRT2PI_L, amp = 3 + 2 * m * m;
+           const int inf = isinf(x);
+           v[0] = inf ? (x > 0 ? x : 0) : x * ph; s[0] = inf ? 0 : ABS(v[0]) + m * q * amp;
+           if (m < (T)0x1p-124) {
+               v[0] = x / 2; lo[0] = (T)RSQRT2PI_L * x * x; s[0] = ABS(lo[0]);
+           }
+           v[1] = inf ? (x > 0 ? 1 : 0) : ph + x * ep;
+           s[1] = inf ? v[1] : ph + q * amp + 3 * m * ep;)
+/* gelu_tanh = z sigma(y), y = 2 sqrt(2/pi) (z + 0.044715 z^3), and its derivative
+ * sigma (1 + z (1 - sigma) y') (zero at z = -0.7525); E: the error scale of the
+ * smaller of sigma, 1 - sigma (y's rounding, magnified by |y| in exp).  tiny z
+ * (as gelu): g = z/2 + z tanh(y/2)/2 */
+DEFINE_REF(gelu_tanh, const T y = (T)GT_B2_L * (x + (T)GT_K_L * x * x * x);
+           LOGISTIC(y, e, sg, c);
+           const T E = (y > 0 ? c : sg) * (ABS(y) + 3),
+                   yp = (T)GT_B2_L * (1 + 3 * (T)GT_K_L * x * x);
+           const int inf = isinf(x);
+           v[0] = inf ? (x > 0 ? x : 0) : x * sg; s[0] = inf ? 0 : ABS(v[0]) + ABS(x) * E;
+           if (ABS(x) < (T)0x1p-124) {
+               v[0] = x / 2; lo[0] = x * TANH(y / 2) / 2; s[0] = ABS(lo[0]);
+           }
+           v[1] = inf ? (x > 0 ? 1 : 0) : sg * (1 + x * c * yp);
+           s[1] = inf ? v[1] : (sg + E) * (1 + ABS(x) * (c + E) * yp);)
+/* mish = z t, t = tanh(softplus(z)) from e = exp(-|z|): z <= 0: t = e (e + 2)/D,
+ * D = (1 + e)^2 + 1; z > 0: t = 1 - w, w = 2 e^2/D, D = (1 + e)^2 + e^2 (w = 1 - t
+ * on both sides, 2/D below 0); mish' = t + z sigma(z) w (1 + t) (zero at z = -1.1924) */
+DEFINE_REF(mish, const T e = EXP(-ABS(x)), o = 1 + e, D = o * o + (x > 0 ? e * e : 1),
+           w = x > 0 ? 2 * e * e / D : 2 / D, t = x > 0 ? 1 - w : e * (e + 2) / D,
+           sg = x > 0 ? 1 / o : e / o, r = x * sg * w * (1 + t);
+           const int inf = isinf(x);
+           v[0] = inf ? (x > 0 ? x : 0) : x * t; s[0] = ABS(v[0]);
+           v[1] = inf ? (x > 0 ? 1 : 0) : t + r; s[1] = inf ? v[1] : t + ABS(r);)
+
 typedef void (*ref_d_fn)(double, const double *, double *, double *, double *);
 typedef void (*ref_l_fn)(long double, const double *, long double *, long double *,
                          long double *);
@@ -234,6 +286,9 @@ static const ref_t REFS[] = {
     {"tanhshrink", SMOOTH, {0}, FWD(tanhshrink), 0, 0},
     {"softplus", SMOOTH, {1, INFINITY}, FWD_A(softplus, softplus_a), 0, INFINITY},
     {"log_sigmoid", SMOOTH, {0}, FWD_A(log_sigmoid, log_sigmoid_a), -INFINITY, 0},
+    {"gelu", SMOOTH, {0}, FWD(gelu), 0, 0},
+    {"gelu_tanh", SMOOTH, {0}, FWD(gelu_tanh), 0, 0},
+    {"mish", SMOOTH, {0}, FWD(mish), 0, 0},
 };
 enum { NREFS = sizeof REFS / sizeof REFS[0] };
 

@@ -17,7 +17,7 @@ import argparse
 import os
 import sys
 from collections import OrderedDict
-from typing import Dict, List, Tuple
+from typing import Any, Dict, List, Tuple
 
 import numpy as np
 
@@ -51,14 +51,26 @@ def parse(path: str) -> Tuple["OrderedDict[Key, dict]", Dict[Key, List[Tuple[flo
     return results, pending, done
 
 
+def _activation(row: str) -> Tuple[str, Dict[str, Any]]:
+    """The activation a C table row belongs to, and its parameters as the kernels
+    see them, with the choice that selects the row (gelu_tanh: gelu with
+    approximate="tanh")."""
+    from fastact import _catalogue
+    from fastact._accuracy import reference as R
+    act = dict(_catalogue.kernel_rows())[row]
+    c = act.choice
+    picks = {} if c is None else {c.name: next(v for v, r in c.choices.items() if r == row)}
+    return act.name, R.kernel_params(act.name, F32, picks)
+
+
 def _exact(row: str, output: str, x: float):
     """The mpmath result of `output` of `row` at the float32 input x, rounded to float32."""
     from fastact._accuracy import reference as R
-    params = R.kernel_params(row, F32)
+    name, params = _activation(row)
     if output == "derivative_from_a":
-        v = R.mp_from_a(row, x, **params)
+        v = R.mp_from_a(name, x, **params)
     else:
-        v = R.mp_fwd(row, x, **params)[0 if output == "value" else 1]
+        v = R.mp_fwd(name, x, **params)[0 if output == "value" else 1]
     return R.mp_round(v, F32)
 
 
@@ -80,16 +92,15 @@ def settle(results, pending) -> None:
 def _kernel(level: str, mode: str, row: str, output: str, x: float) -> float:
     import fastact
     from fastact import _backends
-    from fastact._accuracy import reference as R
     mod = _backends.compiled_module()
     mod.set_level(level)
-    params = R.kernel_params(row, F32)
-    act = fastact._catalogue.BY_NAME[row]
+    name, params = _activation(row)
+    act = fastact._catalogue.BY_NAME[name]
     op = {"value": "", "derivative": "_derivative",
           "derivative_from_a": "_derivative_from_a"}[output]
     kw = {p.name: params[p.name] for p in act.signature_params(output) if p.name in params}
     with fastact.accuracy_mode(mode):
-        return float(getattr(fastact, row + op)(np.array([x], F32), **kw)[0])
+        return float(getattr(fastact, name + op)(np.array([x], F32), **kw)[0])
 
 
 def check(results) -> List[str]:
