@@ -4,8 +4,8 @@ and mpmath, the far negative tails, the zeros of g' (where a plain formula is
 10^5+ ULP off), values and derivatives against torch's autograd (float32 and
 float64), limits and NaN, fused = separate, the choice parameter.
 
-The accuracy over every float32 is swept by hand with
-tests/c/ulp_sweep_explinear.c (docs/catalogue-gated.md); the sampled tests here
+The accuracy over every float32 is swept by hand with tests/c/run_ulp_sweep.sh
+(docs/accuracy.md, "The catalogue"); the sampled tests here
 hold the same budgets."""
 from __future__ import annotations
 

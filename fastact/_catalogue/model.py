@@ -8,7 +8,7 @@ from __future__ import annotations
 
 TYPE_CHECKING = False  # typing's, without importing typing (mypy knows the name)
 if TYPE_CHECKING:
-    from typing import Callable, Dict, Mapping, Optional, Tuple, Union
+    from typing import Any, Callable, Dict, Mapping, Optional, Tuple, Union
 
 
 # Operations, in the order of the C enum fa_op (csrc/fastact.h).
@@ -146,10 +146,10 @@ class Relation(_Record):
 
     __slots__ = ("ops", "holds", "message")
     ops: Tuple[str, ...]
-    holds: Callable[[Mapping[str, object]], bool]
+    holds: Callable[[Mapping[str, Any]], bool]
     message: str
 
-    def __init__(self, ops: Tuple[str, ...], holds: Callable[[Mapping[str, object]], bool],
+    def __init__(self, ops: Tuple[str, ...], holds: Callable[[Mapping[str, Any]], bool],
                  message: str) -> None:
         self._set(ops=ops, holds=holds, message=message)
 
