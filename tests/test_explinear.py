@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from oracles import ORACLES
+from oracles import support as s
 from oracles.support import with_defaults
 
 mpmath = pytest.importorskip("mpmath")
@@ -144,13 +145,6 @@ def test_tanhshrink_keeps_relative_precision_near_zero(fa, dtype):
 
 # -- torch: values, autograd derivatives, kinks
 
-def _torch_grad(torch, name, z, params):
-    o = ORACLES[name]
-    zt = torch.tensor(z, requires_grad=True)
-    y = o.torch(torch, zt, **params)
-    y.sum().backward()
-    return y.detach().numpy(), zt.grad.numpy()
-
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name, params", list(_cases()))
@@ -160,7 +154,7 @@ def test_kinks_and_values_match_torch_autograd(fa, name, params, dtype):
     eps = np.finfo(dtype).eps
     z = np.array([0.0, -0.0, tiny, -tiny, eps, -eps, 1e-7, -1e-7, 0.5, -0.5, 1, -1, 3, -3,
                   -10, 10], dtype)
-    ta, td = _torch_grad(torch, name, z, params)
+    ta, td = s.torch_autograd(torch, name, z, params)
     a, d = getattr(fa, name + "_and_derivative")(z, **params)
     # at the kink z = 0 torch's backward convention (the exponential branch for
     # z <= 0), up to torch's own rounding of lambda*alpha and alpha*(1/alpha)
