@@ -164,8 +164,8 @@ def _fwd_mish(z, want_a, want_d):
     neg = z <= 0
     t = np.where(neg, e * (e + 2) / (o * o + 1), 1 - 2 * e * e / (o * o + e * e))
     a = d = None
-    if want_a:
-        a = np.where(np.isposinf(z) | (z == 0), z, zc * t)
+    if want_a:  # z itself above: the upper clip is only for e (inf * 1 = inf)
+        a = np.where(z == 0, z, np.maximum(z, -800.0) * t)
     if want_d:
         sig = np.where(neg, e / o, 1 / o)
         d = _near_zero(z, t + np.minimum(zc, 1e30) * sig * (1 - t) * (1 + t), _MISH_K, _MISH_Q)
