@@ -184,13 +184,37 @@ def _fwd_softsign(z, want_a, want_d):
     if want_a:  # an infinite |z| would be inf/inf: cut where the quotient is 1
         a = np.copysign(np.divide(np.minimum(m, 1e30), np.minimum(den, 1e30)), z)
     if want_d:
-        d = np.divide(1, np.multiply(den, den))
+        d = _recip_square(m)
     return a, d
 
 
+def _recip_square(m):
+    """1/(1 + m)^2 for m >= 0 as the square of q + ql = 1/(1 + m) unrounded:
+    (1 + m)^2 overflows above 2^512 (0 for 4.99e-309), and 1 + m's and the
+    quotient's roundings, doubled by the square, were 3 ULP.  m is cut at 2^600,
+    where the result is 0 already, so the error terms stay finite."""
+    mc = np.minimum(m, 2.0 ** 600)
+    den = np.add(mc, 1)
+    dl = np.add(np.subtract(np.maximum(mc, 1), den), np.minimum(mc, 1))  # Fast2Sum
+    q = np.divide(1, den)
+    # residual 1 - q (den + dl): 1 - fl(q den) is exact (Sterbenz)
+    res = np.subtract(np.subtract(1, np.multiply(q, den)), _two_prod_err(q, den))
+    ql = np.multiply(np.subtract(res, np.multiply(q, dl)), q)
+    lo = np.add(_two_prod_err(q, q), np.multiply(np.multiply(q, 2), ql))
+    # where q^2 is subnormal the error terms are below its spacing (and inexact)
+    lo = np.where(np.less(den, 2.0 ** 500), lo, 0)
+    return np.add(np.square(q), lo)
+
+
 def _from_a_softsign(a):
-    s = np.subtract(1, np.abs(a))
-    return np.multiply(s, s)
+    # (1 - |a|)^2 with 1 - |a| = t + tl exactly (Fast2Sum, 1 >= |a|) and t^2's
+    # rounding error: t^2 + (err + 2 t tl) rounds about once (t alone was 2 ULP)
+    m = np.abs(a)
+    t = np.subtract(1, m)
+    tl = np.subtract(np.subtract(1, t), m)
+    tf = np.where(np.isfinite(t), t, 0)           # |a| = inf: t^2 = inf stays
+    lo = np.add(_two_prod_err(tf, tf), np.multiply(np.multiply(tf, 2), tl))
+    return np.add(np.square(t), lo)
 
 
 def _fwd_tanhshrink(z, want_a, want_d):
