@@ -155,6 +155,22 @@ def _from_a_celu(a, alpha):
                     np.divide(np.add(a, alpha), alpha)).astype(a.dtype, copy=False)
 
 
+# Below -_SILU_TAIL, exp(z) is subnormal (or nearly): it has lost its bits
+_SILU_TAIL = 700.0
+
+
+def _times_sigma(f, s, z, hi):
+    """f sigma(z), s = sigma(z) = e hi, e = exp(z), for z < -_SILU_TAIL: e = h h
+    with h = exp(z/2) normal, and the products ordered so that only the last one
+    rounds into the subnormals (e's own rounding there was 357 ULP)."""
+    r = np.multiply(f, s)
+    tail = np.less(z, -_SILU_TAIL)
+    if tail.any():
+        h = np.exp(z[tail] * 0.5)
+        r[tail] = np.multiply(np.multiply(np.multiply(f[tail], h), hi[tail]), h)
+    return r
+
+
 def _fwd_silu(z, want_a, want_d):
     e = np.exp(-np.abs(z))
     hi = np.divide(1, np.add(1, e))
@@ -162,11 +178,11 @@ def _fwd_silu(z, want_a, want_d):
     neg = np.less_equal(z, 0)
     s = np.where(neg, lo, hi)                     # sigma(z)
     # -inf * sigma(-inf) = -inf * 0 is never met: z is cut where z sigma(z) is 0
-    a = np.multiply(np.maximum(z, z.dtype.type(-1e30)), s) if want_a else None
+    a = _times_sigma(np.maximum(z, z.dtype.type(-1e30)), s, z, hi) if want_a else None
     d = None
     if want_d:
         zc = np.clip(z, -1e30, 1e30)              # inf * 0 is never met
-        d = np.multiply(s, np.add(1, np.multiply(zc, np.where(neg, hi, lo))))
+        d = _times_sigma(np.add(1, np.multiply(zc, np.where(neg, hi, lo))), s, z, hi)
         hi = z.dtype.type(_SILU_Z0[0])
         lo = z.dtype.type(float(_SILU_Z0[0] - float(hi)) + _SILU_Z0[1])
         dz = np.subtract(z, hi)                   # exact near z0 (Sterbenz)
