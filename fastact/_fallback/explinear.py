@@ -3,6 +3,7 @@ softsign, tanhshrink.  Where a plain formula cancels (silu' at its zero,
 z - tanh z near 0) the same fits as the C kernels are evaluated instead."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -233,17 +234,84 @@ def _from_a_softsign(a):
     return np.add(np.square(t), lo)
 
 
+# fdlibm's split of ln 2: n LN2_HI is exact for |n| < 2^20
+_LN2_HI = float.fromhex("0x1.62e42feep-1")
+_LN2_LO = float.fromhex("0x1.a39ef35793c76p-33")
+# expm1(r) = r + r^2/2 + r^3 P(r), |r| <= ln2/2: Taylor to r^16 (under 2^-70 of r)
+_EXPM1_P = tuple(1 / math.factorial(k) for k in range(3, 17))
+_TS_C0_LO = float.fromhex("0x1.41d3066daeaebp-56")  # 1/3 - _TS_P[0]
+_TS_TINY, _TS_SCALE = 2.0 ** -300, 2.0 ** 300      # m^3's partial products stay normal
+
+
+def _fast2sum(a, b):
+    """(s, e), s + e = a + b exactly, for |a| >= |b| (or a = 0)."""
+    s = np.add(a, b)
+    return s, np.add(np.subtract(a, s), b)
+
+
+def _expm1_pair(x):
+    """expm1(x) = hi + lo nearly exact (relative 2^-100) for x <= 0 (NaN
+    passes): x = n ln2 + r, expm1(x) = (2^n - 1) + 2^n expm1(r), each part a
+    pair (np.expm1's own rounding, magnified by z - tanh z, was 12-15 ULP)."""
+    x = np.maximum(x, -800.0)                            # 2^n is then 0 at most
+    n = np.nan_to_num(np.rint(x * (1 / math.log(2))))
+    r = np.subtract(x, n * _LN2_HI)                      # exact
+    rh = np.subtract(r, n * _LN2_LO)
+    rl = np.subtract(np.subtract(r, rh), n * _LN2_LO)    # (n LN2_LO's error is 2^-85 r)
+    rr = np.multiply(rh, rh)
+    qh, ql = _fast2sum(rh, rr * 0.5)                     # r^2/2 exact with its error below
+    ql = ql + (_two_prod_err(rh, rh) * 0.5 + rr * (rh * _poly(_EXPM1_P, rh)) + rl * (1 + rh))
+    qh, ql = _fast2sum(qh, ql)
+    s = np.ldexp(1.0, n.astype(np.int32))                # 2^n, n <= 0
+    a = np.subtract(s, 1)
+    a_err = np.subtract(s, np.add(a, 1))                 # 2^n - 1 rounds below n = -53
+    hi, lo = _fast2sum(a, s * qh)                        # s qh is exact
+    return hi, lo + (a_err + s * ql)
+
+
+def _tanh_pair(m):
+    """tanh m = th + tl nearly exact, m >= 0: -expm1(-2m) / (2 + expm1(-2m)),
+    the quotient corrected once by its residual (csrc/act/tanhshrink.h)."""
+    em_h, em_l = _expm1_pair(np.multiply(m, -2.0))
+    den, den_lo = _fast2sum(2.0, em_h)                   # 1 + e = 2 + em
+    den_lo = den_lo + em_l
+    th = np.divide(np.negative(em_h), den)
+    p = np.multiply(th, den)
+    # -em - th (den + den_lo): -em_h - p is exact (Sterbenz)
+    res = np.subtract(np.subtract(np.negative(em_h), p), _two_prod_err(th, den))
+    res = res - em_l - th * den_lo
+    return th, np.divide(res, den)
+
+
+def _tanhshrink_small(m):
+    """m - tanh m for 0 <= m < 1/2: m^3 (c0 + u Q(u)), u = m^2, with m^3 and c0
+    as pairs so that the result rounds about once; tiny m is scaled by 2^300
+    first (m^3 then rounds into the subnormals only at the last product)."""
+    tiny = np.less(m, _TS_TINY)
+    ms = np.where(tiny, m * _TS_SCALE, m)
+    us = np.multiply(ms, ms)
+    c3 = np.multiply(ms, us)
+    c3l = ms * _two_prod_err(ms, ms) + _two_prod_err(ms, us)
+    c0 = _TS_P[0]
+    ur = np.multiply(m, m) * _poly(_TS_P[1:], np.multiply(m, m))   # u Q(u)
+    lo = c3 * _TS_C0_LO + c3l * c0 + _two_prod_err(c3, c0)
+    r = np.add(c3 * c0, c3 * ur + lo)
+    return np.where(tiny, r * _TS_SCALE ** -3, r)
+
+
 def _fwd_tanhshrink(z, want_a, want_d):
-    t = np.tanh(z)
+    """The C kernel's algorithm (csrc/act/tanhshrink.h) with Dekker's products
+    for its FMAs: tanh |z| as an unrounded pair, so that |z| - tanh |z| loses
+    nothing to the cancellation, the fit below |z| = 1/2; the sign is z's."""
+    m = np.abs(z)
+    th, tl = _tanh_pair(m)
     a = d = None
     if want_a:
-        a = np.subtract(z, t)
-        small = np.less(np.abs(z), _TS_C)
-        if small.any():  # z - tanh z cancels to z^3/3
-            zs = z[small]
-            a[small] = zs * zs * zs * _poly(_TS_P, zs * zs)
-    if want_d:
-        d = np.multiply(t, t)
+        big = np.subtract(np.subtract(m, th), tl)       # m - th exact below 1.9
+        a = np.copysign(np.where(np.less(m, _TS_C), _tanhshrink_small(m), big), z)
+    if want_d:  # th^2 + 2 th tl, th^2's error term where its partial products are normal
+        lo = _two_prod_err(th, th) + 2 * th * tl
+        d = np.add(np.square(th), np.where(np.greater(th, 2.0 ** -480), lo, 0))
     return a, d
 
 
