@@ -53,6 +53,23 @@ def _wide(fn):
     return wrapped
 
 
+def _widest(fn):
+    """fn evaluated one format wider and rounded once: float32 data in float64,
+    float64 data in long double (x87's 64-bit mantissa where NumPy has it), for
+    formulas whose float64 roundings are magnified (gelu_tanh's y by |y| ~ 745
+    in its tail, silu' by the cancellation next to its zero)."""
+    def wrapped(x, want_a, want_d):
+        wide = np.float64 if x.dtype == np.float32 else np.longdouble
+        a, d = fn(x.astype(wide), want_a, want_d)
+        return tuple(None if r is None else r.astype(x.dtype) for r in (a, d))
+
+    wrapped.__name__ = fn.__name__
+    # its temporaries are twice the data's width: the blocked path halves its
+    # blocks, so that the extra memory stays what it is for the other formulas
+    wrapped.width_factor = 2  # type: ignore[attr-defined]
+    return wrapped
+
+
 def _poly(coefs, x):
     """sum coefs[k] x^k (Horner) in x's dtype."""
     r = np.full_like(x, coefs[-1])
@@ -163,7 +180,9 @@ _SILU_TAIL = 700.0
 def _times_sigma(f, s, z, hi):
     """f sigma(z), s = sigma(z) = e hi, e = exp(z), for z < -_SILU_TAIL: e = h h
     with h = exp(z/2) normal, and the products ordered so that only the last one
-    rounds into the subnormals (e's own rounding there was 357 ULP)."""
+    rounds into the subnormals (e's own rounding there was 357 ULP).  Under
+    _widest's long double exp(z) is normal there; this keeps the tail exact
+    where NumPy's long double is float64."""
     r = np.multiply(f, s)
     tail = np.less(z, -_SILU_TAIL)
     if tail.any():
@@ -319,7 +338,7 @@ FORMULAS: dict[str, tuple[Any, Any]] = {
     "elu": (_wide(_fwd_elu), _wide(_from_a_elu)),
     "selu": (_wide(_fwd_selu), _wide(_from_a_selu)),
     "celu": (_wide(_fwd_celu), _wide(_from_a_celu)),
-    "silu": (_wide(_fwd_silu), None),
+    "silu": (_widest(_fwd_silu), None),
     "softsign": (_wide(_fwd_softsign), _wide(_from_a_softsign)),
     "tanhshrink": (_wide(_fwd_tanhshrink), None),
 }

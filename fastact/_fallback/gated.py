@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from fastact._fallback.explinear import _hexes, _poly
+from fastact._fallback.explinear import _hexes, _poly, _widest
 
 # The Mills ratio R(m) = Phi(-m)/phi(m) = F(t) (1 - t), t = (m - 2)/(m + 2), F on
 # the pieces t in k/2 + 1/4 +- 1/4 (k = -2..1, slot k & 3): the float64 tables
@@ -111,22 +111,6 @@ _MISH_Q = _hexes("""
     0x1.574f121a868dbp-5 0x1.a34a251d8ad7bp-3
 """)[::-1]
 _WINDOW = 0.25
-
-
-def _widest(fn):
-    """fn evaluated one format wider and rounded once: float32 data in float64,
-    float64 data in long double (x87's 64-bit mantissa where NumPy has it): y's
-    rounding is magnified by |y| ~ 745 in the tanh form's float64 tail."""
-    def wrapped(x, want_a, want_d):
-        wide = np.float64 if x.dtype == np.float32 else np.longdouble
-        a, d = fn(x.astype(wide), want_a, want_d)
-        return tuple(None if r is None else r.astype(x.dtype) for r in (a, d))
-
-    wrapped.__name__ = fn.__name__
-    # its temporaries are twice the data's width: the blocked path halves its
-    # blocks, so that the extra memory stays what it is for the other formulas
-    wrapped.width_factor = 2  # type: ignore[attr-defined]
-    return wrapped
 
 
 def _logistic(y):
