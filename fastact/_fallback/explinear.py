@@ -236,10 +236,12 @@ def _recip_square(m):
     # residual 1 - q (den + dl): 1 - fl(q den) is exact (Sterbenz)
     res = np.subtract(np.subtract(1, np.multiply(q, den)), _two_prod_err(q, den))
     ql = np.multiply(np.subtract(res, np.multiply(q, dl)), q)
+    # where q^2 nears the subnormals, q + ql scaled by 2^300 (exact): the square's
+    # partial products stay normal and only the unscaling rounds into them
+    sc = np.where(np.less(den, 2.0 ** 500), 1.0, 2.0 ** 300)
+    q, ql = np.multiply(q, sc), np.multiply(ql, sc)
     lo = np.add(_two_prod_err(q, q), np.multiply(np.multiply(q, 2), ql))
-    # where q^2 is subnormal the error terms are below its spacing (and inexact)
-    lo = np.where(np.less(den, 2.0 ** 500), lo, 0)
-    return np.add(np.square(q), lo)
+    return np.multiply(np.add(np.square(q), lo), np.square(np.divide(1, sc)))
 
 
 def _from_a_softsign(a):
