@@ -158,6 +158,9 @@ def _fwd_mish(z, want_a, want_d):
         d = _near_zero(z, t + np.minimum(zc, 1e30) * sig * (1 - t) * (1 + t), _MISH_K, _MISH_Q)
         # where it underflows: -0, the sign of mish' (it tends to 0 from below)
         d = np.where((d == 0) & (z < 0), z.dtype.type(-0.0), d)
+        # z's NaN itself: e = exp(-|NaN|) is a NaN of the other sign, and which one a
+        # sum of two NaNs keeps differs between NumPy's loops (so between blocks)
+        d = np.where(np.isnan(z), z, d)
     return a, d
 
 
