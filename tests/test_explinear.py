@@ -117,11 +117,8 @@ def test_silu_derivative_next_to_its_zero(fa, dtype):
 def test_silu_float64_far_tail_is_subnormal_not_zero(fa):
     """float64 silu and silu' are subnormal, not 0, down to z = -751.8, past the
     -750 at which the shared exp helper clamps (the compiled kernel returned 0 for
-    -1.5e-323 at z = -750.11: 3 ULP; the sampled float64 accuracy run found it)."""
-    if fa.BACKEND == "python":
-        # its np.exp(-|z|) is itself subnormal there (~370 ULP at z = -745): a
-        # known gap of the fallback, reported, not this kernel fix's
-        pytest.skip("the NumPy fallback's silu tail below z = -708 is not exact")
+    -1.5e-323 at z = -750.11: 3 ULP; the sampled float64 accuracy run found it).
+    The fallback too (its np.exp(-|z|) was itself subnormal: ~370 ULP at -745)."""
     z = -np.linspace(745.0, 753.0, 1601)
     a, d = fa.silu_and_derivative(z)
     with mpmath.workdps(MP_DPS):
