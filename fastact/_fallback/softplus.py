@@ -73,7 +73,9 @@ def _fwd_squareplus(z, want_a, want_d, b):
     a = np.where(z == -np.inf, 0, a).astype(z.dtype, copy=False)
     d = None
     if want_d:
-        d = np.multiply(np.divide(a, half_s), 0.5)
+        # z = +inf: inf / inf; the limit is 1
+        d = np.where(z == np.inf, 1, np.multiply(np.divide(a, half_s), 0.5))
+        d = d.astype(z.dtype, copy=False)
     return (a if want_a else None), d
 
 
