@@ -12,6 +12,7 @@ import numpy as np
 import pytest
 
 from oracles import ORACLES
+from oracles import support as s
 from oracles.support import with_defaults
 
 mpmath = pytest.importorskip("mpmath")
@@ -116,11 +117,8 @@ def test_silu_derivative_next_to_its_zero(fa, dtype):
 def test_silu_float64_far_tail_is_subnormal_not_zero(fa):
     """float64 silu and silu' are subnormal, not 0, down to z = -751.8, past the
     -750 at which the shared exp helper clamps (the compiled kernel returned 0 for
-    -1.5e-323 at z = -750.11: 3 ULP; the sampled float64 accuracy run found it)."""
-    if fa.BACKEND == "python":
-        # its np.exp(-|z|) is itself subnormal there (~370 ULP at z = -745): a
-        # known gap of the fallback, reported, not this kernel fix's
-        pytest.skip("the NumPy fallback's silu tail below z = -708 is not exact")
+    -1.5e-323 at z = -750.11: 3 ULP; the sampled float64 accuracy run found it).
+    The fallback too (its np.exp(-|z|) was itself subnormal: ~370 ULP at -745)."""
     z = -np.linspace(745.0, 753.0, 1601)
     a, d = fa.silu_and_derivative(z)
     with mpmath.workdps(MP_DPS):
@@ -144,13 +142,6 @@ def test_tanhshrink_keeps_relative_precision_near_zero(fa, dtype):
 
 # -- torch: values, autograd derivatives, kinks
 
-def _torch_grad(torch, name, z, params):
-    o = ORACLES[name]
-    zt = torch.tensor(z, requires_grad=True)
-    y = o.torch(torch, zt, **params)
-    y.sum().backward()
-    return y.detach().numpy(), zt.grad.numpy()
-
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name, params", list(_cases()))
@@ -160,7 +151,7 @@ def test_kinks_and_values_match_torch_autograd(fa, name, params, dtype):
     eps = np.finfo(dtype).eps
     z = np.array([0.0, -0.0, tiny, -tiny, eps, -eps, 1e-7, -1e-7, 0.5, -0.5, 1, -1, 3, -3,
                   -10, 10], dtype)
-    ta, td = _torch_grad(torch, name, z, params)
+    ta, td = s.torch_autograd(torch, name, z, params)
     a, d = getattr(fa, name + "_and_derivative")(z, **params)
     # at the kink z = 0 torch's backward convention (the exponential branch for
     # z <= 0), up to torch's own rounding of lambda*alpha and alpha*(1/alpha)

@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 
 from oracles import ORACLES
+from oracles import support as s
 
 mpmath = pytest.importorskip("mpmath")
 MP_DPS = 60
@@ -157,13 +158,6 @@ def test_far_negative_tail_keeps_relative_precision(fa, name, params, dtype):
         assert np.all(np.abs(got[~normal].astype(np.float64) - ref[~normal]) <= 2 * spacing)
 
 
-def _torch_grad(torch, name, z, params):
-    o = ORACLES[name]
-    zt = torch.tensor(z, requires_grad=True)
-    y = o.torch(torch, zt, **params)
-    y.sum().backward()
-    return y.detach().numpy(), zt.grad.numpy()
-
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name, params", list(_cases()))
@@ -172,7 +166,7 @@ def test_values_and_derivatives_match_torch_autograd(fa, name, params, dtype):
     tiny, eps = np.finfo(dtype).tiny, np.finfo(dtype).eps
     z = np.array([0.0, -0.0, tiny, -tiny, eps, -eps, 1e-7, -1e-7, 0.5, -0.5, 1, -1, 3, -3,
                   -0.75, -1.19, -6, 6, 10, -10], dtype)
-    ta, td = _torch_grad(torch, name, z, params)
+    ta, td = s.torch_autograd(torch, name, z, params)
     a, d = getattr(fa, name + "_and_derivative")(z, **params)
     rtol = 2e-6 if dtype == np.float32 else 1e-14
     # torch forms z (1 + erf(z/sqrt 2))/2 and z (1 + tanh u)/2: 1 + erf and 1 + tanh

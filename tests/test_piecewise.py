@@ -220,14 +220,6 @@ def test_hardsigmoid_beats_torch_rounding(fa):
 # -- torch's autograd: kinks and their neighbours, float32 and float64
 
 
-def _torch_grad(torch, name, z, params):
-    o = ORACLES[name]
-    t = torch.tensor(z, requires_grad=True)
-    kw = {k: v for k, v in params.items() if k != "at_zero"}
-    a = o.torch(torch, t, **kw)
-    a.sum().backward()
-    return a.detach().numpy(), t.grad.numpy()
-
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 @pytest.mark.parametrize("name,params", [c for c in CASES if "at_zero" not in c.values[1]])
@@ -238,7 +230,7 @@ def test_kinks_match_torch_autograd(fa, name, params, dtype):
     z = np.unique(np.concatenate([kinks, np.nextafter(kinks, dtype(9)),
                                   np.nextafter(kinks, dtype(-9)), kinks + dtype(0.25),
                                   kinks - dtype(0.25), np.array([-7, -2, 0, 2, 7], dtype)]))
-    ta, tg = _torch_grad(torch, name, z, params)
+    ta, tg = s.torch_autograd(torch, name, z, params)
     a, d = _call(fa, name, "and_derivative", z, **params)
     # torch's hardsigmoid_backward uses float32's 1/6 in float64 too; its (z+3)/6
     # and z(z+3)/6 round more than once: its own tolerance (1 ULP of float32)

@@ -16,11 +16,7 @@ WITH_TORCH = [n for n, o in ORACLES.items() if o.torch is not None]
 
 
 def _torch_value_and_derivative(name, z, params):
-    t = torch.tensor(z, dtype=torch.float64, requires_grad=True)
-    kw = s.kwargs(name, "value", params)
-    a = ORACLES[name].torch(torch, t, **kw)
-    (d,) = torch.autograd.grad(a.sum(), t)
-    return a.detach().numpy(), d.numpy()
+    return s.torch_autograd(torch, name, np.asarray(z, dtype=np.float64), params)
 
 
 @pytest.mark.parametrize("name,params",

@@ -2,7 +2,7 @@
 # The rest of $FASTACT_DIST, each installed into a fresh venv with CC=false and tested
 # with the unpacked sdist's suite: the binary wheel of every other CPython found here
 # (the running one's is step 05's) with the core test files (FASTACT_SMOKE: the full
-# suite ran against this CPython's wheel), and the pure py3-none-any wheel on the
+# suite ran on the source build), and the pure py3-none-any wheel on the
 # fallback, likewise (the no-compiler job of .ci/run runs the full suite on it).
 # Then pip's choice: offered both, it installs the binary wheel where one fits.  Every
 # wheel is tested; any failure fails the step at the end.

@@ -14,7 +14,7 @@ z tanh(log1p(e^z)) from exp(-|z|).  Each derivative cancels next to its zero
 (NEAR_CANCELLATION): mpmath settles those points."""
 from __future__ import annotations
 
-from typing import Any, Dict, Tuple
+from typing import Any, Dict, Optional, Tuple
 
 import numpy as np
 
@@ -80,7 +80,19 @@ def _wide_gelu_tanh(z: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
     return np.where(np.isposinf(z), z, a), d
 
 
+def _far(mp: Any, x: Any) -> Optional[Tuple[Any, Any]]:
+    """(g, g') beyond |x| = 10^4: the linear limits (z, 1) / (0, 0), exact far below
+    any precision for all three units (and mpmath's erfc of a huge argument
+    overflows); None nearer."""
+    if abs(x) <= 10 ** 4:
+        return None
+    return (x, mp.mpf(1)) if x > 0 else (mp.mpf(0), mp.mpf(0))
+
+
 def mp_fwd_gelu(mp: Any, x: Any, approximate: str = "none") -> Tuple[Any, Any]:
+    far = _far(mp, x)
+    if far is not None:
+        return far
     if approximate == "tanh":  # sigma(y), never 1 + tanh(u): it cancels to 2 e^(2u)
         b, k = mp.sqrt(2 / mp.pi), mp.mpf(KAPPA)
         s = 1 / (1 + mp.exp(-2 * b * (x + k * x ** 3)))
@@ -99,6 +111,9 @@ def wide_fwd_mish(z: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
 
 
 def mp_fwd_mish(mp: Any, x: Any) -> Tuple[Any, Any]:
+    far = _far(mp, x)
+    if far is not None:
+        return far
     t = mp.tanh(mp.log1p(mp.exp(x)))
     return x * t, t + x * (1 - t * t) / (1 + mp.exp(-x))
 

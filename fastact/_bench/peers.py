@@ -38,6 +38,11 @@ class BenchPeers:
     # same kernel where the catalogue's function has none)
     torch_out: Optional[str] = None
     jax_derivative: Optional[str] = None        # of z and a = value(z), in jnp terms
+    # the derivative as a straightforward NumPy composition (of z and a = the
+    # catalogue's NumPy value), for the fused op's NumPy peer; None where the
+    # catalogue has no NumPy value (gelu: NumPy has no erf) or the lesson's
+    # code is used (the lesson's four)
+    numpy_derivative: Optional[str] = None
     numexpr: Optional[Tuple[str, str]] = None   # (value of z, derivative of z, a, one, zero)
     scipy: Optional[Tuple[str, str]] = None     # (value with sp = scipy.special, derivative of a)
 
@@ -73,62 +78,77 @@ PEERS = {
     "hardtanh": BenchPeers(
         torch_backward=AtenBackward("hardtanh_backward", ("z", "min_val", "max_val")),
         torch_out="torch._C._nn.hardtanh(z, min_val, max_val, out=out)",
+        numpy_derivative="((z > min_val) & (z < max_val)).astype(z.dtype)",
         jax_derivative="((z > min_val) & (z < max_val)).astype(z.dtype)"),
     "relu6": BenchPeers(
         torch_backward=AtenBackward("hardtanh_backward", ("z", 0.0, 6.0)),
         torch_out="torch._C._nn.hardtanh(z, 0.0, 6.0, out=out)",
+        numpy_derivative="((z > 0) & (z < 6)).astype(z.dtype)",
         jax_derivative="((z > 0) & (z < 6)).astype(z.dtype)"),
     "hardsigmoid": BenchPeers(
         torch_backward=AtenBackward("hardsigmoid_backward", ("z",)),
         torch_out="torch._C._nn.hardsigmoid(z, out=out)",
+        numpy_derivative="np.where((z > -3) & (z < 3), 1 / 6, 0).astype(z.dtype)",
         jax_derivative="jnp.where((z > -3) & (z < 3), 1 / 6, 0).astype(z.dtype)"),
     "hardswish": BenchPeers(
         torch_backward=AtenBackward("hardswish_backward", ("z",), out="out"),
         torch_out="torch._C._nn.hardswish(z, out=out)",
+        numpy_derivative="np.where(z < -3, 0, np.where(z > 3, 1, z / 3 + 0.5)).astype(z.dtype)",
         jax_derivative="jnp.where(z < -3, 0, jnp.where(z > 3, 1, z / 3 + 0.5)).astype(z.dtype)"),
     "softshrink": BenchPeers(
         torch_backward=AtenBackward("softshrink_backward", ("z", "lambd")),
         torch_out="torch._C._nn.softshrink(z, lambd, out=out)",
+        numpy_derivative="(np.abs(z) > lambd).astype(z.dtype)",
         jax_derivative="(jnp.abs(z) > lambd).astype(z.dtype)"),
     "hardshrink": BenchPeers(
         torch_backward=AtenBackward("hardshrink_backward", ("z", "lambd")),
         torch_out="torch.hardshrink(z, lambd, out=out)",
+        numpy_derivative="(np.abs(z) > lambd).astype(z.dtype)",
         jax_derivative="(jnp.abs(z) > lambd).astype(z.dtype)"),
     "threshold": BenchPeers(
         params={"threshold": 0.0, "value": 0.0},
         torch_backward=AtenBackward("threshold_backward", ("z", "threshold")),
         torch_out="torch.threshold(z, threshold, value, out=out)",
+        numpy_derivative="(z > threshold).astype(z.dtype)",
         jax_derivative="(z > threshold).astype(z.dtype)"),
     "prelu": BenchPeers(
         params={"weight": 0.25},
+        numpy_derivative="np.where(z > 0, 1, weight).astype(z.dtype)",
         jax_derivative="jnp.where(z > 0, 1, weight).astype(z.dtype)"),
     # ---- the exponential-linear family
     "elu": BenchPeers(
         torch_backward=AtenBackward("elu_backward", (1.0, 1.0, 1.0, False, "z")),
         torch_out="torch._C._nn.elu(z, alpha, 1.0, 1.0, out=out)",
+        numpy_derivative="np.where(z > 0, 1, a + alpha).astype(z.dtype)",
         jax_derivative="jnp.where(z > 0, 1, a + alpha).astype(z.dtype)"),
     "selu": BenchPeers(
         torch_backward=AtenBackward("elu_backward", (1.6732632423543772, 1.0507009873554805,
                                                      1.0, False, "z")),
         torch_out="torch._C._nn.elu(z, 1.6732632423543772, 1.0507009873554805, 1.0, out=out)",
+        numpy_derivative="np.where(z > 0, 1.0507009873554805, a + 1.7580993408473766).astype(z.dtype)",
         jax_derivative="jnp.where(z > 0, 1.0507009873554805, a + 1.7580993408473766)"
                        ".astype(z.dtype)"),
     "celu": BenchPeers(
         torch_backward=AtenBackward("elu_backward", ("alpha", 1.0, 1.0, False, "z")),
         torch_out="torch._C._nn.elu(z, alpha, 1.0, 1.0 / alpha, out=out)",
+        numpy_derivative="np.where(z > 0, 1, a / alpha + 1).astype(z.dtype)",
         jax_derivative="jnp.where(z > 0, 1, a / alpha + 1).astype(z.dtype)"),
     "silu": BenchPeers(
         torch_backward=AtenBackward("silu_backward", ("z",)),
         torch_out="torch._C._nn.silu(z, out=out)",
+        numpy_derivative="(lambda s: s * (1 + z * (1 - s)))(1 / (1 + np.exp(-z)))",
         jax_derivative="jax.nn.sigmoid(z) * (1 + z * (1 - jax.nn.sigmoid(z)))"),
     "softsign": BenchPeers(
+        numpy_derivative="1 / (1 + np.abs(z)) ** 2",
         jax_derivative="1 / (1 + jnp.abs(z)) ** 2"),
     "tanhshrink": BenchPeers(
+        numpy_derivative="np.tanh(z) ** 2",
         jax_derivative="jnp.tanh(z) ** 2"),
     "softplus": BenchPeers(
         torch_backward=AtenBackward("softplus_backward", ("z", "beta", "threshold")),
         # F.softplus takes no out=; it calls this binding, which does.
         torch_out="torch._C._nn.softplus(z, beta, threshold, out=out)",
+        numpy_derivative="1 / (1 + np.exp(-beta * z))",
         jax_derivative="jax.nn.sigmoid(beta * z)",
         numexpr=("log(1 + exp(beta * z)) / beta", "1 - exp(-beta * a)")),
     # aten's log_sigmoid_backward needs log_sigmoid_forward's buffer (its CPU
@@ -136,6 +156,7 @@ PEERS = {
     # constants) cannot express: no torch backward peer yet.
     "log_sigmoid": BenchPeers(
         torch_out="torch._C._nn.log_sigmoid(z, out=out)",
+        numpy_derivative="1 / (1 + np.exp(z))",
         jax_derivative="jax.nn.sigmoid(-z)",
         numexpr=("-log(1 + exp(-z))", "1 - exp(a)")),
     # torch has no squareplus (so no aten backward and no out= binding)
@@ -150,6 +171,7 @@ PEERS = {
     # aten's mish_backward has no out= (.grad_input) overload: no out= peer
     "mish": BenchPeers(
         torch_backward=AtenBackward("mish_backward", ("z",)),
+        numpy_derivative="(lambda t: t + z * (1 - t * t) / (1 + np.exp(-z)))(np.tanh(np.logaddexp(0, z)))",
         jax_derivative="jnp.tanh(jax.nn.softplus(z)) + z * jax.nn.sigmoid(z) * "
                        "(1 - jnp.tanh(jax.nn.softplus(z)) ** 2)"),
 }

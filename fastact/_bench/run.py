@@ -138,16 +138,28 @@ def _expr(src: str, args: str, namespace: Dict[str, Any]) -> Callable[..., Any]:
 def _lesson(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     """The lesson's NumPy code, verbatim in spirit: value, then the derivative;
     an activation the lesson does not have: the catalogue's NumPy composition
-    of the value (no derivative: None for the fused op)."""
+    of the value, then the peers table's of the derivative (None where either
+    is missing)."""
     code = LESSON_NUMPY.get(act)
     if code is not None:
         fn = code[0] if op == "value" else code[1]
         return lambda: fn(z, ALPHA)
     src = _catalogue.BY_NAME[act].numpy
-    if src is None or op != "value":
+    if src is None:
         return None
-    value = _expr(src, "z", {"np": np, **_params(act)})
-    return lambda: value(z)
+    namespace = {"np": np, **_params(act)}
+    value = _expr(src, "z", namespace)
+    if op == "value":
+        return lambda: value(z)
+    d_src = ACT_PEERS[act].numpy_derivative
+    if d_src is None:
+        return None
+    derivative = _expr(d_src, "z, a", namespace)
+
+    def both() -> Tuple[Any, Any]:
+        a = value(z)
+        return a, derivative(z, a)
+    return both
 
 
 def _fastact_fn(ns: Any, act: str, op: str) -> Callable[..., Any]:

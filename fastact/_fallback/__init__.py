@@ -137,8 +137,9 @@ _SINGLE_CALL = {("tanh", "value"), ("relu", "value")}
 
 
 def _blocked(compute: Callable[..., Tuple[Any, ...]], inputs: Sequence[Any],
-             outs: Sequence[Optional[np.ndarray]], rt: np.dtype, ct: np.dtype) -> Tuple[Any, ...]:
-    """compute() over blocks of the broadcast inputs, with NumPy's buffered
+             outs: Sequence[Optional[np.ndarray]], rt: np.dtype, ct: np.dtype,
+             block_bytes: int) -> Tuple[Any, ...]:
+    """compute() over blocks of block_bytes of the broadcast inputs, with NumPy's buffered
     iterator doing what a ufunc's does: broadcasting (also up to a larger out),
     any layout and byte order, casting the inputs to ct and each block's result
     (rounded to rt) to out's dtype, and copying only where an out partially
@@ -150,7 +151,7 @@ def _blocked(compute: Callable[..., Tuple[Any, ...]], inputs: Sequence[Any],
     it = np.nditer([*inputs, *outs],
                    flags=["external_loop", "buffered", "copy_if_overlap", "zerosize_ok"],
                    op_flags=op_flags, op_dtypes=[ct] * nread + [rt] * len(outs),
-                   casting="same_kind", order="K", buffersize=_BLOCK_BYTES // ct.itemsize)
+                   casting="same_kind", order="K", buffersize=block_bytes // ct.itemsize)
     with it:
         for block in it:
             for o, part in zip(block[nread:], compute(block[:nread])):
@@ -169,6 +170,8 @@ def make_core(act: _catalogue.Activation, row: str, op: str) -> Callable[..., An
     want_a = op in ("value", "and_derivative")
     want_d = op != "value"
     single_call = (row, op) in _SINGLE_CALL
+    # formulas that compute one format wider (gated.py's) take smaller blocks
+    block_bytes = _BLOCK_BYTES // getattr(fwd, "width_factor", 1)
 
     def core(*args: Any, out: Any = None) -> Any:
         if len(args) != nin + len(params):
@@ -208,7 +211,7 @@ def make_core(act: _catalogue.Activation, row: str, op: str) -> Callable[..., An
                                        and data[0].dtype == ct == rt)
         with np.errstate(all="ignore"):
             if not direct:
-                done = _blocked(compute, inputs, outs, rt, ct)
+                done = _blocked(compute, inputs, outs, rt, ct, block_bytes)
             else:
                 # All-scalar input is computed on shape (1,) so the formulas may
                 # work in place, and handed back as NumPy scalars, as a ufunc would.

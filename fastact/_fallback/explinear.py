@@ -3,6 +3,7 @@ softsign, tanhshrink.  Where a plain formula cancels (silu' at its zero,
 z - tanh z near 0) the same fits as the C kernels are evaluated instead."""
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -49,6 +50,23 @@ def _wide(fn):
         return out.astype(np.float32)
 
     wrapped.__name__ = fn.__name__
+    return wrapped
+
+
+def _widest(fn):
+    """fn evaluated one format wider and rounded once: float32 data in float64,
+    float64 data in long double (x87's 64-bit mantissa where NumPy has it), for
+    formulas whose float64 roundings are magnified (gelu_tanh's y by |y| ~ 745
+    in its tail, silu' by the cancellation next to its zero)."""
+    def wrapped(x, want_a, want_d):
+        wide = np.float64 if x.dtype == np.float32 else np.longdouble
+        a, d = fn(x.astype(wide), want_a, want_d)
+        return tuple(None if r is None else r.astype(x.dtype) for r in (a, d))
+
+    wrapped.__name__ = fn.__name__
+    # its temporaries are twice the data's width: the blocked path halves its
+    # blocks, so that the extra memory stays what it is for the other formulas
+    wrapped.width_factor = 2  # type: ignore[attr-defined]
     return wrapped
 
 
@@ -155,6 +173,24 @@ def _from_a_celu(a, alpha):
                     np.divide(np.add(a, alpha), alpha)).astype(a.dtype, copy=False)
 
 
+# Below -_SILU_TAIL, exp(z) is subnormal (or nearly): it has lost its bits
+_SILU_TAIL = 700.0
+
+
+def _times_sigma(f, s, z, hi):
+    """f sigma(z), s = sigma(z) = e hi, e = exp(z), for z < -_SILU_TAIL: e = h h
+    with h = exp(z/2) normal, and the products ordered so that only the last one
+    rounds into the subnormals (e's own rounding there was 357 ULP).  Under
+    _widest's long double exp(z) is normal there; this keeps the tail exact
+    where NumPy's long double is float64."""
+    r = np.multiply(f, s)
+    tail = np.less(z, -_SILU_TAIL)
+    if tail.any():
+        h = np.exp(z[tail] * 0.5)
+        r[tail] = np.multiply(np.multiply(np.multiply(f[tail], h), hi[tail]), h)
+    return r
+
+
 def _fwd_silu(z, want_a, want_d):
     e = np.exp(-np.abs(z))
     hi = np.divide(1, np.add(1, e))
@@ -162,11 +198,11 @@ def _fwd_silu(z, want_a, want_d):
     neg = np.less_equal(z, 0)
     s = np.where(neg, lo, hi)                     # sigma(z)
     # -inf * sigma(-inf) = -inf * 0 is never met: z is cut where z sigma(z) is 0
-    a = np.multiply(np.maximum(z, z.dtype.type(-1e30)), s) if want_a else None
+    a = _times_sigma(np.maximum(z, z.dtype.type(-1e30)), s, z, hi) if want_a else None
     d = None
     if want_d:
         zc = np.clip(z, -1e30, 1e30)              # inf * 0 is never met
-        d = np.multiply(s, np.add(1, np.multiply(zc, np.where(neg, hi, lo))))
+        d = _times_sigma(np.add(1, np.multiply(zc, np.where(neg, hi, lo))), s, z, hi)
         hi = z.dtype.type(_SILU_Z0[0])
         lo = z.dtype.type(float(_SILU_Z0[0] - float(hi)) + _SILU_Z0[1])
         dz = np.subtract(z, hi)                   # exact near z0 (Sterbenz)
@@ -184,26 +220,119 @@ def _fwd_softsign(z, want_a, want_d):
     if want_a:  # an infinite |z| would be inf/inf: cut where the quotient is 1
         a = np.copysign(np.divide(np.minimum(m, 1e30), np.minimum(den, 1e30)), z)
     if want_d:
-        d = np.divide(1, np.multiply(den, den))
+        d = _recip_square(m)
     return a, d
 
 
+def _recip_square(m):
+    """1/(1 + m)^2 for m >= 0 as the square of q + ql = 1/(1 + m) unrounded:
+    (1 + m)^2 overflows above 2^512 (0 for 4.99e-309), and 1 + m's and the
+    quotient's roundings, doubled by the square, were 3 ULP.  m is cut at 2^600,
+    where the result is 0 already, so the error terms stay finite."""
+    mc = np.minimum(m, 2.0 ** 600)
+    den = np.add(mc, 1)
+    dl = np.add(np.subtract(np.maximum(mc, 1), den), np.minimum(mc, 1))  # Fast2Sum
+    q = np.divide(1, den)
+    # residual 1 - q (den + dl): 1 - fl(q den) is exact (Sterbenz)
+    res = np.subtract(np.subtract(1, np.multiply(q, den)), _two_prod_err(q, den))
+    ql = np.multiply(np.subtract(res, np.multiply(q, dl)), q)
+    # where q^2 nears the subnormals, q + ql scaled by 2^300 (exact): the square's
+    # partial products stay normal and only the unscaling rounds into them
+    sc = np.where(np.less(den, 2.0 ** 500), 1.0, 2.0 ** 300)
+    q, ql = np.multiply(q, sc), np.multiply(ql, sc)
+    lo = np.add(_two_prod_err(q, q), np.multiply(np.multiply(q, 2), ql))
+    return np.multiply(np.add(np.square(q), lo), np.square(np.divide(1, sc)))
+
+
 def _from_a_softsign(a):
-    s = np.subtract(1, np.abs(a))
-    return np.multiply(s, s)
+    # (1 - |a|)^2 with 1 - |a| = t + tl exactly (Fast2Sum, 1 >= |a|) and t^2's
+    # rounding error: t^2 + (err + 2 t tl) rounds about once (t alone was 2 ULP)
+    m = np.abs(a)
+    t = np.subtract(1, m)
+    tl = np.subtract(np.subtract(1, t), m)
+    tf = np.where(np.isfinite(t), t, 0)           # |a| = inf: t^2 = inf stays
+    lo = np.add(_two_prod_err(tf, tf), np.multiply(np.multiply(tf, 2), tl))
+    return np.add(np.square(t), lo)
+
+
+# fdlibm's split of ln 2: n LN2_HI is exact for |n| < 2^20
+_LN2_HI = float.fromhex("0x1.62e42feep-1")
+_LN2_LO = float.fromhex("0x1.a39ef35793c76p-33")
+# expm1(r) = r + r^2/2 + r^3 P(r), |r| <= ln2/2: Taylor to r^16 (under 2^-70 of r)
+_EXPM1_P = tuple(1 / math.factorial(k) for k in range(3, 17))
+_TS_C0_LO = float.fromhex("0x1.41d3066daeaebp-56")  # 1/3 - _TS_P[0]
+_TS_TINY, _TS_SCALE = 2.0 ** -300, 2.0 ** 300      # m^3's partial products stay normal
+
+
+def _fast2sum(a, b):
+    """(s, e), s + e = a + b exactly, for |a| >= |b| (or a = 0)."""
+    s = np.add(a, b)
+    return s, np.add(np.subtract(a, s), b)
+
+
+def _expm1_pair(x):
+    """expm1(x) = hi + lo nearly exact (relative 2^-100) for x <= 0 (NaN
+    passes): x = n ln2 + r, expm1(x) = (2^n - 1) + 2^n expm1(r), each part a
+    pair (np.expm1's own rounding, magnified by z - tanh z, was 12-15 ULP)."""
+    x = np.maximum(x, -800.0)                            # 2^n is then 0 at most
+    n = np.nan_to_num(np.rint(x * (1 / math.log(2))))
+    r = np.subtract(x, n * _LN2_HI)                      # exact
+    rh = np.subtract(r, n * _LN2_LO)
+    rl = np.subtract(np.subtract(r, rh), n * _LN2_LO)    # (n LN2_LO's error is 2^-85 r)
+    rr = np.multiply(rh, rh)
+    qh, ql = _fast2sum(rh, rr * 0.5)                     # r^2/2 exact with its error below
+    ql = ql + (_two_prod_err(rh, rh) * 0.5 + rr * (rh * _poly(_EXPM1_P, rh)) + rl * (1 + rh))
+    qh, ql = _fast2sum(qh, ql)
+    s = np.ldexp(1.0, n.astype(np.int32))                # 2^n, n <= 0
+    a = np.subtract(s, 1)
+    a_err = np.subtract(s, np.add(a, 1))                 # 2^n - 1 rounds below n = -53
+    hi, lo = _fast2sum(a, s * qh)                        # s qh is exact
+    return hi, lo + (a_err + s * ql)
+
+
+def _tanh_pair(m):
+    """tanh m = th + tl nearly exact, m >= 0: -expm1(-2m) / (2 + expm1(-2m)),
+    the quotient corrected once by its residual (csrc/act/tanhshrink.h)."""
+    em_h, em_l = _expm1_pair(np.multiply(m, -2.0))
+    den, den_lo = _fast2sum(2.0, em_h)                   # 1 + e = 2 + em
+    den_lo = den_lo + em_l
+    th = np.divide(np.negative(em_h), den)
+    p = np.multiply(th, den)
+    # -em - th (den + den_lo): -em_h - p is exact (Sterbenz)
+    res = np.subtract(np.subtract(np.negative(em_h), p), _two_prod_err(th, den))
+    res = res - em_l - th * den_lo
+    return th, np.divide(res, den)
+
+
+def _tanhshrink_small(m):
+    """m - tanh m for 0 <= m < 1/2: m^3 (c0 + u Q(u)), u = m^2, with m^3 and c0
+    as pairs so that the result rounds about once; tiny m is scaled by 2^300
+    first (m^3 then rounds into the subnormals only at the last product)."""
+    tiny = np.less(m, _TS_TINY)
+    ms = np.where(tiny, m * _TS_SCALE, m)
+    us = np.multiply(ms, ms)
+    c3 = np.multiply(ms, us)
+    c3l = ms * _two_prod_err(ms, ms) + _two_prod_err(ms, us)
+    c0 = _TS_P[0]
+    ur = np.multiply(m, m) * _poly(_TS_P[1:], np.multiply(m, m))   # u Q(u)
+    lo = c3 * _TS_C0_LO + c3l * c0 + _two_prod_err(c3, c0)
+    r = np.add(c3 * c0, c3 * ur + lo)
+    return np.where(tiny, r * _TS_SCALE ** -3, r)
 
 
 def _fwd_tanhshrink(z, want_a, want_d):
-    t = np.tanh(z)
+    """The C kernel's algorithm (csrc/act/tanhshrink.h) with Dekker's products
+    for its FMAs: tanh |z| as an unrounded pair, so that |z| - tanh |z| loses
+    nothing to the cancellation, the fit below |z| = 1/2; the sign is z's."""
+    m = np.abs(z)
+    th, tl = _tanh_pair(m)
     a = d = None
     if want_a:
-        a = np.subtract(z, t)
-        small = np.less(np.abs(z), _TS_C)
-        if small.any():  # z - tanh z cancels to z^3/3
-            zs = z[small]
-            a[small] = zs * zs * zs * _poly(_TS_P, zs * zs)
-    if want_d:
-        d = np.multiply(t, t)
+        big = np.subtract(np.subtract(m, th), tl)       # m - th exact below 1.9
+        a = np.copysign(np.where(np.less(m, _TS_C), _tanhshrink_small(m), big), z)
+    if want_d:  # th^2 + 2 th tl, th^2's error term where its partial products are normal
+        lo = _two_prod_err(th, th) + 2 * th * tl
+        d = np.add(np.square(th), np.where(np.greater(th, 2.0 ** -480), lo, 0))
     return a, d
 
 
@@ -211,7 +340,7 @@ FORMULAS: dict[str, tuple[Any, Any]] = {
     "elu": (_wide(_fwd_elu), _wide(_from_a_elu)),
     "selu": (_wide(_fwd_selu), _wide(_from_a_selu)),
     "celu": (_wide(_fwd_celu), _wide(_from_a_celu)),
-    "silu": (_wide(_fwd_silu), None),
+    "silu": (_widest(_fwd_silu), None),
     "softsign": (_wide(_fwd_softsign), _wide(_from_a_softsign)),
     "tanhshrink": (_wide(_fwd_tanhshrink), None),
 }

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from fastact._fallback.explinear import _hexes, _poly
+from fastact._fallback.explinear import _hexes, _poly, _widest
 
 # The Mills ratio R(m) = Phi(-m)/phi(m) = F(t) (1 - t), t = (m - 2)/(m + 2), F on
 # the pieces t in k/2 + 1/4 +- 1/4 (k = -2..1, slot k & 3): the float64 tables
@@ -113,19 +113,6 @@ _MISH_Q = _hexes("""
 _WINDOW = 0.25
 
 
-def _widest(fn):
-    """fn evaluated one format wider and rounded once: float32 data in float64,
-    float64 data in long double (x87's 64-bit mantissa where NumPy has it): y's
-    rounding is magnified by |y| ~ 745 in the tanh form's float64 tail."""
-    def wrapped(x, want_a, want_d):
-        wide = np.float64 if x.dtype == np.float32 else np.longdouble
-        a, d = fn(x.astype(wide), want_a, want_d)
-        return tuple(None if r is None else r.astype(x.dtype) for r in (a, d))
-
-    wrapped.__name__ = fn.__name__
-    return wrapped
-
-
 def _logistic(y):
     """(sigma(y), 1 - sigma(y)) from exp(-|y|): neither cancels."""
     e = np.exp(-np.abs(y))
@@ -164,13 +151,16 @@ def _fwd_mish(z, want_a, want_d):
     neg = z <= 0
     t = np.where(neg, e * (e + 2) / (o * o + 1), 1 - 2 * e * e / (o * o + e * e))
     a = d = None
-    if want_a:
-        a = np.where(np.isposinf(z) | (z == 0), z, zc * t)
+    if want_a:  # z itself above: the upper clip is only for e (inf * 1 = inf)
+        a = np.where(z == 0, z, np.maximum(z, -800.0) * t)
     if want_d:
         sig = np.where(neg, e / o, 1 / o)
         d = _near_zero(z, t + np.minimum(zc, 1e30) * sig * (1 - t) * (1 + t), _MISH_K, _MISH_Q)
         # where it underflows: -0, the sign of mish' (it tends to 0 from below)
         d = np.where((d == 0) & (z < 0), z.dtype.type(-0.0), d)
+        # z's NaN itself: e = exp(-|NaN|) is a NaN of the other sign, and which one a
+        # sum of two NaNs keeps differs between NumPy's loops (so between blocks)
+        d = np.where(np.isnan(z), z, d)
     return a, d
 
 

@@ -87,6 +87,16 @@ def kwargs(name: str, op: str, params: Mapping[str, Any]) -> Dict[str, Any]:
     return {k: v for k, v in params.items() if k in takes}
 
 
+def torch_autograd(torch: Any, name: str, z: np.ndarray,
+                   params: Mapping[str, Any]) -> Tuple[np.ndarray, np.ndarray]:
+    """torch's value of the oracle's expression at z (in z's dtype) and its
+    autograd derivative, with the parameters torch's function takes (the value's)."""
+    t = torch.tensor(z, requires_grad=True)
+    a = ORACLES[name].torch(torch, t, **kwargs(name, "value", params))
+    (d,) = torch.autograd.grad(a.sum(), t)
+    return a.detach().numpy(), d.numpy()
+
+
 def required(name: str) -> Dict[str, Any]:
     """The catalogue's examples of the activation's required parameters
     (threshold's threshold and value, prelu's weight): what a call "with the
