@@ -20,6 +20,5 @@
 #include "act/tanhshrink.h"
 #include "act/softplus.h"
 #include "act/log_sigmoid.h"
-#include "act/squareplus.h"
 #include "act/gelu.h"
 #include "act/mish.h"
