@@ -31,6 +31,10 @@ import json, sys
 import numpy
 for name in {_HEAVY!r}:
     sys.modules.pop(name, None)  # imported again only if fastact's import path does
+# threadpoolctl, where installed, is imported by fastact on purpose (it registers its
+# pool there) and imports typing, inspect and threading itself: blocked here, so the
+# probe measures fastact's own path (tests/test_num_threads.py tests the registration)
+sys.modules["threadpoolctl"] = None
 import fastact
 print(json.dumps({{
     "backend": fastact.BACKEND,
