@@ -154,12 +154,7 @@ def _lesson(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     d_src = ACT_PEERS[act].numpy_derivative
     if d_src is None:
         return None
-    derivative = _expr(d_src, "z, a", namespace)
-
-    def both() -> Tuple[Any, Any]:
-        a = value(z)
-        return a, derivative(z, a)
-    return both
+    return _value_then(value, _expr(d_src, "z, a", namespace), z)
 
 
 def _fastact_fn(ns: Any, act: str, op: str) -> Callable[..., Any]:
