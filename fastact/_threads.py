@@ -23,7 +23,9 @@ from fastact import _backends
 
 TYPE_CHECKING = False  # typing's, without importing typing (mypy knows the name)
 if TYPE_CHECKING:
-    from typing import Iterator, Mapping, Optional
+    from importlib.machinery import ModuleSpec
+    from types import ModuleType
+    from typing import Any, Iterator, Mapping, Optional, Sequence
 
 # The pool's hard limit (csrc/pool.h FA_POOL_MAX_THREADS): a request above it is an error.
 MAX_THREADS = 256
@@ -141,12 +143,50 @@ def describe() -> str:
 
 
 def register_threadpoolctl() -> bool:
-    """Make threadpoolctl see fastact's pool (its LibController API, threadpoolctl >=
-    3.5); False where threadpoolctl is not installed or too old."""
-    try:
-        import threadpoolctl
-    except ImportError:
-        return False
+    """Make threadpoolctl (>= 3.5, its LibController API) see fastact's pool, without
+    importing it: threadpoolctl costs ~15 ms and imports typing, inspect and threading,
+    which `import fastact` would otherwise pay wherever it is installed.  Registered at
+    once where threadpoolctl is already imported, else the moment it is (a finder on
+    sys.meta_path).  True if registered now."""
+    import sys
+    module = sys.modules.get("threadpoolctl")
+    if module is not None:
+        return _register(module)
+    if not any(isinstance(f, _RegisterOnImport) for f in sys.meta_path):
+        sys.meta_path.insert(0, _RegisterOnImport())
+    return False
+
+
+class _RegisterOnImport:
+    """A sys.meta_path finder that only watches for threadpoolctl's first import: it
+    finds threadpoolctl's spec through the finders after it, and registers fastact's
+    controller once the module has executed.  It removes itself on first use."""
+
+    def find_spec(self, name: str, path: Optional[Sequence[str]] = None,
+                  target: Optional[ModuleType] = None) -> Optional[ModuleSpec]:
+        if name != "threadpoolctl":
+            return None
+        import sys
+        if self in sys.meta_path:
+            sys.meta_path.remove(self)
+        import importlib.util
+        spec = importlib.util.find_spec(name)
+        if spec is None or spec.loader is None:
+            return spec
+        loader = spec.loader
+        exec_module = loader.exec_module
+
+        def exec_then_register(module: ModuleType) -> None:
+            exec_module(module)
+            _register(module)
+
+        loader.exec_module = exec_then_register  # type: ignore[method-assign]
+        return spec
+
+
+def _register(threadpoolctl: "Any") -> bool:
+    """Registers fastact's controller with the imported threadpoolctl; False where it is
+    too old to have the API."""
     if not hasattr(threadpoolctl, "register"):
         return False
 

@@ -31,14 +31,13 @@ import json, sys
 import numpy
 for name in {_HEAVY!r}:
     sys.modules.pop(name, None)  # imported again only if fastact's import path does
-# threadpoolctl, where installed, is imported by fastact on purpose (it registers its
-# pool there) and imports typing, inspect and threading itself: blocked here, so the
-# probe measures fastact's own path (tests/test_num_threads.py tests the registration)
-sys.modules["threadpoolctl"] = None
+# threadpoolctl, where installed, must not be imported (fastact registers with it
+# when it is: tests/test_num_threads.py); it would bring typing, inspect, threading
+sys.modules.pop("threadpoolctl", None)
 import fastact
 print(json.dumps({{
     "backend": fastact.BACKEND,
-    "heavy": sorted(m for m in {_HEAVY!r} if m in sys.modules),
+    "heavy": sorted(m for m in {_HEAVY!r} + ("threadpoolctl",) if m in sys.modules),
     "builders": sorted(m for m in {_BUILDERS!r} if m in sys.modules),
     "built": sorted(n for n in fastact.__all__ if n in vars(fastact)
                     and n in {tuple(_catalogue.all_public_names())!r}),

@@ -3,10 +3,12 @@ bit-identical for any thread count, no pool for small calls, fork, threadpoolctl
 dask, validation."""
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
 import sys
+import textwrap
 import threading
 import warnings
 from concurrent.futures import ThreadPoolExecutor
@@ -391,6 +393,30 @@ def test_threadpoolctl_lists_and_limits_fastact(c_module):
     with threadpoolctl.threadpool_limits(limits=1, user_api="fastact"):
         assert fastact.get_num_threads() == 1
     assert fastact.get_num_threads() == 2
+
+
+def test_threadpoolctl_imported_after_fastact_sees_it():
+    """fastact does not import threadpoolctl (it is slow to import) but registers with
+    it the moment it is imported: in a fresh interpreter, import fastact first."""
+    pytest.importorskip("threadpoolctl")
+    code = textwrap.dedent("""
+        import json, sys
+        import fastact
+        before = "threadpoolctl" in sys.modules
+        import threadpoolctl
+        fastact.set_num_threads(2)
+        info = [i for i in threadpoolctl.threadpool_info() if i["user_api"] == "fastact"]
+        print(json.dumps([before, fastact.BACKEND, [i["num_threads"] for i in info]]))
+    """)
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path))
+    env.pop("FASTACT_NUM_THREADS", None)
+    r = subprocess.run([sys.executable, "-W", "error", "-c", code], capture_output=True,
+                       text=True, env=env, timeout=120)
+    assert r.returncode == 0, r.stderr
+    before, backend, counts = json.loads(r.stdout)
+    assert before is False
+    # the controller finds the compiled pool; the fallback has none to list
+    assert counts == ([2] if backend == "c" else [])
 
 
 def test_dask_threaded_scheduler_no_oversubscription(fa, c_module):

@@ -9,7 +9,7 @@ TMP=$(mktemp -d)
 trap 'rm -rf "$TMP"' EXIT
 # pytest-benchmark comes with the [test] extra.  From a scratch directory, so the installed fastact is the one imported.
 cd "$TMP"
-python -m pytest "$ROOT/bench" -q -p no:cacheprovider --rootdir "$ROOT" \
+python -m pytest "$ROOT/bench" -q -p no:cacheprovider --rootdir "$ROOT" -n 0 \
   --bench-quick --benchmark-disable
 # every SIMD level and accuracy mode, value and fused: the side-by-side and ratio tables
 python -m fastact bench --quick --rounds 1 --target 0.001 -f sigmoid,leaky_relu --levels all \

@@ -55,19 +55,31 @@ ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:abort_on_error=0:halt_on_error=1}
 UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 export ASAN_OPTIONS UBSAN_OPTIONS
 
+# The compiles run side by side (kernels.c is ~20 s of gcc -O3 per level, more with
+# the sanitizers), then are waited for together: any that failed fails the script.
+pids=()
+spawn() { "$@" & pids+=("$!"); }
+reap() {
+  local p rc=0
+  for p in ${pids[@]+"${pids[@]}"}; do wait "$p" || rc=1; done
+  pids=()
+  return "$rc"
+}
+
 echo "== csrc with -Wall -Wextra -Werror ($CC, $TARGET)"
 for l in "${levels[@]}"; do
   # shellcheck disable=SC2046
-  $CC "${FLOAT[@]}" "${WARN[@]}" $(level_flags "$l") -DFA_LEVEL="$l" -Icsrc \
+  spawn $CC "${FLOAT[@]}" "${WARN[@]}" $(level_flags "$l") -DFA_LEVEL="$l" -Icsrc \
       -c csrc/kernels.c -o "$OUT/warn_kernels_$l.o"
 done
 for f in dispatch ufunc_glue pool; do
-  $CC -O3 "${WARN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/warn_$f.o"
+  spawn $CC -O3 "${WARN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/warn_$f.o"
 done
 
 echo 'int main(void){return 0;}' > "$OUT/probe.c"
 if ! $CC "${SAN[@]}" "$OUT/probe.c" -o "$OUT/probe" 2>/dev/null ||
    ! ${RUNNER[@]+"${RUNNER[@]}"} "$OUT/probe"; then
+  reap || { echo "csrc does not compile warning-free"; exit 1; }
   echo "sanitizers: $CC cannot build or run -fsanitize=$SANITIZE here; skipped"
   exit 77
 fi
@@ -76,14 +88,15 @@ echo "== sanitizer build (-fsanitize=$SANITIZE)"
 objs=()
 for l in "${levels[@]}"; do
   # shellcheck disable=SC2046
-  $CC "${FLOAT[@]}" "${WARN[@]}" "${SAN[@]}" $(level_flags "$l") -DFA_LEVEL="$l" -Icsrc \
+  spawn $CC "${FLOAT[@]}" "${WARN[@]}" "${SAN[@]}" $(level_flags "$l") -DFA_LEVEL="$l" -Icsrc \
       -c csrc/kernels.c -o "$OUT/kernels_$l.o"
   objs+=("$OUT/kernels_$l.o")
 done
 for f in dispatch ufunc_glue pool; do
-  $CC -O2 "${WARN[@]}" "${SAN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/$f.o"
+  spawn $CC -O2 "${WARN[@]}" "${SAN[@]}" ${defs[@]+"${defs[@]}"} -Icsrc -c "csrc/$f.c" -o "$OUT/$f.o"
   objs+=("$OUT/$f.o")
 done
+reap || { echo "csrc does not compile (warning-free, with and without sanitizers)"; exit 1; }
 $CC -O1 "${WARN[@]}" "${SAN[@]}" ${driver_defs[@]+"${driver_defs[@]}"} -Icsrc \
     tests/c/sanitize_driver.c "${objs[@]}" -lm -pthread -o "$OUT/sanitize_driver"
 
