@@ -15,6 +15,9 @@ from typing import Any, Callable, Dict, Tuple
 
 import numpy as np
 
+# the lesson's leaky_relu default: the catalogue's, where the benchmark's parameters are
+from fastact._catalogue.lesson import LESSON_ALPHA
+
 
 def make_activation_functions(api: Any) -> type:
     """The lesson's class over one backend's public functions."""
@@ -123,7 +126,6 @@ LESSON_NUMPY: Dict[str, LessonCode] = {
     "relu": (_relu, _relu_both),
     "leaky_relu": (_leaky_relu, _leaky_relu_both),
 }
-LESSON_ALPHA = 0.01  # the lesson's leaky_relu default
 
 
 __all__ = ["make_activation_functions", "lesson_example_lines", "LESSON_NUMPY", "LESSON_ALPHA",

@@ -87,7 +87,7 @@ def test_torch_and_numpy_peers_compute_the_activation(make, act, op, dtype):
     z = _bench.make_input(257, dtype)
     before = z.copy()
     fn = make(act, op, z)
-    if fn is None:   # the peers table says the peer has no such function (peers.PEERS)
+    if fn is None:   # the entry's bench record says the peer has no such function
         pytest.skip(f"no such peer for {act} {op} ({make.__name__})")
     got = fn()
     # the benchmark's parameters (required ones included), as the peers see them

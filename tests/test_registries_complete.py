@@ -14,7 +14,6 @@ from fastact._accuracy import inputs
 from fastact._accuracy.reference import reference_from_a, reference_fwd
 from fastact._accuracy.references import REFERENCES, params_for
 from fastact._accuracy.run import cross_check
-from fastact._bench import peers as bench_peers
 from fastact._bench import run as bench
 from fastact._lesson import LESSON_NUMPY
 from fastact._tools import plot
@@ -98,15 +97,22 @@ def test_float64_a_sample_stays_in_the_a_domain(name):
 
 def test_bench_tables_cover_exactly_the_catalogue():
     assert list(bench.ACTS) == NAMES
-    assert sorted(bench_peers.PEERS) == sorted(NAMES)
+    # the peers are part of every entry: no separate registry to fall out of step
+    assert all(isinstance(act.bench, _catalogue.BenchPeers) for act in _catalogue.ACTIVATIONS)
     assert set(LESSON_NUMPY) <= set(NAMES)   # only the lesson's four have lesson code
+
+
+def test_an_entry_without_bench_peers_is_an_error_where_it_is_written():
+    act = _catalogue.BY_NAME["sigmoid"]
+    with pytest.raises(TypeError, match="bench"):
+        _catalogue.Activation("scratch", act.formula, act.derivative, act.derivative_from_a)
 
 
 @pytest.mark.parametrize("name", NAMES)
 def test_bench_peer_params_are_the_activations_own(name):
     act = _catalogue.BY_NAME[name]
-    assert set(bench_peers.PEERS[name].params) <= {p.name for p in act.parameters}
-    spec = bench_peers.PEERS[name].torch_backward
+    assert set(act.bench.params) <= {p.name for p in act.parameters}
+    spec = act.bench.torch_backward
     if spec is not None:  # its arguments are the data or parameters by name, or constants
         params = {p.name for p in act.parameters}
         assert all(not isinstance(x, str) or x in {"a", "z"} | params for x in spec.args)

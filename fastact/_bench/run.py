@@ -19,9 +19,10 @@ Implementations (a peer that is not installed is skipped, never an error):
                   fastact._lesson), else the catalogue's NumPy value
   scipy           scipy.special.expit (sigmoid only), derivative a*(1-a)
 
-What each peer runs per activation is data: the catalogue's torch/jax/numpy
-expressions and fastact/_bench/peers.py (aten backward ops, out= bindings,
-derivatives); a peer without the activation is skipped.
+What each peer runs per activation is data, in its catalogue entry: the
+torch/jax/numpy expressions and its `bench` record (the benchmark's parameters,
+aten backward ops, out= bindings, derivatives); a peer without the activation
+is skipped.
   numexpr         numexpr.evaluate, value then derivative
   torch           torch value + aten *_backward with a ones gradient
   torch out=      the same ops' out= variants (forward out=, backward
@@ -47,8 +48,7 @@ from typing import (Any, Callable, ContextManager, Dict, Iterator, List, Optiona
 import numpy as np
 
 from fastact import _catalogue
-from fastact._bench.peers import PEERS as ACT_PEERS
-from fastact._bench.peers import AtenBackward
+from fastact._catalogue.model import AtenBackward, BenchPeers
 from fastact._catalogue.values import resolved
 from fastact._lesson import LESSON_ALPHA, LESSON_NUMPY
 
@@ -124,21 +124,27 @@ def peer_version(name: str) -> str:
 # the prepared input, or None where it does not apply.
 
 
+def _bench_peers(act: str) -> BenchPeers:
+    """The benchmark's data for `act`, from its catalogue entry (an unknown
+    name is a KeyError)."""
+    return _catalogue.BY_NAME[act].bench
+
+
 def _params(act: str) -> Dict[str, Any]:
-    """Every parameter of `act` with the benchmark's values (peers.PEERS)."""
-    return resolved(_catalogue.BY_NAME[act], ACT_PEERS[act].params)
+    """Every parameter of `act` with the benchmark's values (its bench params)."""
+    return resolved(_catalogue.BY_NAME[act], _bench_peers(act).params)
 
 
 def _expr(src: str, args: str, namespace: Dict[str, Any]) -> Callable[..., Any]:
-    """`lambda args: src` over `namespace` (a catalogue or peers-table
-    expression: the project's own data, never user input)."""
+    """`lambda args: src` over `namespace` (a catalogue expression: the
+    project's own data, never user input)."""
     return eval(f"lambda {args}: {src}", dict(namespace))  # noqa: S307
 
 
 def _lesson(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     """The lesson's NumPy code, verbatim in spirit: value, then the derivative;
     an activation the lesson does not have: the catalogue's NumPy composition
-    of the value, then the peers table's of the derivative (None where either
+    of the value, then its bench record's of the derivative (None where either
     is missing)."""
     code = LESSON_NUMPY.get(act)
     if code is not None:
@@ -151,7 +157,7 @@ def _lesson(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     value = _expr(src, "z", namespace)
     if op == "value":
         return lambda: value(z)
-    d_src = ACT_PEERS[act].numpy_derivative
+    d_src = _bench_peers(act).numpy_derivative
     if d_src is None:
         return None
     return _value_then(value, _expr(d_src, "z, a", namespace), z)
@@ -162,8 +168,8 @@ def _fastact_fn(ns: Any, act: str, op: str) -> Callable[..., Any]:
 
 
 def _kw(act: str, op: str) -> Dict[str, Any]:
-    """The benchmark's parameters (peers.PEERS) that the function for `op` takes."""
-    given = ACT_PEERS[act].params
+    """The benchmark's parameters (the bench params) that the function for `op` takes."""
+    given = _bench_peers(act).params
     return {p.name: given[p.name] for p in _catalogue.BY_NAME[act].signature_params(op)
             if p.name in given}
 
@@ -191,7 +197,7 @@ def _value_then(value: Callable[[Any], Any], derivative: Callable[[Any, Any], An
 
 
 def _scipy(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
-    sp, spec = peer("scipy"), ACT_PEERS[act].scipy
+    sp, spec = peer("scipy"), _bench_peers(act).scipy
     if sp is None or spec is None:
         return None
     ns = {"sp": sp, **_params(act)}
@@ -202,7 +208,7 @@ def _scipy(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
 
 
 def _numexpr(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
-    ne, spec = peer("numexpr"), ACT_PEERS[act].numexpr
+    ne, spec = peer("numexpr"), _bench_peers(act).numexpr
     if ne is None or spec is None:
         return None
     numeric = {p.name for p in _catalogue.BY_NAME[act].numeric_params}
@@ -240,7 +246,7 @@ def _torch_setup(act: str, z: np.ndarray) -> Optional[Tuple[Any, Any, Any, Dict[
 
 def _torch(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     """torch's forward (the catalogue's expression), then aten's backward op
-    with a ones gradient (peers.PEERS)."""
+    with a ones gradient (the bench record's torch_backward)."""
     setup, src = _torch_setup(act, z), _catalogue.BY_NAME[act].torch
     if setup is None or src is None:
         return None
@@ -248,7 +254,7 @@ def _torch(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     forward = _expr(src, "z", ns)
     if op == "value":
         return lambda: forward(t)
-    spec = ACT_PEERS[act].torch_backward
+    spec = _bench_peers(act).torch_backward
     if spec is None:
         return None
     ns["bw"] = getattr(torch.ops.aten, spec.op)
@@ -259,7 +265,7 @@ def _torch_out(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
     """torch writing into preallocated tensors (views of preallocated arrays):
     the forward's out= and aten's backward .grad_input overloads, so that the
     comparison with fastact out= allocates on neither side."""
-    setup, peers = _torch_setup(act, z), ACT_PEERS[act]
+    setup, peers = _torch_setup(act, z), _bench_peers(act)
     if setup is None or peers.torch_out is None:
         return None
     torch, t, _, ns = setup
@@ -278,9 +284,9 @@ _JAX_CACHE: Dict[Tuple[str, str], Any] = {}
 
 
 def _jax_fn(jax: Any, act: str, op: str) -> Optional[Any]:
-    """jax.jit of the catalogue's jax expression, and of it with the peers
-    table's derivative (None where either is missing)."""
-    src, d_src = _catalogue.BY_NAME[act].jax, ACT_PEERS[act].jax_derivative
+    """jax.jit of the catalogue's jax expression, and of it with the bench
+    record's derivative (None where either is missing)."""
+    src, d_src = _catalogue.BY_NAME[act].jax, _bench_peers(act).jax_derivative
     if src is None:
         return None
     ns = {"jax": jax, "jnp": jax.numpy, **_params(act)}
@@ -298,7 +304,7 @@ def _jax_fn(jax: Any, act: str, op: str) -> Optional[Any]:
 
 
 def _jax(act: str, op: str, z: np.ndarray) -> Optional[Thunk]:
-    ACT_PEERS[act]  # an unknown activation is a KeyError, installed or not
+    _bench_peers(act)  # an unknown activation is a KeyError, installed or not
     jax = peer("jax")
     if jax is None:
         return None

@@ -2,7 +2,8 @@
 sigmoid-weighted / rational ones (silu, softsign, tanhshrink)."""
 from __future__ import annotations
 
-from fastact._catalogue.model import FROM_A_OPS, OPS, Activation, Param
+from fastact._catalogue.model import (FROM_A_OPS, OPS, Activation, AtenBackward, BenchPeers,
+                                      Param)
 
 INF = float("inf")
 # SELU's constants (Klambauer et al. 2017), to more digits than float64 holds:
@@ -31,6 +32,11 @@ ACTIVATIONS = (
         torch="F.elu(z, alpha)",
         jax="jax.nn.elu(z, alpha)",
         numpy="np.where(z > 0, z, alpha * np.expm1(np.minimum(z, 0)))",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("elu_backward", (1.0, 1.0, 1.0, False, "z")),
+            torch_out="torch._C._nn.elu(z, alpha, 1.0, 1.0, out=out)",
+            numpy_derivative="np.where(z > 0, 1, a + alpha).astype(z.dtype)",
+            jax_derivative="jnp.where(z > 0, 1, a + alpha).astype(z.dtype)"),
     ),
     Activation(
         "selu",
@@ -46,6 +52,15 @@ ACTIVATIONS = (
         jax="jax.nn.selu(z)",
         numpy="1.0507009873554805 * np.where(z > 0, z, 1.6732632423543772 * "
               "np.expm1(np.minimum(z, 0)))",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("elu_backward", (1.6732632423543772, 1.0507009873554805,
+                                                         1.0, False, "z")),
+            torch_out="torch._C._nn.elu(z, 1.6732632423543772, 1.0507009873554805, 1.0, "
+                      "out=out)",
+            numpy_derivative="np.where(z > 0, 1.0507009873554805, a + 1.7580993408473766)"
+                             ".astype(z.dtype)",
+            jax_derivative="jnp.where(z > 0, 1.0507009873554805, a + 1.7580993408473766)"
+                           ".astype(z.dtype)"),
     ),
     Activation(
         "celu",
@@ -61,6 +76,11 @@ ACTIVATIONS = (
         torch="F.celu(z, alpha)",
         jax="jax.nn.celu(z, alpha)",
         numpy="np.maximum(z, 0) + np.minimum(0, alpha * np.expm1(np.minimum(z, 0) / alpha))",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("elu_backward", ("alpha", 1.0, 1.0, False, "z")),
+            torch_out="torch._C._nn.elu(z, alpha, 1.0, 1.0 / alpha, out=out)",
+            numpy_derivative="np.where(z > 0, 1, a / alpha + 1).astype(z.dtype)",
+            jax_derivative="jnp.where(z > 0, 1, a / alpha + 1).astype(z.dtype)"),
     ),
     Activation(
         "silu",
@@ -72,6 +92,11 @@ ACTIVATIONS = (
         torch="F.silu(z)",
         jax="jax.nn.silu(z)",
         numpy="z / (1 + np.exp(-z))",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("silu_backward", ("z",)),
+            torch_out="torch._C._nn.silu(z, out=out)",
+            numpy_derivative="(lambda s: s * (1 + z * (1 - s)))(1 / (1 + np.exp(-z)))",
+            jax_derivative="jax.nn.sigmoid(z) * (1 + z * (1 - jax.nn.sigmoid(z)))"),
     ),
     Activation(
         "softsign",
@@ -84,6 +109,9 @@ ACTIVATIONS = (
         torch="F.softsign(z)",
         jax="jax.nn.soft_sign(z)",
         numpy="z / (1 + np.abs(z))",
+        bench=BenchPeers(
+            numpy_derivative="1 / (1 + np.abs(z)) ** 2",
+            jax_derivative="1 / (1 + jnp.abs(z)) ** 2"),
     ),
     Activation(
         "tanhshrink",
@@ -95,5 +123,8 @@ ACTIVATIONS = (
         torch="F.tanhshrink(z)",
         jax="z - jnp.tanh(z)",
         numpy="z - np.tanh(z)",
+        bench=BenchPeers(
+            numpy_derivative="np.tanh(z) ** 2",
+            jax_derivative="jnp.tanh(z) ** 2"),
     ),
 )

@@ -3,7 +3,7 @@ torch's tanh form) and mish (z tanh(softplus(z))).  Neither is monotonic, so
 neither has from-a operations."""
 from __future__ import annotations
 
-from fastact._catalogue.model import FROM_Z_OPS, Activation, Param
+from fastact._catalogue.model import FROM_Z_OPS, Activation, AtenBackward, BenchPeers, Param
 
 INF = float("inf")
 
@@ -26,6 +26,10 @@ ACTIVATIONS = (
         jax="jax.nn.gelu(z, approximate=approximate == 'tanh')",
         # NumPy has no erf: its composition is the tanh form only
         numpy=None,
+        bench=BenchPeers(
+            torch_backward=AtenBackward("gelu_backward", ("z",)),
+            torch_out="torch._C._nn.gelu(z, approximate=approximate, out=out)",
+            jax_derivative="jax.scipy.stats.norm.cdf(z) + z * jax.scipy.stats.norm.pdf(z)"),
     ),
     Activation(
         "mish",
@@ -37,5 +41,12 @@ ACTIVATIONS = (
         torch="F.mish(z)",
         jax="z * jnp.tanh(jax.nn.softplus(z))",
         numpy="z * np.tanh(np.logaddexp(0, z))",
+        # aten's mish_backward has no out= (.grad_input) overload: no out= peer
+        bench=BenchPeers(
+            torch_backward=AtenBackward("mish_backward", ("z",)),
+            numpy_derivative="(lambda t: t + z * (1 - t * t) / (1 + np.exp(-z)))"
+                             "(np.tanh(np.logaddexp(0, z)))",
+            jax_derivative="jnp.tanh(jax.nn.softplus(z)) + z * jax.nn.sigmoid(z) * "
+                           "(1 - jnp.tanh(jax.nn.softplus(z)) ** 2)"),
     ),
 )

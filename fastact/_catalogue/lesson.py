@@ -1,9 +1,13 @@
 """The lesson's four activations (../shared/seed/): sigmoid, tanh, relu, leaky_relu."""
 from __future__ import annotations
 
-from fastact._catalogue.model import DERIVATIVE_OPS, FROM_A_OPS, OPS, Activation, Param
+from fastact._catalogue.model import (DERIVATIVE_OPS, FROM_A_OPS, OPS, Activation, AtenBackward,
+                                      BenchPeers, Param)
 
 INF = float("inf")
+# The lesson's leaky_relu default, which the benchmark gives leaky_relu (its bench
+# params; fastact._lesson and the demo use it too).
+LESSON_ALPHA = 0.01
 
 ACTIVATIONS = (
     Activation(
@@ -18,6 +22,12 @@ ACTIVATIONS = (
         torch="torch.sigmoid(z)",
         jax="jax.nn.sigmoid(z)",
         numpy="1 / (1 + np.exp(-z))",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("sigmoid_backward", ("a",)),
+            torch_out="torch.sigmoid(z, out=out)",
+            jax_derivative="a * (1 - a)",
+            numexpr=("1 / (1 + exp(-z))", "a * (1 - a)"),
+            scipy=("sp.expit(z)", "a * (1 - a)")),
     ),
     Activation(
         "tanh",
@@ -31,6 +41,11 @@ ACTIVATIONS = (
         torch="torch.tanh(z)",
         jax="jnp.tanh(z)",
         numpy="np.tanh(z)",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("tanh_backward", ("a",)),
+            torch_out="torch.tanh(z, out=out)",
+            jax_derivative="1 - a * a",
+            numexpr=("tanh(z)", "1 - a * a")),
     ),
     Activation(
         "relu",
@@ -48,6 +63,14 @@ ACTIVATIONS = (
         torch="torch.relu(z)",
         jax="jax.nn.relu(z)",
         numpy="np.maximum(z, 0)",
+        bench=BenchPeers(
+            params={"at_zero": 0.0},
+            torch_backward=AtenBackward("threshold_backward", ("z", 0)),
+            # torch.relu takes no out=; ATen implements relu as clamp_min(self, 0),
+            # so this is the same kernel through the public out= binding.
+            torch_out="torch.clamp_min(z, 0, out=out)",
+            jax_derivative="(z > 0).astype(z.dtype)",
+            numexpr=("where(z > 0, z, 0)", "where(z > 0, one, zero)")),
     ),
     Activation(
         "leaky_relu",
@@ -68,5 +91,13 @@ ACTIVATIONS = (
         torch="F.leaky_relu(z, alpha)",
         jax="jax.nn.leaky_relu(z, alpha)",
         numpy="np.where(z > 0, z, alpha * z)",
+        bench=BenchPeers(
+            params={"alpha": LESSON_ALPHA},
+            torch_backward=AtenBackward("leaky_relu_backward", ("z", "alpha", False)),
+            # F.leaky_relu takes no out=; it calls this binding, which does.
+            torch_out="torch._C._nn.leaky_relu(z, alpha, out=out)",
+            jax_derivative="jnp.where(z < 0, jnp.asarray(alpha, z.dtype), "
+                           "jnp.asarray(1, z.dtype))",
+            numexpr=("where(z > 0, z, alpha * z)", "where(z < 0, alpha, one)")),
     ),
 )

@@ -154,10 +154,60 @@ class Relation(_Record):
         self._set(ops=ops, holds=holds, message=message)
 
 
+class AtenBackward(_Record):
+    """torch.ops.aten.<op>(grad, *args): each arg is "a" (the forward's output),
+    "z" (its input), a parameter name, or a constant."""
+
+    __slots__ = ("op", "args", "out")
+    op: str
+    args: Tuple[Any, ...]
+    # its out= overload and keyword: grad_input for most, out for hardswish_backward
+    out: str
+
+    def __init__(self, op: str, args: Tuple[Any, ...], out: str = "grad_input") -> None:
+        self._set(op=op, args=args, out=out)
+
+
+class BenchPeers(_Record):
+    """What the benchmark (fastact._bench) times an activation against, beyond
+    the Activation's torch/jax/numpy value expressions.  None means "this peer
+    has no such function": the peer is skipped for that activation, explicitly,
+    never another activation's code.  The lesson's four use the lesson's own
+    NumPy code (fastact._lesson.LESSON_NUMPY) instead of numpy_derivative."""
+
+    __slots__ = ("params", "torch_backward", "torch_out", "jax_derivative",
+                 "numpy_derivative", "numexpr", "scipy")
+    # fastact's keyword arguments beyond the defaults (each op gets those it
+    # takes); the peers' expressions see every parameter with these values
+    params: Mapping[str, Any]
+    torch_backward: Optional[AtenBackward]
+    # the forward writing into the tensor `out` (a public out= binding of the
+    # same kernel where the catalogue's function has none)
+    torch_out: Optional[str]
+    jax_derivative: Optional[str]        # of z and a = value(z), in jnp terms
+    # the derivative as a straightforward NumPy composition (of z and a = the
+    # catalogue's NumPy value), for the fused op's NumPy peer; None where the
+    # catalogue has no NumPy value (gelu: NumPy has no erf) or the lesson's
+    # code is used (the lesson's four)
+    numpy_derivative: Optional[str]
+    numexpr: Optional[Tuple[str, str]]   # (value of z, derivative of z, a, one, zero)
+    scipy: Optional[Tuple[str, str]]     # (value with sp = scipy.special, derivative of a)
+
+    def __init__(self, params: Optional[Mapping[str, Any]] = None,
+                 torch_backward: Optional[AtenBackward] = None,
+                 torch_out: Optional[str] = None, jax_derivative: Optional[str] = None,
+                 numpy_derivative: Optional[str] = None,
+                 numexpr: Optional[Tuple[str, str]] = None,
+                 scipy: Optional[Tuple[str, str]] = None) -> None:
+        self._set(params={} if params is None else params, torch_backward=torch_backward,
+                  torch_out=torch_out, jax_derivative=jax_derivative,
+                  numpy_derivative=numpy_derivative, numexpr=numexpr, scipy=scipy)
+
+
 class Activation(_Record):
     __slots__ = ("name", "formula", "derivative", "derivative_from_a", "parameters", "kink",
                  "a_domain", "limits", "example_z", "high", "relations", "summary", "torch",
-                 "jax", "numpy")
+                 "jax", "numpy", "bench")
     name: str
     formula: str                       # g(z), for the docs
     derivative: str                    # g'(z) as computed from z
@@ -180,6 +230,10 @@ class Activation(_Record):
     torch: Optional[str]
     jax: Optional[str]
     numpy: Optional[str]               # a straightforward NumPy composition (bench)
+    # The benchmark's parameters and the rest of its peers (aten backward op,
+    # out= binding, derivatives): required, so that an entry without them is a
+    # TypeError where it is written, never a peer silently missing.
+    bench: BenchPeers
 
     def __init__(self, name: str, formula: str, derivative: str,
                  derivative_from_a: Optional[str], parameters: Tuple[Param, ...] = (),
@@ -189,11 +243,12 @@ class Activation(_Record):
                  example_z: str = "[-2.0, 0.0, 2.0]", high: bool = False,
                  relations: Tuple[Relation, ...] = (), summary: str = "",
                  torch: Optional[str] = None, jax: Optional[str] = None,
-                 numpy: Optional[str] = None) -> None:
+                 numpy: Optional[str] = None, *, bench: BenchPeers) -> None:
         self._set(name=name, formula=formula, derivative=derivative,
                   derivative_from_a=derivative_from_a, parameters=parameters, kink=kink,
                   a_domain=a_domain, limits=limits, example_z=example_z, high=high,
-                  relations=relations, summary=summary, torch=torch, jax=jax, numpy=numpy)
+                  relations=relations, summary=summary, torch=torch, jax=jax, numpy=numpy,
+                  bench=bench)
         names = [p.name for p in self.parameters]
         assert len(set(names)) == len(names), f"{self.name}: duplicate parameter"
         assert sum(p.choices is not None for p in self.parameters) <= 1, self.name

@@ -10,7 +10,7 @@ an edge or beyond it, where g' is 0 either way, so from-a is never ambiguous."""
 from __future__ import annotations
 
 from fastact._catalogue.model import (DERIVATIVE_OPS, FROM_Z_OPS, OPS, REQUIRED, VALUE_OPS,
-                                      Activation, Param, Relation)
+                                      Activation, AtenBackward, BenchPeers, Param, Relation)
 
 INF = float("inf")
 
@@ -37,6 +37,11 @@ ACTIVATIONS = (
         torch="F.hardtanh(z, min_val, max_val)",
         jax="jnp.clip(z, min_val, max_val)",
         numpy="np.clip(z, min_val, max_val)",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("hardtanh_backward", ("z", "min_val", "max_val")),
+            torch_out="torch._C._nn.hardtanh(z, min_val, max_val, out=out)",
+            numpy_derivative="((z > min_val) & (z < max_val)).astype(z.dtype)",
+            jax_derivative="((z > min_val) & (z < max_val)).astype(z.dtype)"),
     ),
     Activation(
         "relu6",
@@ -51,6 +56,11 @@ ACTIVATIONS = (
         torch="F.relu6(z)",
         jax="jax.nn.relu6(z)",
         numpy="np.clip(z, 0, 6)",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("hardtanh_backward", ("z", 0.0, 6.0)),
+            torch_out="torch._C._nn.hardtanh(z, 0.0, 6.0, out=out)",
+            numpy_derivative="((z > 0) & (z < 6)).astype(z.dtype)",
+            jax_derivative="((z > 0) & (z < 6)).astype(z.dtype)"),
     ),
     Activation(
         "hardsigmoid",
@@ -65,6 +75,11 @@ ACTIVATIONS = (
         torch="F.hardsigmoid(z)",
         jax="jax.nn.hard_sigmoid(z)",
         numpy="np.clip(z / 6 + 0.5, 0, 1)",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("hardsigmoid_backward", ("z",)),
+            torch_out="torch._C._nn.hardsigmoid(z, out=out)",
+            numpy_derivative="np.where((z > -3) & (z < 3), 1 / 6, 0).astype(z.dtype)",
+            jax_derivative="jnp.where((z > -3) & (z < 3), 1 / 6, 0).astype(z.dtype)"),
     ),
     Activation(
         "hardswish",
@@ -78,6 +93,13 @@ ACTIVATIONS = (
         torch="F.hardswish(z)",
         jax="jax.nn.hard_swish(z)",
         numpy="z * np.clip(z / 6 + 0.5, 0, 1)",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("hardswish_backward", ("z",), out="out"),
+            torch_out="torch._C._nn.hardswish(z, out=out)",
+            numpy_derivative="np.where(z < -3, 0, np.where(z > 3, 1, z / 3 + 0.5))"
+                             ".astype(z.dtype)",
+            jax_derivative="jnp.where(z < -3, 0, jnp.where(z > 3, 1, z / 3 + 0.5))"
+                           ".astype(z.dtype)"),
     ),
     Activation(
         "softshrink",
@@ -92,6 +114,11 @@ ACTIVATIONS = (
         torch="F.softshrink(z, lambd)",
         jax="jnp.where(z > lambd, z - lambd, jnp.where(z < -lambd, z + lambd, 0))",
         numpy="np.where(z > lambd, z - lambd, np.where(z < -lambd, z + lambd, 0))",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("softshrink_backward", ("z", "lambd")),
+            torch_out="torch._C._nn.softshrink(z, lambd, out=out)",
+            numpy_derivative="(np.abs(z) > lambd).astype(z.dtype)",
+            jax_derivative="(jnp.abs(z) > lambd).astype(z.dtype)"),
     ),
     Activation(
         "hardshrink",
@@ -106,6 +133,11 @@ ACTIVATIONS = (
         torch="F.hardshrink(z, lambd)",
         jax="jnp.where(jnp.abs(z) > lambd, z, 0)",
         numpy="np.where(np.abs(z) > lambd, z, 0)",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("hardshrink_backward", ("z", "lambd")),
+            torch_out="torch.hardshrink(z, lambd, out=out)",
+            numpy_derivative="(np.abs(z) > lambd).astype(z.dtype)",
+            jax_derivative="(jnp.abs(z) > lambd).astype(z.dtype)"),
     ),
     Activation(
         "threshold",
@@ -124,6 +156,12 @@ ACTIVATIONS = (
         torch="F.threshold(z, threshold, value)",
         jax="jnp.where(z > threshold, z, value)",
         numpy="np.where(z > threshold, z, value)",
+        bench=BenchPeers(
+            params={"threshold": 0.0, "value": 0.0},
+            torch_backward=AtenBackward("threshold_backward", ("z", "threshold")),
+            torch_out="torch.threshold(z, threshold, value, out=out)",
+            numpy_derivative="(z > threshold).astype(z.dtype)",
+            jax_derivative="(z > threshold).astype(z.dtype)"),
     ),
     Activation(
         "prelu",
@@ -143,5 +181,9 @@ ACTIVATIONS = (
         torch="F.prelu(z, torch.as_tensor(weight, dtype=z.dtype).reshape(-1))",
         jax="jnp.where(z > 0, z, weight * z)",
         numpy="np.where(z > 0, z, weight * z)",
+        bench=BenchPeers(
+            params={"weight": 0.25},
+            numpy_derivative="np.where(z > 0, 1, weight).astype(z.dtype)",
+            jax_derivative="jnp.where(z > 0, 1, weight).astype(z.dtype)"),
     ),
 )

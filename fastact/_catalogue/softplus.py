@@ -1,7 +1,8 @@
 """The softplus family: softplus and log_sigmoid (gelu and mish join them here)."""
 from __future__ import annotations
 
-from fastact._catalogue.model import FROM_Z_OPS, OPS, Activation, Param
+from fastact._catalogue.model import (FROM_Z_OPS, OPS, Activation, AtenBackward, BenchPeers,
+                                      Param)
 
 INF = float("inf")
 
@@ -25,6 +26,13 @@ ACTIVATIONS = (
         torch="F.softplus(z, beta, threshold)",
         jax="jax.nn.softplus(beta * z) / beta",
         numpy="np.logaddexp(0, beta * z) / beta",
+        bench=BenchPeers(
+            torch_backward=AtenBackward("softplus_backward", ("z", "beta", "threshold")),
+            # F.softplus takes no out=; it calls this binding, which does.
+            torch_out="torch._C._nn.softplus(z, beta, threshold, out=out)",
+            numpy_derivative="1 / (1 + np.exp(-beta * z))",
+            jax_derivative="jax.nn.sigmoid(beta * z)",
+            numexpr=("log(1 + exp(beta * z)) / beta", "1 - exp(-beta * a)")),
     ),
     Activation(
         "log_sigmoid",
@@ -37,5 +45,13 @@ ACTIVATIONS = (
         torch="F.logsigmoid(z)",
         jax="jax.nn.log_sigmoid(z)",
         numpy="-np.logaddexp(0, -z)",
+        # aten's log_sigmoid_backward needs log_sigmoid_forward's buffer (its CPU
+        # kernel reads it), which AtenBackward's arguments (a, z, parameters,
+        # constants) cannot express: no torch backward peer yet.
+        bench=BenchPeers(
+            torch_out="torch._C._nn.log_sigmoid(z, out=out)",
+            numpy_derivative="1 / (1 + np.exp(z))",
+            jax_derivative="jax.nn.sigmoid(-z)",
+            numexpr=("-log(1 + exp(-z))", "1 - exp(a)")),
     ),
 )
