@@ -58,3 +58,24 @@ binary_wheel() {
 oldest_numpy() {
   python -c 'import sys; print({(3, 12): "1.26.4", (3, 13): "2.1.0"}.get(sys.version_info[:2], "1.23.5"))'
 }
+
+# apt_install PKG...: installs Debian packages (sudo where not root); fails, quietly
+# (its log in /tmp/fastact-apt.log), where apt cannot (no network, not Debian)
+apt_install() {
+  local sudo=
+  [ "$(id -u)" -eq 0 ] || sudo=sudo
+  { $sudo apt-get update -qq &&
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "$@"
+  } >/tmp/fastact-apt.log 2>&1
+}
+
+# use_ccache: compile through ccache where it is (or can be) installed.  A build's
+# compile time is mostly the kernels (csrc/kernels.c once per SIMD level), which do not
+# depend on the Python version: the wheel builds after the first reuse them.  Each
+# build runs in its own unpacked sdist, hence NOHASHDIR (the debug info's directory is
+# all it changes, and the wheels are stripped).  The cache lives in $WORK.
+use_ccache() {
+  command -v ccache >/dev/null || apt_install ccache || {
+    echo "ccache not available: every build compiles everything"; return 0; }
+  export CC="ccache ${CC:-gcc}" CCACHE_DIR="${WORK:?}/ccache" CCACHE_NOHASHDIR=1
+}

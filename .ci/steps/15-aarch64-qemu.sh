@@ -12,17 +12,14 @@
 # Skips (exit 0) only when apt cannot install the cross toolchain or qemu (no
 # network); any compile error or mismatch fails the step.
 set -euo pipefail
+source "$(dirname "$0")/../lib.sh"
 cd "$(dirname "$0")/../.."
 
 CROSS_CC=aarch64-linux-gnu-gcc
 SYSROOT=/usr/aarch64-linux-gnu
 if ! command -v "$CROSS_CC" >/dev/null || ! command -v qemu-aarch64 >/dev/null ||
    [ ! -e "$SYSROOT/lib/libc.so.6" ]; then
-  SUDO=
-  [ "$(id -u)" -eq 0 ] || SUDO=sudo
-  if ! { $SUDO apt-get update -qq &&
-         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends \
-           gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user; } >/tmp/fastact-apt.log 2>&1; then
+  if ! apt_install gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-user; then
     tail -n 5 /tmp/fastact-apt.log
     echo "aarch64-qemu: could not install gcc-aarch64-linux-gnu, libc6-dev-arm64-cross, qemu-user; skipped"
     exit 0
