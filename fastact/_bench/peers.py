@@ -159,6 +159,11 @@ PEERS = {
         numpy_derivative="1 / (1 + np.exp(z))",
         jax_derivative="jax.nn.sigmoid(-z)",
         numexpr=("-log(1 + exp(-z))", "1 - exp(a)")),
+    # torch has no squareplus (so no aten backward and no out= binding)
+    "squareplus": BenchPeers(
+        numpy_derivative="(1 + z / np.sqrt(z * z + b)) / 2",
+        jax_derivative="(1 + z / jnp.sqrt(z * z + b)) / 2",
+        numexpr=("(z + sqrt(z * z + b)) / 2", "a * a / (a * a + b / 4)")),
     # ---- the gated units (the exact gelu: aten's default approximate="none")
     "gelu": BenchPeers(
         torch_backward=AtenBackward("gelu_backward", ("z",)),

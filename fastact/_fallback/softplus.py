@@ -1,5 +1,6 @@
 """The softplus family in NumPy (conventions as in lesson.py): softplus and
-log_sigmoid share log1p(exp(-|s|)) and the logistic function of s."""
+log_sigmoid share log1p(exp(-|s|)) and the logistic function of s; squareplus
+is algebraic (a square root)."""
 from __future__ import annotations
 
 from typing import Any
@@ -60,7 +61,35 @@ def _from_a_log_sigmoid(a):
     return _neg_expm1(a)
 
 
+def _fwd_squareplus(z, want_a, want_d, b):
+    """(z + s)/2 with s = hypot(z, sqrt(b)) (no overflow of z*z), from halves so
+    that neither z + s nor s + |z| overflows; for z < 0 as (b/4) / (s/2 + |z|/2),
+    where z + s would cancel.  g' = g / s."""
+    m = np.abs(z)
+    half_s = np.multiply(np.hypot(z, np.sqrt(b)), 0.5)
+    half_m = np.multiply(m, 0.5)
+    a = np.where(z < 0, np.divide(np.multiply(b, 0.25), np.add(half_s, half_m)),
+                 np.add(half_m, half_s))
+    a = np.where(z == -np.inf, 0, a).astype(z.dtype, copy=False)
+    d = None
+    if want_d:
+        # z = +inf: inf / inf; the limit is 1
+        d = np.where(z == np.inf, 1, np.multiply(np.divide(a, half_s), 0.5))
+        d = d.astype(z.dtype, copy=False)
+    return (a if want_a else None), d
+
+
+def _from_a_squareplus(a, b):
+    """g' = y^2 / (y^2 + b), y = 2a; for |y| > 1 as 1 / (1 + (b/y)/y), which
+    neither overflows nor gives inf/inf (a = +-inf: 1)."""
+    y = np.multiply(a, 2)
+    small = np.divide(np.multiply(y, y), np.add(np.multiply(y, y), b))
+    large = np.divide(1, np.add(1, np.divide(np.divide(b, y), y)))
+    return np.where(np.abs(y) <= 1, small, large).astype(a.dtype, copy=False)
+
+
 FORMULAS = {
     "softplus": (_fwd_softplus, _from_a_softplus),
     "log_sigmoid": (_fwd_log_sigmoid, _from_a_log_sigmoid),
+    "squareplus": (_fwd_squareplus, _from_a_squareplus),
 }
