@@ -14,6 +14,7 @@
 #  define FA_SQP_HALF_UP 0x1p67f   /* 0.5 / FA_SQP_DOWN: s/2 unscaled */
 #  define FA_SQP_MAX 0x1.fffffep127f
 #  define FA_SQP_UP 0x1p48f        /* a < 1 and b < 1: (2a)^2 and b scaled to <= 2^98 */
+#  define FA_SQP_QUOT_DOWN 0x1p-8f /* a quotient's pairs, the numerator near the max */
 #else
 #  define FA_SQP_BIG 0x1p500
 #  define FA_SQP_BIG2 0x1p1000
@@ -21,6 +22,7 @@
 #  define FA_SQP_HALF_UP 0x1p519
 #  define FA_SQP_MAX 0x1.fffffffffffffp1023
 #  define FA_SQP_UP 0x1p480
+#  define FA_SQP_QUOT_DOWN 0x1p-8
 #endif
 
 /* s/2 = sqrt(m^2 + b)/2 = (returned h) + *l, unrounded, for a finite m >= 0 and
@@ -43,6 +45,25 @@ FA_INLINE FA_V FA_FN(fa_sqp_half_root)(FA_V m, FA_V b, FA_V *l)
     return FV(mul)(sh, unscale);
 }
 
+/* (nh + nl) / (dh + dl) as fa_quot_pair, for nh >= 0 and a quotient below the
+ * format's square root.  Without FMA the step's q0 dh is a rounded product of its
+ * own, and for nh near the format's max it overflows (g' = g / (s/2) at z = max
+ * was -inf, g = b / (4D) at b = max NaN); there both pairs are scaled down by a
+ * power of two, exactly: dh is then large too (above nh / 2^(emax/2)).  With FMA
+ * the step's residual is one operation, which does not overflow: no scaling. */
+FA_INLINE FA_V FA_FN(fa_sqp_quot_pair)(FA_V nh, FA_V nl, FA_V dh, FA_V dl, FA_V *lo)
+{
+#if !FA_HAVE_FMA
+    const FA_V sc = FV(select)(FV(cmpgt)(nh, FA_SET(FA_SQP_BIG2)), FA_SET(FA_SQP_QUOT_DOWN),
+                               FA_SET(FA_C(1.0)));
+    nh = FV(mul)(nh, sc);
+    nl = FV(mul)(nl, sc);
+    dh = FV(mul)(dh, sc);
+    dl = FV(mul)(dl, sc);
+#endif
+    return FA_FN(fa_quot_pair)(nh, nl, dh, dl, FV(div)(FA_SET(FA_C(1.0)), dh), lo);
+}
+
 FA_INLINE void FA_FN(fa_squareplus_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
     const FA_V b = P[0], zero = FA_SET(FA_C(0.0)), quarter = FA_SET(FA_C(0.25));
@@ -57,13 +78,13 @@ FA_INLINE void FA_FN(fa_squareplus_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V dl = FV(sub)(d0l, FV(sub)(dh, d0));
     /* z < 0: g = b / (4 D), the pair scaled by 1/4 (exact but in the subnormals) */
     FA_V ql;
-    const FA_V qh = FA_FN(fa_quot_pair)(b, zero, dh, dl, FV(div)(FA_SET(FA_C(1.0)), dh), &ql);
+    const FA_V qh = FA_FN(fa_sqp_quot_pair)(b, zero, dh, dl, &ql);
     const FA_M neg = FV(cmplt)(z, zero);
     const FA_V gh = FV(select)(neg, FV(mul)(qh, quarter), dh);
     const FA_V gl = FV(select)(neg, FV(mul)(ql, quarter), dl);
     /* g' = g / s = (g / (s/2)) / 2 */
     FA_V rl;
-    const FA_V r = FA_FN(fa_quot_pair)(gh, gl, hh, hl, FV(div)(FA_SET(FA_C(1.0)), hh), &rl);
+    const FA_V r = FA_FN(fa_sqp_quot_pair)(gh, gl, hh, hl, &rl);
     const FA_M minus_inf = FV(cmpeq)(z, FA_SET(-(FA_T)INFINITY));
     *a = FV(select)(minus_inf, zero,
                     FV(select)(FV(cmpeq)(z, FA_SET((FA_T)INFINITY)), z, FV(add)(gh, gl)));
@@ -100,3 +121,4 @@ FA_INLINE FA_V FA_FN(fa_squareplus_from_a)(FA_V a, const FA_V *P)
 #undef FA_SQP_HALF_UP
 #undef FA_SQP_MAX
 #undef FA_SQP_UP
+#undef FA_SQP_QUOT_DOWN
