@@ -291,9 +291,11 @@ def _mp_ld(fn, *args):
 
 @pytest.mark.parametrize("dtype", [np.float32, np.float64])
 def test_squareplus_extremes_finite_and_right(fa_level, dtype):
-    """|z| up to the largest finite number, b up to it too: every result finite
-    and right at every level.  Without FMA the quotients' rounded products
-    overflowed there (g'(max - 1 ULP) was -inf, g(-max/2) with b = max NaN)."""
+    """|z| and a up to the largest finite number, b up to it too: every result
+    finite and right at every level.  Without FMA the quotients' rounded products
+    overflowed there (g'(max - 1 ULP) was -inf, g(-max/2) with b = max NaN), and
+    with b beyond 2^1000 (float32: 2^120) the from-a square reached the subnormals
+    where g' is normal (10^5 ULP at a = 0.001)."""
     o = ORACLES["squareplus"]
     info = np.finfo(dtype)
     big = np.array([info.max, np.nextafter(info.max, dtype(0)), info.max / 2, info.max / 4 * 3,
@@ -303,8 +305,11 @@ def test_squareplus_extremes_finite_and_right(fa_level, dtype):
         with warnings.catch_warnings():
             warnings.simplefilter("error")
             g, d = fa_level.squareplus_and_derivative(z, b=b)
+            da = fa_level.squareplus_derivative_from_a(np.abs(z), b=b)
         rg = np.array([_mp_ld(o.mp_value, x, b) for x in z])
         rd = np.array([_mp_ld(o.mp_derivative, x, b) for x in z])
-        assert np.isfinite(g).all() and np.isfinite(d).all()
+        ra = np.array([_mp_ld(o.mp_derivative_from_a, x, b) for x in np.abs(z)])
+        assert np.isfinite(g).all() and np.isfinite(d).all() and np.isfinite(da).all()
         assert ulp_error(g, rg, dtype).max() <= 1, (b, ulp_error(g, rg, dtype))
         assert ulp_error(d, rd, dtype).max() <= 1, (b, ulp_error(d, rd, dtype))
+        assert ulp_error(da, ra, dtype).max() <= 1, (b, ulp_error(da, ra, dtype))

@@ -14,6 +14,10 @@
 #  define FA_SQP_HALF_UP 0x1p67f   /* 0.5 / FA_SQP_DOWN: s/2 unscaled */
 #  define FA_SQP_MAX 0x1.fffffep127f
 #  define FA_SQP_UP 0x1p48f        /* a < 1 and b < 1: (2a)^2 and b scaled to <= 2^98 */
+#  define FA_SQP_A_BIG 0x1p50f     /* from a: |a| beyond it, scaled by A_DOWN */
+#  define FA_SQP_A_DOWN 0x1p-80f   /* (2a)^2 scaled to (2^-58, 2^98] */
+#  define FA_SQP_B_BIG 0x1p100f    /* from a: else b beyond it, scaled by B_DOWN */
+#  define FA_SQP_B_DOWN 0x1p-50f   /* b scaled to (1, 2^28], 2a to <= 2 */
 #  define FA_SQP_QUOT_DOWN 0x1p-8f /* a quotient's pairs, the numerator near the max */
 #else
 #  define FA_SQP_BIG 0x1p500
@@ -22,6 +26,10 @@
 #  define FA_SQP_HALF_UP 0x1p519
 #  define FA_SQP_MAX 0x1.fffffffffffffp1023
 #  define FA_SQP_UP 0x1p480
+#  define FA_SQP_A_BIG 0x1p480
+#  define FA_SQP_A_DOWN 0x1p-560
+#  define FA_SQP_B_BIG 0x1p960
+#  define FA_SQP_B_DOWN 0x1p-480
 #  define FA_SQP_QUOT_DOWN 0x1p-8
 #endif
 
@@ -91,21 +99,50 @@ FA_INLINE void FA_FN(fa_squareplus_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     *d = FV(select)(minus_inf, zero, FV(mul)(r, FA_SET(FA_C(0.5))));
 }
 
+/* (nh + nl) / (dh + dl) rounded about once at every level, for 0 < dh <= 2^(emax - 28)
+ * (Dekker's split multiplies it by 2^27 + 1 in float64, 2^12 + 1 in float32).  With
+ * FMA, fa_quot2; without, fa_quot2 drops both low parts (2 ULP for g' from a), so
+ * here the residual nh - q0 dh is formed from q0 dh exactly, a pair by Dekker's
+ * product, and corrects q0 once. */
+FA_INLINE FA_V FA_FN(fa_sqp_quot)(FA_V nh, FA_V nl, FA_V dh, FA_V dl)
+{
+    const FA_V rcp = FV(div)(FA_SET(FA_C(1.0)), dh);
+#if FA_HAVE_FMA
+    return FA_FN(fa_quot2)(nh, nl, dh, dl, rcp);
+#else
+    FA_V e;
+    const FA_V q0 = FV(mul)(nh, rcp);
+    const FA_V p = FA_FN(fa_two_prod)(q0, dh, &e);
+    /* nh - p is exact (Sterbenz: q0 is within 2 ULP of nh / dh) */
+    const FA_V res = FV(sub)(FV(add)(FV(sub)(FV(sub)(nh, p), e), nl), FV(mul)(q0, dl));
+    return FV(add)(q0, FV(mul)(res, rcp));
+#endif
+}
+
+/* The power of two that y = 2a and b are scaled by (y by it, b by its square; g'
+ * is a ratio of y^2 and y^2 + b), so that y^2 + b stays within fa_sqp_quot's
+ * range: large |a| down (g' is 1 to the last bit long before (2a)^2 would
+ * overflow, but b may be large too); else large b down to just above 1, so that a
+ * (2a)^2 in the subnormals is below a subnormal g' (scaled as for large a, (2a)^2
+ * lost its digits where g' was still normal); small a with b < 1 up: (2a)^2 would
+ * reach the subnormals, and lose its digits, while (2a)^2 / b is still normal. */
+FA_INLINE FA_V FA_FN(fa_sqp_from_a_scale)(FA_V y, FA_V b)
+{
+    const FA_V one = FA_SET(FA_C(1.0));
+    const FA_M small = FV(mand)(FV(cmplt)(y, one), FV(cmplt)(b, one));
+    const FA_V sc = FV(select)(FV(cmpgt)(b, FA_SET(FA_SQP_B_BIG)), FA_SET(FA_SQP_B_DOWN),
+                               FV(select)(small, FA_SET(FA_SQP_UP), one));
+    return FV(select)(FV(cmpgt)(y, FA_SET(FA_SQP_A_BIG)), FA_SET(FA_SQP_A_DOWN), sc);
+}
+
 /* From a = g(z) > 0: s - z = b/(2a) and s + z = 2a, so g' = a/s = (2a)^2 / ((2a)^2 + b),
- * the square and the sum as pairs and their quotient rounded once.  Large a is
- * scaled as in the forward (g' is 1 to the last bit long before (2a)^2 would
- * overflow, but b may be large too); a = +-inf gives 1, the formula's limit.
- * Small a with b < 1 is scaled up: (2a)^2 would reach the subnormals, and lose
- * its digits, while (2a)^2 / b is still normal.
- * Outside the domain (a <= 0) the formula as written. */
+ * the square and the sum as pairs and their quotient rounded once; a = +-inf
+ * gives 1, the formula's limit.  Outside the domain (a <= 0) the formula as written. */
 FA_INLINE FA_V FA_FN(fa_squareplus_from_a)(FA_V a, const FA_V *P)
 {
     const FA_V b = P[0];
     const FA_V y = FV(min)(FA_SET(FA_SQP_MAX), FV(abs)(a));   /* NaN passes */
-    const FA_M big = FV(mor)(FV(cmpgt)(y, FA_SET(FA_SQP_BIG)), FV(cmpgt)(b, FA_SET(FA_SQP_BIG2)));
-    const FA_V one = FA_SET(FA_C(1.0));
-    const FA_M small = FV(mand)(FV(cmplt)(y, one), FV(cmplt)(b, one));
-    const FA_V sc = FV(select)(big, FA_SET(FA_SQP_DOWN), FV(select)(small, FA_SET(FA_SQP_UP), one));
+    const FA_V sc = FA_FN(fa_sqp_from_a_scale)(y, b);
     const FA_V ys = FV(mul)(y, FV(add)(sc, sc)), bs = FV(mul)(FV(mul)(b, sc), sc);
     FA_V pl, e;
     const FA_V ph = FA_FN(fa_square_dw)(ys, &pl);
@@ -113,7 +150,7 @@ FA_INLINE FA_V FA_FN(fa_squareplus_from_a)(FA_V a, const FA_V *P)
     const FA_V q0l = FV(add)(e, pl);
     const FA_V qh = FV(add)(q0, q0l);
     const FA_V ql = FV(sub)(q0l, FV(sub)(qh, q0));
-    return FA_FN(fa_quot2)(ph, pl, qh, ql, FV(div)(one, qh));
+    return FA_FN(fa_sqp_quot)(ph, pl, qh, ql);
 }
 #undef FA_SQP_BIG
 #undef FA_SQP_BIG2
@@ -121,4 +158,8 @@ FA_INLINE FA_V FA_FN(fa_squareplus_from_a)(FA_V a, const FA_V *P)
 #undef FA_SQP_HALF_UP
 #undef FA_SQP_MAX
 #undef FA_SQP_UP
+#undef FA_SQP_A_BIG
+#undef FA_SQP_A_DOWN
+#undef FA_SQP_B_BIG
+#undef FA_SQP_B_DOWN
 #undef FA_SQP_QUOT_DOWN

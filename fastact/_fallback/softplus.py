@@ -7,6 +7,8 @@ from typing import Any
 
 import numpy as np
 
+from fastact._fallback.explinear import _fast2sum, _two_prod_err
+
 
 def _parts(s: Any, want_a: bool, want_d: bool):
     """(log1p(exp(-|s|)) or None, sigma(s) or None): only exp(-|s|) in [0, 1] is
@@ -79,13 +81,45 @@ def _fwd_squareplus(z, want_a, want_d, b):
     return (a if want_a else None), d
 
 
+# From a, the powers of two csrc/act/squareplus.h scales y = 2a by (and b by their
+# squares): (|a| beyond, scale), (b beyond, scale), and for |a| < 1 and b < 1 up,
+# so that y^2 + b neither overflows Dekker's split nor loses its digits to the
+# subnormals where g' is normal (fa_sqp_from_a_scale says why each).
+_SQP_FROM_A_SCALES = {
+    np.dtype(np.float32): ((2.0 ** 50, 2.0 ** -80), (2.0 ** 100, 2.0 ** -50), 2.0 ** 48),
+    np.dtype(np.float64): ((2.0 ** 480, 2.0 ** -560), (2.0 ** 960, 2.0 ** -480), 2.0 ** 480),
+}
+
+
+def _two_sum_nonneg(x, y):
+    """(s, e), s + e = x + y exactly, for x, y >= 0 (Fast2Sum on the larger first)."""
+    return _fast2sum(np.maximum(x, y), np.minimum(x, y))
+
+
 def _from_a_squareplus(a, b):
-    """g' = y^2 / (y^2 + b), y = 2a; for |y| > 1 as 1 / (1 + (b/y)/y), which
-    neither overflows nor gives inf/inf (a = +-inf: 1)."""
-    y = np.multiply(a, 2)
-    small = np.divide(np.multiply(y, y), np.add(np.multiply(y, y), b))
-    large = np.divide(1, np.add(1, np.divide(np.divide(b, y), y)))
-    return np.where(np.abs(y) <= 1, small, large).astype(a.dtype, copy=False)
+    """g' = y^2 / (y^2 + b), y = 2a, as the C kernel computes it without FMA: y and
+    b scaled by powers of two, y^2 + b as an unrounded pair and the quotient
+    corrected once by its residual, from Dekker's exact product (the plain
+    quotient, rounded three times, was 2 ULP).  |a| is capped at the largest
+    finite number: a = +-inf gives 1, the formula's limit; NaN passes."""
+    dt = a.dtype
+    (a_big, a_down), (b_big, b_down), up = _SQP_FROM_A_SCALES[dt]
+    b = np.asarray(b, dt)
+    y = np.minimum(np.abs(a), np.finfo(dt).max)
+    sc = np.where(np.greater(b, b_big), b_down,
+                  np.where(np.less(y, 1) & np.less(b, 1), up, 1.0))
+    sc = np.where(np.greater(y, a_big), a_down, sc).astype(dt)
+    ys = np.multiply(y, np.multiply(sc, 2))
+    bs = np.multiply(np.multiply(b, sc), sc)
+    num = np.multiply(ys, ys)
+    num_lo = _two_prod_err(ys, ys)
+    den, e = _two_sum_nonneg(num, bs)
+    den, den_lo = _fast2sum(den, np.add(e, num_lo))
+    q = np.divide(num, den)
+    # num - fl(q den) is exact (Sterbenz), - its rounding error, exactly known
+    res = np.subtract(np.subtract(num, np.multiply(q, den)), _two_prod_err(q, den))
+    res = np.subtract(np.add(res, num_lo), np.multiply(q, den_lo))
+    return np.add(q, np.divide(res, den))
 
 
 FORMULAS = {
