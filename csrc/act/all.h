@@ -20,5 +20,6 @@
 #include "act/tanhshrink.h"
 #include "act/softplus.h"
 #include "act/log_sigmoid.h"
+#include "act/squareplus.h"
 #include "act/gelu.h"
 #include "act/mish.h"

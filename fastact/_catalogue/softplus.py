@@ -1,4 +1,5 @@
-"""The softplus family: softplus and log_sigmoid (gelu and mish join them here)."""
+"""The softplus family: softplus, log_sigmoid and JAX's squareplus (its
+algebraic counterpart)."""
 from __future__ import annotations
 
 from fastact._catalogue.model import (FROM_Z_OPS, OPS, Activation, AtenBackward, BenchPeers,
@@ -53,5 +54,27 @@ ACTIVATIONS = (
             numpy_derivative="1 / (1 + np.exp(z))",
             jax_derivative="jax.nn.sigmoid(-z)",
             numexpr=("-log(1 + exp(-z))", "1 - exp(a)")),
+    ),
+    Activation(
+        "squareplus",
+        formula="(z + sqrt(z**2 + b)) / 2",
+        derivative="(1 + z / sqrt(z**2 + b)) / 2",
+        derivative_from_a="a**2 / (a**2 + b/4)",
+        parameters=(
+            Param("b", 4.0, "the curvature at 0 (the larger, the smoother; g(0) = sqrt(b)/2)",
+                  ops=OPS, positive=OPS,
+                  positive_why="b = 0 is relu itself, whose kink squareplus smooths, and "
+                               "sqrt(z**2 + b) is not real for every z if b < 0"),
+        ),
+        a_domain=(0.0, INF),
+        limits=(0.0, INF),
+        summary="the algebraic smooth rectifier (JAX's squareplus)",
+        jax="jax.nn.squareplus(z, b)",
+        numpy="(z + np.sqrt(z * z + b)) / 2",
+        # torch has no squareplus (so no aten backward and no out= binding)
+        bench=BenchPeers(
+            numpy_derivative="(1 + z / np.sqrt(z * z + b)) / 2",
+            jax_derivative="(1 + z / jnp.sqrt(z * z + b)) / 2",
+            numexpr=("(z + sqrt(z * z + b)) / 2", "a * a / (a * a + b / 4)")),
     ),
 )

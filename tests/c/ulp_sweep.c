@@ -75,6 +75,7 @@ static __thread int libm_used;
 #define LOG1P(x) ((T)G(log1p, x))
 #define TANH(x) ((T)G(tanh, x))
 #define ERFC(x) ((T)G(erfc, x))
+#define SQRT(x) ((T)G(sqrt, x))
 #define ABS(x) ((x) < 0 ? -(x) : (x))
 #define DEFINE_REF(fn, ...)                                                                 \
     static void fn##_d(double x, const double *P, double *v, double *s, double *lo)         \
@@ -197,6 +198,13 @@ DEFINE_REF(softplus_a, v[0] = -EXPM1(-(T)P[0] * x); s[0] = ABS(v[0]);)
 DEFINE_REF(log_sigmoid, LOGISTIC(x, e, sg, c); (void)sg;
            v[0] = (x < 0 ? x : 0) - LOG1P(e); v[1] = c; s[0] = ABS(v[0]); s[1] = v[1];)
 DEFINE_REF(log_sigmoid_a, v[0] = -EXPM1(x); s[0] = ABS(v[0]);)
+/* squareplus: P = (b); (z + sq)/2 rationalised to b / (2 (sq - z)) for z < 0,
+ * where it cancels; g' = g / sq (the limit 1 at +inf, where that is inf / inf) */
+DEFINE_REF(squareplus, const T b = (T)P[0], sq = SQRT(x * x + b);
+           v[0] = x < 0 ? b / (2 * (sq - x)) : (x + sq) / 2;
+           v[1] = isinf(x) && x > 0 ? 1 : v[0] / sq; s[0] = v[0]; s[1] = v[1];)
+DEFINE_REF(squareplus_a, const T y2 = (2 * x) * (2 * x);
+           v[0] = isinf(x) ? 1 : y2 / (y2 + (T)P[0]); s[0] = v[0];)
 
 /* The gated units.  Where a libm function's argument is rounded, its error is
  * magnified by the function's condition number, and S carries that factor: erfc
@@ -286,6 +294,7 @@ static const ref_t REFS[] = {
     {"tanhshrink", SMOOTH, {0}, FWD(tanhshrink), 0, 0},
     {"softplus", SMOOTH, {1, INFINITY}, FWD_A(softplus, softplus_a), 0, INFINITY},
     {"log_sigmoid", SMOOTH, {0}, FWD_A(log_sigmoid, log_sigmoid_a), -INFINITY, 0},
+    {"squareplus", SMOOTH, {4}, FWD_A(squareplus, squareplus_a), 0, INFINITY},
     {"gelu", SMOOTH, {0}, FWD(gelu), 0, 0},
     {"gelu_tanh", SMOOTH, {0}, FWD(gelu_tanh), 0, 0},
     {"mish", SMOOTH, {0}, FWD(mish), 0, 0},
