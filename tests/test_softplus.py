@@ -313,3 +313,16 @@ def test_squareplus_extremes_finite_and_right(fa_level, dtype):
         assert ulp_error(g, rg, dtype).max() <= 1, (b, ulp_error(g, rg, dtype))
         assert ulp_error(d, rd, dtype).max() <= 1, (b, ulp_error(d, rd, dtype))
         assert ulp_error(da, ra, dtype).max() <= 1, (b, ulp_error(da, ra, dtype))
+
+
+@pytest.mark.parametrize("op", ["squareplus", "squareplus_derivative", "squareplus_and_derivative",
+                                "squareplus_derivative_from_a", "squareplus_backward"])
+def test_squareplus_b_below_2_pow_minus_64_is_refused(fa, op):
+    """b below 2^-64 lost the from-a derivative (10^6 ULP at b = 2^-120 in float32):
+    every operation refuses it with a ValueError naming b; 2^-64 itself is served."""
+    fn = getattr(fa, op)
+    args = (np.ones(3, np.float32),) * (2 if "backward" in op else 1)
+    with pytest.raises(ValueError, match=r"b >= 2\*\*-64"):
+        fn(*args, b=2.0 ** -65)
+    got = fn(*args, b=2.0 ** -64)
+    assert all(np.isfinite(g).all() for g in (got if isinstance(got, tuple) else (got,)))

@@ -3,7 +3,7 @@ algebraic counterpart)."""
 from __future__ import annotations
 
 from fastact._catalogue.model import (FROM_Z_OPS, OPS, Activation, AtenBackward, BenchPeers,
-                                      Param)
+                                      Param, Relation)
 
 INF = float("inf")
 
@@ -68,6 +68,10 @@ ACTIVATIONS = (
         ),
         a_domain=(0.0, INF),
         limits=(0.0, INF),
+        # Below 2^-64 the from-a square (2a)^2 reaches float32's subnormals while g' is
+        # still normal (10^6 ULP at b = 2^-120); squareplus is relu there to 2^-32
+        # relative at |z| >= 1, so a b that small is refused rather than answered wrong.
+        relations=(Relation(OPS, lambda v: v["b"] >= 2.0 ** -64, "b >= 2**-64"),),
         summary="the algebraic smooth rectifier (JAX's squareplus)",
         jax="jax.nn.squareplus(z, b)",
         numpy="(z + np.sqrt(z * z + b)) / 2",
