@@ -12,6 +12,7 @@
 #include "act/hardshrink.h"
 #include "act/threshold.h"
 #include "act/prelu.h"
+#include "act/sparse_plus.h"
 #include "act/elu.h"
 #include "act/selu.h"
 #include "act/celu.h"

@@ -40,7 +40,8 @@
  *   --bound B (ULP, for every output; "-" reports only).
  * Default bounds: smooth values and derivatives 2 ULP (1 in "high" mode for the
  * rows with a separate high kernel), from-a 1 ULP, piecewise-linear rows exact
- * (hardsigmoid's value, a division by 6, 1 ULP; hardswish 2 / 1); at a level
+ * (hardsigmoid's value, a division by 6, 1 ULP; hardswish 2 / 1; sparse_plus 1
+ * on every output); at a level
  * without FMA the figures are only reported.  Exit status 1 if a bound is exceeded
  * or a NaN/finiteness check fails, 2 on bad arguments or an unavailable level. */
 #include <fenv.h>
@@ -137,6 +138,11 @@ DEFINE_REF(hardswish, v[0] = x <= -3 ? 0 : x >= 3 ? x : x * (x + 3) / 6;
            if (ABS(x) < (T)0x1p-20) {
                v[0] = x / 2; lo[0] = x * x / 6; s[0] = ABS(lo[0]);
            })
+/* sparse_plus: (x + 1)^2 / 4 on (-1, 1) (exact in double for a float32 x), g'
+ * continuous; from a, sqrt(a) below 1 */
+DEFINE_REF(sparse_plus, const T t = x <= -1 ? 0 : x >= 1 ? 2 : x + 1;
+           v[0] = x >= 1 ? x : t * t / 4; v[1] = t / 2; s[0] = v[0]; s[1] = v[1];)
+DEFINE_REF(sparse_plus_a, v[0] = x >= 1 ? 1 : SQRT(x); s[0] = v[0];)
 /* softshrink, hardshrink: P = (lambd); g' = 0 on the closed interval */
 DEFINE_REF(softshrink, const T l = (T)P[0];
            v[0] = x > l ? x - l : x < -l ? x + l : 0; v[1] = ABS(x) > l ? 1 : 0;
@@ -258,8 +264,9 @@ typedef void (*ref_l_fn)(long double, const double *, long double *, long double
                          long double *);
 
 /* Which bound a row's outputs get by default: smooth (2 ULP / 1 in high mode),
- * exact (0), or the two piecewise rows with a division by 6. */
-typedef enum { SMOOTH, EXACT, DIV6, HARDSWISH } kind_t;
+ * exact (0), the two piecewise rows with a division by 6, or faithful (1 ULP on
+ * every output: sparse_plus, rounded once but for a dropped tl^2). */
+typedef enum { SMOOTH, EXACT, DIV6, HARDSWISH, FAITHFUL } kind_t;
 
 typedef struct {
     const char *name;
@@ -285,6 +292,7 @@ static const ref_t REFS[] = {
     {"hardshrink", EXACT, {0.5}, FWD_A(hardshrink, shrink_a), -INFINITY, INFINITY},
     {"threshold", EXACT, {0.5, -1}, FWD(threshold), 0, 0},
     {"prelu", EXACT, {0.25, 0.25}, FWD(leaky), 0, 0},
+    {"sparse_plus", FAITHFUL, {0}, FWD_A(sparse_plus, sparse_plus_a), 0, INFINITY},
     {"elu", SMOOTH, {1}, FWD_A(elu, elu_a), -1, INFINITY},
     /* -lambda alpha rounded up to float32: a's below it are no output of selu */
     {"selu", SMOOTH, {0}, FWD_A(selu, selu_a), -0x1.c212ccp+0f, INFINITY},
@@ -672,6 +680,7 @@ static double default_bound(const ref_t *r, int out, const options_t *o, int has
     case EXACT: return 0;
     case DIV6: return out == OUT_VALUE ? 1 : 0;
     case HARDSWISH: return out == OUT_VALUE ? 2 : 1;
+    case FAITHFUL: return 1;
     default:
         if (out == OUT_FROM_A)
             return 1;
