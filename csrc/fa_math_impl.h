@@ -310,6 +310,10 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
  *    chain has one rounding step less than r, then q + D_j), and rounded once as
  *    before.  q is the same polynomial at r + L_j.
  * Like fa_exp_neg, a subnormal st is rounded at most twice, far below its spacing. */
+/* times4 = FA_EXP_ST_SCALED: s = 2^K instead (FA_EXP_SCALE_S below), so st and
+ * s exp(kx) stay normal down to the clamp and a subnormal result formed from them is
+ * rounded once, where the caller scales it back (silu's tail). */
+#define FA_EXP_ST_SCALED 2
 #if FA_IS_F32
 #  define FA_EXPT_T(s) {0x1p+0f * (s), 0x1.e71968p-1f * (s), 0x1.e2b7dep-1f * (s), \
                         0x1.ec0b66p-1f * (s)}
@@ -324,6 +328,7 @@ FA_INLINE void FA_FN(fa_logistic_pair)(FA_V e, FA_V *lo, FA_V *hi, FA_V *prod)
 FA_INLINE FA_V FA_FN(fa_exp_neg_st)(FA_V x, int twice, int times4, int with_em, FA_V *st)
 {
     static const FA_T T1[4] = FA_EXPT_T(FA_INV_SCALE_K), T4[4] = FA_EXPT_T(4 * FA_INV_SCALE_K);
+    static const FA_T TK[4] = FA_EXPT_T(1);  /* FA_EXP_ST_SCALED */
     static const FA_T L[4] = FA_EXPT_L;
     const FA_T k = twice ? FA_C(2.0) : FA_C(1.0);
 #if FA_IS_F32
@@ -360,7 +365,7 @@ FA_INLINE FA_V FA_FN(fa_exp_neg_st)(FA_V x, int twice, int times4, int with_em, 
 #undef FA_LO
     const FA_V p = FA_FN(fa_exp_neg_poly)(r, with_em);
     const FA_V sk = FV(from_u)(FV(ushli)(FV(as_u)(t), FA_MANT_BITS - 2));
-    *st = FV(mul)(FV(lut4)(times4 ? T4 : T1, FV(as_u)(t)), sk);
+    *st = FV(mul)(FV(lut4)(times4 == FA_EXP_ST_SCALED ? TK : times4 ? T4 : T1, FV(as_u)(t)), sk);
     return FV(muladd)(p, FV(mul)(r, r), rl);
 }
 #undef FA_EXPT_T

@@ -105,6 +105,30 @@ def test_scoped_calls_in_other_threads_keep_their_mode(c_module, restore_mode):
     assert all(np.array_equal(r, high) for r in results["high"])
 
 
+def test_gelu_has_a_high_kernel(c_module, restore_mode):
+    """gelu's exact form has a float32 default kernel of its own (<= 2 ULP, faster)
+    beside the <= 1 ULP one the high mode runs: some float32 results and derivatives
+    differ between the modes.  Its tanh form and float64 run one kernel in both.
+    (The baseline level, without a cheap table lookup, runs the high kernel in both.)"""
+    if c_module.get_level() == "baseline":
+        pytest.skip("the baseline level runs the high kernels in both modes")
+    ns = _backends.namespace("c")
+    z64 = np.linspace(-9, 9, 20_001)
+    runs = {}
+    for mode in ("default", "high"):
+        with fastact.accuracy_mode(mode):
+            runs[mode] = (ns.gelu_and_derivative(Z), ns.gelu_and_derivative(Z, approximate="tanh"),
+                          ns.gelu_and_derivative(z64))
+    (exact_d, tanh_d, f64_d), (exact_h, tanh_h, f64_h) = runs["default"], runs["high"]
+    for out_d, out_h in zip(exact_d, exact_h):
+        assert np.count_nonzero(out_d != out_h) > 0
+        # and both close to each other (each mode's budget: test_accuracy.py)
+        np.testing.assert_allclose(out_d, out_h, rtol=4e-7, atol=1e-44)
+    for pair in (zip(tanh_d, tanh_h), zip(f64_d, f64_h)):
+        for out_d, out_h in pair:
+            np.testing.assert_array_equal(out_d, out_h)
+
+
 @pytest.mark.parametrize("mode", ["default", "high"])
 def test_environment_variable(mode):
     code = "import fastact; print(fastact.get_accuracy())"

@@ -279,3 +279,50 @@ def test_out_dask_xarray(fa):
     x = xr.DataArray(z, dims=["t"])
     got = fa.log_sigmoid(x)
     assert isinstance(got, xr.DataArray) and np.array_equal(got.values, fa.log_sigmoid(z))
+
+
+# -- squareplus at the format's extremes (its generic tests take b = 4 and its sets)
+
+def _mp_ld(fn, *args):
+    """fn(mpmath, *args) at 60 digits, as a long double (via its decimal string)."""
+    with mpmath.workdps(60):
+        return LD(mpmath.nstr(fn(mpmath, *(mpmath.mpf(float(x)) for x in args)), 40))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_squareplus_extremes_finite_and_right(fa_level, dtype):
+    """|z| and a up to the largest finite number, b up to it too: every result
+    finite and right at every level.  Without FMA the quotients' rounded products
+    overflowed there (g'(max - 1 ULP) was -inf, g(-max/2) with b = max NaN), and
+    with b beyond 2^1000 (float32: 2^120) the from-a square reached the subnormals
+    where g' is normal (10^5 ULP at a = 0.001)."""
+    o = ORACLES["squareplus"]
+    info = np.finfo(dtype)
+    big = np.array([info.max, np.nextafter(info.max, dtype(0)), info.max / 2, info.max / 4 * 3,
+                    dtype(2.0) ** (info.maxexp - 30)], dtype)
+    z = np.concatenate([big, -big, np.array([0.0, 1e-3, 1.0, 3.5], dtype)])
+    for b in (dtype(4), info.max, info.max / 3, dtype(2.0) ** (info.maxexp - 30)):
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            g, d = fa_level.squareplus_and_derivative(z, b=b)
+            da = fa_level.squareplus_derivative_from_a(np.abs(z), b=b)
+        rg = np.array([_mp_ld(o.mp_value, x, b) for x in z])
+        rd = np.array([_mp_ld(o.mp_derivative, x, b) for x in z])
+        ra = np.array([_mp_ld(o.mp_derivative_from_a, x, b) for x in np.abs(z)])
+        assert np.isfinite(g).all() and np.isfinite(d).all() and np.isfinite(da).all()
+        assert ulp_error(g, rg, dtype).max() <= 1, (b, ulp_error(g, rg, dtype))
+        assert ulp_error(d, rd, dtype).max() <= 1, (b, ulp_error(d, rd, dtype))
+        assert ulp_error(da, ra, dtype).max() <= 1, (b, ulp_error(da, ra, dtype))
+
+
+@pytest.mark.parametrize("op", ["squareplus", "squareplus_derivative", "squareplus_and_derivative",
+                                "squareplus_derivative_from_a", "squareplus_backward"])
+def test_squareplus_b_below_2_pow_minus_64_is_refused(fa, op):
+    """b below 2^-64 lost the from-a derivative (10^6 ULP at b = 2^-120 in float32):
+    every operation refuses it with a ValueError naming b; 2^-64 itself is served."""
+    fn = getattr(fa, op)
+    args = (np.ones(3, np.float32),) * (2 if "backward" in op else 1)
+    with pytest.raises(ValueError, match=r"b >= 2\*\*-64"):
+        fn(*args, b=2.0 ** -65)
+    got = fn(*args, b=2.0 ** -64)
+    assert all(np.isfinite(g).all() for g in (got if isinstance(got, tuple) else (got,)))

@@ -34,7 +34,7 @@ static const double FA_FN(fa_gelu_q)[] = {
     -0x1.2a2ef9bb865aep-6, 0x1.8d9a941de3ac5p-2};
 #endif
 
-FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
+FA_INLINE void FA_FN(fa_gelu_fwd_high)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
 {
     (void)P;
     const FA_V one = FA_SET(FA_C(1.0)), zero = FA_SET(FA_C(0.0));
@@ -78,6 +78,175 @@ FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     d_pos = FV(select)(near, FV(sub)(one, w), d_pos);
     *d = FV(select)(neg, d_neg, d_pos);
 }
+
+
+/* The default gelu, <= 2 ULP: float32 alone has a kernel of its own (double keeps
+ * the <= 1 ULP one above, which is already within its speed bar).
+ * With m = |z| (cut at 15: beyond, every result is z or 0 and 1 or -0) and
+ * E = exp(-m^2/2) = 2^n (1 + q) (m^2 = h + l exactly, l folded into the reduced
+ * argument; no table, so 2^n scales exactly and q = expm1(r), |r| <= ln2/2, is
+ * one degree-6 polynomial), Phi(-m) = E K(m) and gelu'(-m) = E D(m) with
+ * K = Phi(-m) exp(m^2/2) (= R(m)/sqrt(2 pi), R the Mills ratio) and D = K - m/sqrt(2 pi).
+ * Each result is one rounding of a sum whose large part is exact (the budget is
+ * 2 ULP: every rounding at the result's own magnitude costs up to 0.5-1 of it):
+ *  - m < 2: four pieces of width 1/2 (read with fv_lut4), K = k0 + s k1 + s^2 P2(s)
+ *    and D = d0 + s d1 + s^2 P2(s) (degree 6, relative 2^-27, the same P2),
+ *    s = m - anchor exact (Sterbenz; anchor 0 for the first piece).  The anchors
+ *    are floats where K (and D) round to within 2^-30, so k0 and d0 are nearly
+ *    exact, and sit where D keeps its sign within the piece (D's small part
+ *    never cancels its large one).  K (1 + q) = k0 + (k0 q + dK (1 + q)),
+ *    dK = K - k0: k0 q is exact inside the FMA, and gelu = z 2^n k0 + z 2^n (the
+ *    bracket) is one more.
+ *  - m >= 2: R from Laplace's continued fraction 1/(m + 1/(m + 2/(m + 3/(m + T))))
+ *    with the tail T a degree-5 polynomial in m (relative 2^-28: each level damps
+ *    the tail's error), W = 1 - m R (<= 0.16), so that gelu(-m) =
+ *    -2^n (1 + q)(1 - W)/sqrt(2 pi) and gelu'(-m) = 2^n (1 + q)(R - m)/sqrt(2 pi)
+ *    each have the large part 1 (or -m) exact and the rest small.
+ *  - next to the zero of gelu' (z - z0 in (-1/4, 1/2), where D cancels) the fit
+ *    fa_at_simple_zero at -m, on a window wider on the side of small m (D's
+ *    pieces cancel down to m ~ 1/4) than the high kernel's.
+ * Measured over all 2^32 floats: docs/accuracy.md.
+ * z > 0 reflects: gelu(z) = z - z Phi(-m), gelu'(z) = 1 - gelu'(-m). */
+#if FA_IS_F32
+#  define FA_GD_MMAX 15.0f      /* exp(-m^2/2) < 2^-162: every result is 0 (or z) beyond */
+#  define FA_GD_MB 2.0f         /* the continued fraction from here */
+#  define FA_GD_MAGIC (0x1.8p23f + 167.0f)  /* 167 = 127 + 40: t's low bits are n + 167 */
+/* the window z - z0 in (-1/4, 1/2) = WC -+ WR: it reaches m = 1/4, where D's pieces
+ * would cancel (its other side is where the fit's rounding errors grow) */
+#  define FA_GD_WC 0.125f
+#  define FA_GD_WR 0.375f
+static const float FA_FN(fa_gelu_e_p)[] = {0x1.6ad05cp-10f, 0x1.12329ap-7f, 0x1.5557a8p-5f,
+                                          0x1.55549ep-3f, 0x1.fffffep-2f};
+static const float FA_FN(fa_gelu_a_anchor)[4] = {0.0f, 0x1.80000ap-1f, 0x1.fff6d8p-1f,
+                                                 0x1.7ffd1cp+0f};
+static const float FA_FN(fa_gelu_a_d0)[4] = {0x1.000000p-1f, 0.0f, -0x1.193ea6p-3f,
+                                             -0x1.9208aap-2f};
+static const float FA_FN(fa_gelu_a_d1)[4] = {-0x1.988448p-1f, -0x1.253a44p-1f, -0x1.1297e0p-1f,
+                                             -0x1.f4f536p-2f};
+/* K's pieces, s^6 first; the last row is k0 (the one before, s^1, is P's constant) */
+static const float FA_FN(fa_gelu_a_p)[][4] = {
+    {0x1.6f1e46p-8f, 0x1.cbe7acp-10f, 0x1.5d17f0p-11f, 0x1.ec0fecp-13f},
+    {-0x1.832832p-6f, -0x1.5796b4p-8f, -0x1.8922c6p-9f, -0x1.36dfeap-10f},
+    {0x1.f8245cp-5f, 0x1.d68da6p-7f, 0x1.2e362cp-7f, 0x1.0bc7e8p-8f},
+    {-0x1.10036ep-3f, -0x1.2c80dcp-5f, -0x1.9b0562p-6f, -0x1.9966a6p-7f},
+    {0x1.fff948p-3f, 0x1.5bf7e8p-4f, 0x1.fcd3c6p-5f, 0x1.204326p-5f},
+    {-0x1.98843cp-2f, -0x1.63e06cp-3f, -0x1.1956dap-3f, -0x1.71c38cp-4f},
+    {0x1.000000p-1f, 0x1.337020p-2f, 0x1.0bddb2p-2f, 0x1.a5726cp-3f}};
+static const float FA_FN(fa_gelu_b_t)[] = {-0x1.385e78p-17f, 0x1.aa38d6p-12f, -0x1.e76ad6p-8f,
+                                          0x1.36e83ep-4f, -0x1.ea33d2p-2f, 0x1.e2d5aep+0f};
+/* gelu' next to its zero, for z - z0 in (-1/4, 1/2): 2^-27.8 relative */
+static const float FA_FN(fa_gelu_w_q)[] = {-0x1.63f43ep-9f, 0x1.2955a2p-8f, 0x1.3f2a04p-6f,
+                                          -0x1.e4304ep-7f, -0x1.d2fcb6p-4f, -0x1.2a2e7ep-6f,
+                                          0x1.8d9a96p-2f};
+
+/* Horner of c (n coefficients, highest degree first) at x */
+FA_INLINE FA_V FA_FN(fa_gelu_horner)(FA_V x, const FA_T *c, unsigned n)
+{
+    FA_V p = FA_SET(c[0]);
+    for (unsigned i = 1; i < n; i++)
+        p = FV(muladd)(p, x, FA_SET(c[i]));
+    return p;
+}
+
+/* exp(-(h + l)/2) = 2^-40 *sc (1 + q), sc = 2^(n+40) (normal for every h <= MMAX^2),
+ * and q = expm1(r) as the pair (returned) r + *ql: x - n ln2_hi is exact (nf ln2_hi
+ * has at most 23 bits; Sterbenz), the small terms -n ln2_lo - l/2 are added once
+ * (r) and that rounding's error goes into *ql with r^2 P(r), so that neither r nor
+ * q is rounded at its own magnitude (up to ln2/2: each rounding there was
+ * 0.25-0.3 ULP of gelu) */
+FA_INLINE FA_V FA_FN(fa_gelu_exp)(FA_V h, FA_V l, FA_V *sc, FA_V *ql)
+{
+    const FA_V magic = FA_SET(FA_GD_MAGIC);
+    const FA_V x = FV(mul)(h, FA_SET(-0.5f));
+    const FA_V t = FV(muladd)(x, FA_SET(0x1.715476p+0f), magic);
+    const FA_V nf = FV(sub)(t, magic);
+    const FA_V rh = FV(nmuladd)(nf, FA_SET(0x1.62e400p-1f), x);
+    const FA_V rl = FV(nmuladd)(nf, FA_SET(0x1.7f7d1cp-20f), FV(mul)(l, FA_SET(-0.5f)));
+    const FA_V r = FV(add)(rh, rl);
+    /* r's rounding error (Fast2Sum, exact for |rh| >= |rl|; below that r < 2^-11
+     * and its error is far below what counts) */
+    const FA_V re = FV(add)(FV(sub)(rh, r), rl);
+    const unsigned np = sizeof FA_FN(fa_gelu_e_p) / sizeof FA_FN(fa_gelu_e_p)[0];
+    const FA_V p = FA_FN(fa_gelu_horner)(r, FA_FN(fa_gelu_e_p), np);
+    *sc = FV(from_u)(FV(ushli)(FV(as_u)(t), 23));
+    *ql = FV(muladd)(p, FV(mul)(r, r), re);
+    return r;
+}
+
+FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
+{
+    (void)P;
+    const FA_V one = FA_SET(1.0f), ch = FA_SET(FA_RSQRT2PI_HI), cl = FA_SET(FA_RSQRT2PI_LO);
+    const FA_V m = FV(abs)(z);
+    const FA_V mc = FV(min)(FA_SET(FA_GD_MMAX), m);  /* NaN passes (simd.h) */
+    const FA_V zc = FV(orsign)(mc, z);
+    FA_V l, sc, ql;
+    const FA_V h = FA_FN(fa_square_dw)(mc, &l);
+    const FA_V qh = FA_FN(fa_gelu_exp)(h, l, &sc, &ql);
+    /* m < 2: the piece j = floor(2m) in kt's low bits (m >= 2 wraps: not taken) */
+    const FA_V kt = FV(add)(FV(muladd)(mc, FA_SET(2.0f), FA_SET(-0.5f)), FA_SET(0x1.8p23f));
+    const FA_U j = FV(as_u)(kt);
+    const FA_V s = FV(sub)(mc, FV(lut4)(FA_FN(fa_gelu_a_anchor), j));
+    FA_V pp = FV(lut4)(FA_FN(fa_gelu_a_p)[0], j);
+    for (unsigned i = 1; i < 5; i++)
+        pp = FV(muladd)(pp, s, FV(lut4)(FA_FN(fa_gelu_a_p)[i], j));
+    const FA_V k0 = FV(lut4)(FA_FN(fa_gelu_a_p)[6], j), d0 = FV(lut4)(FA_FN(fa_gelu_a_d0), j);
+    const FA_V k1 = FV(lut4)(FA_FN(fa_gelu_a_p)[5], j), d1 = FV(lut4)(FA_FN(fa_gelu_a_d1), j);
+    /* K (1 + q) = k0 + ia with ia = k0 q + dK (1 + q), dK = K - k0 = s k1 + s^2 P2:
+     * k0 q is exact inside the last FMA, so only terms of dK's size are rounded
+     * besides ia itself (K rounded and then times q cost up to 0.5 ULP); D alike */
+    const FA_V opq = FV(add)(one, FV(add)(qh, ql));
+    const FA_V s2p = FV(mul)(FV(mul)(s, s), pp);
+    const FA_V dk = FV(muladd)(s, k1, s2p), dd = FV(muladd)(s, d1, s2p);
+    const FA_V ia = FV(muladd)(qh, k0, FV(muladd)(dk, opq, FV(mul)(ql, k0)));
+    const FA_V id = FV(muladd)(qh, d0, FV(muladd)(dd, opq, FV(mul)(ql, d0)));
+    const FA_V sn = FV(mul)(sc, FA_SET(0x1p-40f));
+    const FA_V zs = FV(mul)(zc, sn);
+    const FA_V zi = FV(mul)(zs, ia);
+    const FA_V a_neg_a = FV(muladd)(zs, k0, zi);
+    const FA_V a_pos_a = FV(sub)(FV(nmuladd)(zs, k0, zc), zi);
+    const FA_V d_a = FV(mul)(FV(add)(d0, id), sn);
+    /* m >= 2: the fraction from its tail T up: S = 1/(m + 2/(m + 3/(m + T))),
+     * R = 1/(m + S), W = 1 - m R = S R */
+    const FA_V mb = FV(max)(FA_SET(FA_GD_MB), mc);  /* NaN passes */
+    const unsigned nt = sizeof FA_FN(fa_gelu_b_t) / sizeof FA_FN(fa_gelu_b_t)[0];
+    FA_V t = FA_FN(fa_gelu_horner)(mb, FA_FN(fa_gelu_b_t), nt);
+    t = FV(div)(FA_SET(3.0f), FV(add)(mb, t));
+    t = FV(div)(FA_SET(2.0f), FV(add)(mb, t));
+    const FA_V sv = FV(div)(one, FV(add)(mb, t));
+    const FA_V r = FV(div)(one, FV(add)(mb, sv));
+    /* (1 + q)(1 - W) = 1 + ib;  (1 + q)(R - m) = -m + ie */
+    const FA_V ib = FV(add)(qh, FV(nmuladd)(FV(mul)(sv, r), opq, ql));
+    const FA_V ie = FV(nmuladd)(mb, qh, FV(nmuladd)(mb, ql, FV(mul)(r, opq)));
+    /* scaled by 2^(n+40) first, then 2^-40: a subnormal result is rounded once */
+    const FA_V a_neg_b = FV(mul)(FV(mul)(FV(add)(ch, FV(muladd)(ch, ib, cl)), sc),
+                                 FA_SET(-0x1p-40f));
+    const FA_V a_pos_b = FV(add)(m, a_neg_b);  /* +inf stays */
+    const FA_V e_b = FV(nmuladd)(mb, ch, FV(nmuladd)(mb, cl, FV(mul)(ch, ie)));
+    const FA_V d_b = FV(mul)(FV(mul)(e_b, sc), FA_SET(0x1p-40f));
+    const FA_M far = FV(cmple)(FA_SET(FA_GD_MB), mc);
+    *a = FV(selsign)(z, FV(select)(far, a_neg_b, a_neg_a), FV(select)(far, a_pos_b, a_pos_a));
+    /* next to the zero of gelu' */
+    const FA_V x = FV(neg)(mc);
+    const unsigned nq = sizeof FA_FN(fa_gelu_w_q) / sizeof FA_FN(fa_gelu_w_q)[0];
+    const FA_V w = FA_FN(fa_at_simple_zero)(x, FA_FN(fa_gelu_k), FA_FN(fa_gelu_w_q), nq);
+    const FA_M near = FV(cmplt)(FV(abs)(FV(sub)(x, FA_SET(FA_FN(fa_gelu_k)[0] + FA_GD_WC))),
+                                FA_SET(FA_GD_WR));
+    const FA_V dn = FV(select)(near, w, FV(select)(far, d_b, d_a));
+    *d = FV(selsign)(z, dn, FV(sub)(one, dn));
+}
+#  undef FA_GD_MMAX
+#  undef FA_GD_MB
+#  undef FA_GD_MAGIC
+#  undef FA_GD_WC
+#  undef FA_GD_WR
+#else
+/* double: the <= 1 ULP kernel is the default too */
+FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
+{
+    FA_FN(fa_gelu_fwd_high)(z, P, a, d);
+}
+#endif
 
 #if FA_IS_F32
 #  define FA_GT_XMIN -110.0f     /* exp's argument cut (fa_exp_pair_neg's range) */
@@ -187,6 +356,12 @@ FA_INLINE void FA_FN(fa_gelu_tanh_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
                                 FA_SET(FA_GELU_W));
     *d = FV(select)(near, FA_FN(fa_at_simple_zero)(z, FA_FN(fa_gelu_tanh_k),
                                                    FA_FN(fa_gelu_tanh_q), nq), dv);
+}
+/* gelu's catalogue entry has a high-mode kernel (the exact form's row), so its
+ * tanh-form row needs one too: its default already meets <= 1 ULP. */
+FA_INLINE void FA_FN(fa_gelu_tanh_fwd_high)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
+{
+    FA_FN(fa_gelu_tanh_fwd)(z, P, a, d);
 }
 #undef FA_GT_XMIN
 #undef FA_GT_ZC

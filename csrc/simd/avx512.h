@@ -28,6 +28,7 @@ typedef __m512i fv_uf64;
     FA_INLINE fv_##S fv_sub_##S(fv_##S a, fv_##S b) { return _mm512_sub_##ps(a, b); }         \
     FA_INLINE fv_##S fv_mul_##S(fv_##S a, fv_##S b) { return _mm512_mul_##ps(a, b); }         \
     FA_INLINE fv_##S fv_div_##S(fv_##S a, fv_##S b) { return _mm512_div_##ps(a, b); }         \
+    FA_INLINE fv_##S fv_sqrt_##S(fv_##S a) { return _mm512_sqrt_##ps(a); }                    \
     FA_INLINE fv_##S fv_muladd_##S(fv_##S a, fv_##S b, fv_##S c)                              \
     { return _mm512_fmadd_##ps(a, b, c); }                                                     \
     FA_INLINE fv_##S fv_nmuladd_##S(fv_##S a, fv_##S b, fv_##S c)                             \

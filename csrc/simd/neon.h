@@ -29,6 +29,7 @@ typedef uint64x2_t fv_uf64;
     FA_INLINE fv_##S fv_sub_##S(fv_##S a, fv_##S b) { return vsubq_##q(a, b); }                \
     FA_INLINE fv_##S fv_mul_##S(fv_##S a, fv_##S b) { return vmulq_##q(a, b); }                \
     FA_INLINE fv_##S fv_div_##S(fv_##S a, fv_##S b) { return vdivq_##q(a, b); }                \
+    FA_INLINE fv_##S fv_sqrt_##S(fv_##S a) { return vsqrtq_##q(a); }                           \
     /* vfmaq(c, a, b) = c + a*b and vfmsq(c, a, b) = c - a*b, each rounded once */            \
     FA_INLINE fv_##S fv_muladd_##S(fv_##S a, fv_##S b, fv_##S c) { return vfmaq_##q(c, a, b); } \
     FA_INLINE fv_##S fv_nmuladd_##S(fv_##S a, fv_##S b, fv_##S c) { return vfmsq_##q(c, a, b); } \

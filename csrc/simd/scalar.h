@@ -34,6 +34,7 @@ typedef uint64_t fv_uf64;
     FA_INLINE fv_##S fv_sub_##S(fv_##S a, fv_##S b) { return a - b; }                          \
     FA_INLINE fv_##S fv_mul_##S(fv_##S a, fv_##S b) { return a * b; }                          \
     FA_INLINE fv_##S fv_div_##S(fv_##S a, fv_##S b) { return a / b; }                          \
+    FA_INLINE fv_##S fv_sqrt_##S(fv_##S a) { return FV_SCALAR_SQRT_##S(a); }                    \
     FA_INLINE fv_##S fv_abs_##S(fv_##S a) { return FV_SCALAR_FABS_##S(a); }                     \
     FA_INLINE fv_##S fv_neg_##S(fv_##S a) { return -a; }                                        \
     FA_INLINE fv_##S fv_copysign_##S(fv_##S m, fv_##S s) { return FV_SCALAR_COPYSIGN_##S(m, s); } \
@@ -53,6 +54,8 @@ typedef uint64_t fv_uf64;
     FA_INLINE fv_u##S fv_usub_##S(fv_u##S a, fv_u##S b) { return a - b; }
 
 #define FV_SCALAR_FABS_f32(x) __builtin_fabsf(x)
+#define FV_SCALAR_SQRT_f32(x) __builtin_sqrtf(x)
+#define FV_SCALAR_SQRT_f64(x) __builtin_sqrt(x)
 #define FV_SCALAR_FABS_f64(x) __builtin_fabs(x)
 #define FV_SCALAR_COPYSIGN_f32(m, s) __builtin_copysignf((m), (s))
 #define FV_SCALAR_COPYSIGN_f64(m, s) __builtin_copysign((m), (s))

@@ -20,7 +20,7 @@
  *   FV_LANES_S the number of lanes
  *   memory     fv_load_S(const T *p), fv_store_S(T *p, v)   (unaligned)
  *   constants  fv_setall_S(T x), fv_usetall_S(bits)
- *   arithmetic fv_add_S, fv_sub_S, fv_mul_S, fv_div_S       (IEEE, rounded once)
+ *   arithmetic fv_add_S, fv_sub_S, fv_mul_S, fv_div_S, fv_sqrt_S (IEEE, rounded once)
  *              fv_muladd_S(a, b, c) = a*b + c, fv_nmuladd_S(a, b, c) = c - a*b:
  *              one rounding where FA_HAVE_FMA, two otherwise (as fa_config.h's FA_FMA)
  *              fv_abs_S, fv_neg_S, fv_nabs_S = -|a| (sign bit only), fv_copysign_S(mag, sgn),

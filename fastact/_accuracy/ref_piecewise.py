@@ -1,5 +1,6 @@
-"""Accuracy references for the piecewise-linear family, with the signatures of
-fastact/_accuracy/model.py's Reference (being landed by the registries work):
+"""Accuracy references for the piecewise family (piecewise-linear, and
+sparse_plus), with the signatures of fastact/_accuracy/model.py's Reference
+(being landed by the registries work):
 
     wide_fwd(z, **params) -> (a, d)   wide_from_a(a, **params) -> d
     mp_fwd(mp, x, **params) -> (a, d) mp_from_a(mp, a, **params) -> d
@@ -7,8 +8,9 @@ fastact/_accuracy/model.py's Reference (being landed by the registries work):
 SPECS[name] holds the keyword arguments of Reference(...) for each activation;
 REFERENCES builds them.  Every function here
 is exact once rounded (clamps, selects, one IEEE operation) except hardsigmoid and
-hardswish, whose division by 6 is rounded in the wide format: exact=False for
-those two (a few wide ULP; mpmath settles the near-midpoints)."""
+hardswish, whose division by 6 is rounded in the wide format, and sparse_plus,
+whose (z + 1)^2 / 4 and sqrt(a) are (float32 data: exact in float64 but for the
+root): exact=False for those (a few wide ULP; mpmath settles the near-midpoints)."""
 from __future__ import annotations
 
 from typing import Any, Dict, Tuple
@@ -58,6 +60,27 @@ def _hardswish_mp_fwd(mp, x):
     if x <= -3:
         return mp.mpf(0), mp.mpf(0)
     return x * (x + 3) / 6, (mp.mpf(1) if x >= 3 else (2 * x + 3) / 6)
+
+
+def _sparse_plus_wide_fwd(z) -> Tuple[Any, Any]:
+    t = np.clip(z, -1, 1) + 1
+    return np.where(z > 1, z, t * t / 4), t / 2
+
+
+def _sparse_plus_wide_from_a(a):
+    with np.errstate(invalid="ignore"):  # a < 0 is outside g's range: NaN, as written
+        return np.where(a >= 1, np.ones_like(a), np.sqrt(a))
+
+
+def _sparse_plus_mp_fwd(mp, x):
+    if x >= 1:
+        return x, mp.mpf(1)
+    t = max(x, mp.mpf(-1)) + 1
+    return t * t / 4, t / 2
+
+
+def _sparse_plus_mp_from_a(mp, a):
+    return mp.mpf(1) if a >= 1 else mp.sqrt(a)
 
 
 def _softshrink_wide_fwd(z, lambd):
@@ -134,6 +157,9 @@ SPECS: Dict[str, Dict[str, Any]] = {
                       f64_edges=(0.5,), params={"threshold": 0.5, "value": -1.0}),
     "prelu": dict(wide_fwd=_prelu_wide_fwd, mp_fwd=_prelu_mp_fwd, exact=True,
                   f64_edges=(0.0,), params={"weight": 0.25}),
+    "sparse_plus": dict(wide_fwd=_sparse_plus_wide_fwd, mp_fwd=_sparse_plus_mp_fwd,
+                        wide_from_a=_sparse_plus_wide_from_a,
+                        mp_from_a=_sparse_plus_mp_from_a, f64_edges=(-1.0, 1.0)),
 }
 
 REFERENCES = {name: Reference(**spec) for name, spec in SPECS.items()}

@@ -1,6 +1,9 @@
 """Accuracy references of the softplus family (see model.py): softplus and
 log_sigmoid in the stable forms max(s, 0) + log1p(exp(-|s|)) and sigma(s) from
 e = exp(-|s|), so nothing overflows; from a, -expm1(-beta a) and -expm1(a).
+squareplus: (z + s)/2, s = sqrt(z^2 + b), as b / (2 (s - z)) for z < 0 (where
+z + s cancels), g' = g / s; from a, (2a)^2 / ((2a)^2 + b).  The wide formats
+hold z^2 for every z of the format under test.
 threshold (PyTorch's switch to z) is a select: a = z and g' = 1 exactly where
 beta*z > threshold (+inf, the default's meaning: never).
 
@@ -67,6 +70,34 @@ def mp_from_a_log_sigmoid(mp: Any, a: Any) -> Any:
     return -mp.expm1(a)
 
 
+def wide_fwd_squareplus(z: np.ndarray, b: float = 4.0) -> Tuple[np.ndarray, np.ndarray]:
+    bb = z.dtype.type(b)
+    with np.errstate(invalid="ignore"):  # z = +inf: inf / inf in g / s; the limit is 1
+        s = np.sqrt(z * z + bb)
+        a = np.where(z < 0, bb / (2 * (s - z)), (z + s) / 2)
+        return a, np.where(z == INF, 1, a / s)
+
+
+def wide_from_a_squareplus(a: np.ndarray, b: float = 4.0) -> np.ndarray:
+    y2 = (2 * a) * (2 * a)
+    with np.errstate(invalid="ignore"):  # a = +-inf: inf / inf; the limit is 1
+        return np.where(np.isinf(a), 1, y2 / (y2 + a.dtype.type(b)))
+
+
+def mp_fwd_squareplus(mp: Any, x: Any, b: float = 4.0) -> Tuple[Any, Any]:
+    if mp.isinf(x):
+        return (mp.inf, mp.mpf(1)) if x > 0 else (mp.mpf(0), mp.mpf(0))
+    s = mp.sqrt(x * x + b)
+    a = b / (2 * (s - x)) if x < 0 else (x + s) / 2
+    return a, a / s
+
+
+def mp_from_a_squareplus(mp: Any, a: Any, b: float = 4.0) -> Any:
+    if mp.isinf(a):
+        return mp.mpf(1)
+    return (2 * a) ** 2 / ((2 * a) ** 2 + b)
+
+
 # where exp(-|z|) (the value's tail and the derivative's) reaches the subnormals
 # and underflows
 EDGES = {"float32": (-87.3, -103.3, -104.0), "float64": (-708.4, -744.4, -745.2)}
@@ -79,4 +110,9 @@ REFERENCES: Dict[str, Reference] = {
                              wide_from_a=wide_from_a_log_sigmoid,
                              mp_from_a=mp_from_a_log_sigmoid,
                              f64_edges=tuple(-x for x in EDGES["float64"])),
+    # where the kernels start scaling z^2 + b (float64), and where z^2 overflows
+    "squareplus": Reference(wide_fwd=wide_fwd_squareplus, mp_fwd=mp_fwd_squareplus,
+                            wide_from_a=wide_from_a_squareplus,
+                            mp_from_a=mp_from_a_squareplus,
+                            f64_edges=(2.0 ** 500, 1.4e154)),
 }

@@ -21,6 +21,9 @@ ACTIVATIONS = (
                   ops=FROM_Z_OPS, choices={"none": "gelu", "tanh": "gelu_tanh"}),
         ),
         limits=(0.0, INF),
+        # act/gelu.h: a <= 2 ULP float32 default for the exact form beside its
+        # <= 1 ULP kernel (the tanh form has one kernel for both modes)
+        high=True,
         summary="the Gaussian error linear unit (exact, or torch's tanh form)",
         torch="F.gelu(z, approximate=approximate)",
         jax="jax.nn.gelu(z, approximate=approximate == 'tanh')",

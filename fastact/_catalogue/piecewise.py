@@ -1,5 +1,6 @@
-"""The piecewise-linear family: hardtanh, relu6, hardsigmoid, hardswish,
-softshrink, hardshrink, threshold, prelu.
+"""The piecewise family: the piecewise-linear hardtanh, relu6, hardsigmoid,
+hardswish, softshrink, hardshrink, threshold, prelu, and JAX's sparse_plus (a
+square between two linear pieces, its g' continuous).
 
 Every kink follows PyTorch's backward kernel (aten/src/ATen/native/cpu/Activation.cpp
 and its friends), checked against torch's autograd in tests/test_piecewise.py:
@@ -185,5 +186,26 @@ ACTIVATIONS = (
             params={"weight": 0.25},
             numpy_derivative="np.where(z > 0, 1, weight).astype(z.dtype)",
             jax_derivative="jnp.where(z > 0, 1, weight).astype(z.dtype)"),
+    ),
+    Activation(
+        "sparse_plus",
+        formula="0 if z <= -1, (z + 1)**2 / 4 if -1 < z < 1, z if z >= 1",
+        derivative="0 if z <= -1, (z + 1)/2 if -1 < z < 1, 1 if z >= 1",
+        derivative_from_a="sqrt(a) if a < 1 else 1",
+        kink="none: g' is continuous (0 at z = -1, 1 at z = 1)",
+        a_domain=(0.0, INF),
+        limits=(0.0, INF),
+        example_z="[-2.0, 0.0, 0.5]",
+        summary="the piecewise-quadratic smooth rectifier (JAX's sparse_plus)",
+        jax="jax.nn.sparse_plus(z)",
+        numpy="np.where(z <= -1, 0, np.where(z >= 1, z, (z + 1) ** 2 / 4))",
+        # torch has no sparse_plus (so no aten backward and no out= binding)
+        bench=BenchPeers(
+            numpy_derivative="np.where(z <= -1, 0, np.where(z >= 1, 1, (z + 1) / 2))"
+                             ".astype(z.dtype)",
+            jax_derivative="jnp.where(z <= -1, 0, jnp.where(z >= 1, 1, (z + 1) / 2))"
+                           ".astype(z.dtype)",
+            numexpr=("where(z <= -1, zero, where(z >= 1, z, (z + 1) * (z + 1) / 4))",
+                     "where(a >= 1, one, sqrt(a))")),
     ),
 )

@@ -1,8 +1,9 @@
-"""The softplus family: softplus and log_sigmoid (gelu and mish join them here)."""
+"""The softplus family: softplus, log_sigmoid and JAX's squareplus (its
+algebraic counterpart)."""
 from __future__ import annotations
 
 from fastact._catalogue.model import (FROM_Z_OPS, OPS, Activation, AtenBackward, BenchPeers,
-                                      Param)
+                                      Param, Relation)
 
 INF = float("inf")
 
@@ -53,5 +54,31 @@ ACTIVATIONS = (
             numpy_derivative="1 / (1 + np.exp(z))",
             jax_derivative="jax.nn.sigmoid(-z)",
             numexpr=("-log(1 + exp(-z))", "1 - exp(a)")),
+    ),
+    Activation(
+        "squareplus",
+        formula="(z + sqrt(z**2 + b)) / 2",
+        derivative="(1 + z / sqrt(z**2 + b)) / 2",
+        derivative_from_a="a**2 / (a**2 + b/4)",
+        parameters=(
+            Param("b", 4.0, "the curvature at 0 (the larger, the smoother; g(0) = sqrt(b)/2)",
+                  ops=OPS, positive=OPS,
+                  positive_why="b = 0 is relu itself, whose kink squareplus smooths, and "
+                               "sqrt(z**2 + b) is not real for every z if b < 0"),
+        ),
+        a_domain=(0.0, INF),
+        limits=(0.0, INF),
+        # Below 2^-64 the from-a square (2a)^2 reaches float32's subnormals while g' is
+        # still normal (10^6 ULP at b = 2^-120); squareplus is relu there to 2^-32
+        # relative at |z| >= 1, so a b that small is refused rather than answered wrong.
+        relations=(Relation(OPS, lambda v: v["b"] >= 2.0 ** -64, "b >= 2**-64"),),
+        summary="the algebraic smooth rectifier (JAX's squareplus)",
+        jax="jax.nn.squareplus(z, b)",
+        numpy="(z + np.sqrt(z * z + b)) / 2",
+        # torch has no squareplus (so no aten backward and no out= binding)
+        bench=BenchPeers(
+            numpy_derivative="(1 + z / np.sqrt(z * z + b)) / 2",
+            jax_derivative="(1 + z / jnp.sqrt(z * z + b)) / 2",
+            numexpr=("(z + sqrt(z * z + b)) / 2", "a * a / (a * a + b / 4)")),
     ),
 )

@@ -1,4 +1,5 @@
-"""The piecewise-linear family in NumPy (see fastact/_catalogue/piecewise.py):
+"""The piecewise family in NumPy (see fastact/_catalogue/piecewise.py): the
+piecewise-linear ones and sparse_plus (a square between two linear pieces).
 fwd(z, want_a, want_d, **params) -> (value, derivative from z), from_a(a, **params).
 The kinks are PyTorch's (csrc/act/*.h says which); NaN gives NaN everywhere,
 also where a comparison alone would pick a branch."""
@@ -8,6 +9,7 @@ from typing import Any
 
 import numpy as np
 
+from fastact._fallback.explinear import _fast2sum, _two_prod_err
 from fastact._fallback.lesson import _fwd_leaky_relu
 
 
@@ -132,6 +134,28 @@ def _fwd_prelu(z, want_a, want_d, weight, at_zero=None):
     return _fwd_leaky_relu(z, want_a, want_d, weight, at_zero)
 
 
+def _fwd_sparse_plus(z, want_a, want_d):
+    """t^2/4 with t = c + 1, c = clamp(z, -1, 1), in z's dtype as an unrounded
+    pair (Fast2Sum: |c| <= 1; Dekker's exact square, NumPy has no FMA), so only
+    the sum rounds; z where z > 1.  g' = (c + 1)/2: the rounded t halved, 0 and 1
+    at the clamps (NaN passes np.clip)."""
+    c = np.clip(z, -1, 1)
+    th, tl = _fast2sum(np.ones_like(c), c)
+    a = d = None
+    if want_a:
+        t2 = np.add(np.multiply(th, th),
+                    np.add(_two_prod_err(th, th), np.multiply(np.add(th, th), tl)))
+        a = np.where(np.greater(z, 1), z, np.multiply(t2, 0.25)).astype(z.dtype, copy=False)
+    if want_d:
+        d = np.multiply(th, 0.5).astype(z.dtype, copy=False)
+    return a, d
+
+
+def _from_a_sparse_plus(a):
+    # sqrt(a) rounded once on (0, 1); a < 0 (outside g's range): NaN, as written
+    return np.where(np.greater_equal(a, 1), 1, np.sqrt(a)).astype(a.dtype, copy=False)
+
+
 FORMULAS = {
     "hardtanh": (_fwd_hardtanh, _from_a_hardtanh),
     "relu6": (_fwd_relu6, _from_a_relu6),
@@ -141,4 +165,5 @@ FORMULAS = {
     "hardshrink": (_fwd_hardshrink, _from_a_shrink),
     "threshold": (_fwd_threshold, None),
     "prelu": (_fwd_prelu, None),
+    "sparse_plus": (_fwd_sparse_plus, _from_a_sparse_plus),
 }

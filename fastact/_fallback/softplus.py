@@ -1,10 +1,13 @@
 """The softplus family in NumPy (conventions as in lesson.py): softplus and
-log_sigmoid share log1p(exp(-|s|)) and the logistic function of s."""
+log_sigmoid share log1p(exp(-|s|)) and the logistic function of s; squareplus
+is algebraic (a square root)."""
 from __future__ import annotations
 
 from typing import Any
 
 import numpy as np
+
+from fastact._fallback.explinear import _fast2sum, _two_prod_err
 
 
 def _parts(s: Any, want_a: bool, want_d: bool):
@@ -60,7 +63,67 @@ def _from_a_log_sigmoid(a):
     return _neg_expm1(a)
 
 
+def _fwd_squareplus(z, want_a, want_d, b):
+    """(z + s)/2 with s = hypot(z, sqrt(b)) (no overflow of z*z), from halves so
+    that neither z + s nor s + |z| overflows; for z < 0 as (b/4) / (s/2 + |z|/2),
+    where z + s would cancel.  g' = g / s."""
+    m = np.abs(z)
+    half_s = np.multiply(np.hypot(z, np.sqrt(b)), 0.5)
+    half_m = np.multiply(m, 0.5)
+    a = np.where(z < 0, np.divide(np.multiply(b, 0.25), np.add(half_s, half_m)),
+                 np.add(half_m, half_s))
+    a = np.where(z == -np.inf, 0, a).astype(z.dtype, copy=False)
+    d = None
+    if want_d:
+        # z = +inf: inf / inf; the limit is 1
+        d = np.where(z == np.inf, 1, np.multiply(np.divide(a, half_s), 0.5))
+        d = d.astype(z.dtype, copy=False)
+    return (a if want_a else None), d
+
+
+# From a, the powers of two csrc/act/squareplus.h scales y = 2a by (and b by their
+# squares): (|a| beyond, scale), (b beyond, scale), and for |a| < 1 and b < 1 up,
+# so that y^2 + b neither overflows Dekker's split nor loses its digits to the
+# subnormals where g' is normal (fa_sqp_from_a_scale says why each).
+_SQP_FROM_A_SCALES = {
+    np.dtype(np.float32): ((2.0 ** 50, 2.0 ** -80), (2.0 ** 100, 2.0 ** -50), 2.0 ** 48),
+    np.dtype(np.float64): ((2.0 ** 480, 2.0 ** -560), (2.0 ** 960, 2.0 ** -480), 2.0 ** 480),
+}
+
+
+def _two_sum_nonneg(x, y):
+    """(s, e), s + e = x + y exactly, for x, y >= 0 (Fast2Sum on the larger first)."""
+    return _fast2sum(np.maximum(x, y), np.minimum(x, y))
+
+
+def _from_a_squareplus(a, b):
+    """g' = y^2 / (y^2 + b), y = 2a, as the C kernel computes it without FMA: y and
+    b scaled by powers of two, y^2 + b as an unrounded pair and the quotient
+    corrected once by its residual, from Dekker's exact product (the plain
+    quotient, rounded three times, was 2 ULP).  |a| is capped at the largest
+    finite number: a = +-inf gives 1, the formula's limit; NaN passes."""
+    dt = a.dtype
+    (a_big, a_down), (b_big, b_down), up = _SQP_FROM_A_SCALES[dt]
+    b = np.asarray(b, dt)
+    y = np.minimum(np.abs(a), np.finfo(dt).max)
+    sc = np.where(np.greater(b, b_big), b_down,
+                  np.where(np.less(y, 1) & np.less(b, 1), up, 1.0))
+    sc = np.where(np.greater(y, a_big), a_down, sc).astype(dt)
+    ys = np.multiply(y, np.multiply(sc, 2))
+    bs = np.multiply(np.multiply(b, sc), sc)
+    num = np.multiply(ys, ys)
+    num_lo = _two_prod_err(ys, ys)
+    den, e = _two_sum_nonneg(num, bs)
+    den, den_lo = _fast2sum(den, np.add(e, num_lo))
+    q = np.divide(num, den)
+    # num - fl(q den) is exact (Sterbenz), - its rounding error, exactly known
+    res = np.subtract(np.subtract(num, np.multiply(q, den)), _two_prod_err(q, den))
+    res = np.subtract(np.add(res, num_lo), np.multiply(q, den_lo))
+    return np.add(q, np.divide(res, den))
+
+
 FORMULAS = {
     "softplus": (_fwd_softplus, _from_a_softplus),
     "log_sigmoid": (_fwd_log_sigmoid, _from_a_log_sigmoid),
+    "squareplus": (_fwd_squareplus, _from_a_squareplus),
 }

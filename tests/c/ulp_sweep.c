@@ -40,7 +40,8 @@
  *   --bound B (ULP, for every output; "-" reports only).
  * Default bounds: smooth values and derivatives 2 ULP (1 in "high" mode for the
  * rows with a separate high kernel), from-a 1 ULP, piecewise-linear rows exact
- * (hardsigmoid's value, a division by 6, 1 ULP; hardswish 2 / 1); at a level
+ * (hardsigmoid's value, a division by 6, 1 ULP; hardswish 2 / 1; sparse_plus 1
+ * on every output); at a level
  * without FMA the figures are only reported.  Exit status 1 if a bound is exceeded
  * or a NaN/finiteness check fails, 2 on bad arguments or an unavailable level. */
 #include <fenv.h>
@@ -75,6 +76,7 @@ static __thread int libm_used;
 #define LOG1P(x) ((T)G(log1p, x))
 #define TANH(x) ((T)G(tanh, x))
 #define ERFC(x) ((T)G(erfc, x))
+#define SQRT(x) ((T)G(sqrt, x))
 #define ABS(x) ((x) < 0 ? -(x) : (x))
 #define DEFINE_REF(fn, ...)                                                                 \
     static void fn##_d(double x, const double *P, double *v, double *s, double *lo)         \
@@ -136,6 +138,11 @@ DEFINE_REF(hardswish, v[0] = x <= -3 ? 0 : x >= 3 ? x : x * (x + 3) / 6;
            if (ABS(x) < (T)0x1p-20) {
                v[0] = x / 2; lo[0] = x * x / 6; s[0] = ABS(lo[0]);
            })
+/* sparse_plus: (x + 1)^2 / 4 on (-1, 1) (exact in double for a float32 x), g'
+ * continuous; from a, sqrt(a) below 1 */
+DEFINE_REF(sparse_plus, const T t = x <= -1 ? 0 : x >= 1 ? 2 : x + 1;
+           v[0] = x >= 1 ? x : t * t / 4; v[1] = t / 2; s[0] = v[0]; s[1] = v[1];)
+DEFINE_REF(sparse_plus_a, v[0] = x >= 1 ? 1 : SQRT(x); s[0] = v[0];)
 /* softshrink, hardshrink: P = (lambd); g' = 0 on the closed interval */
 DEFINE_REF(softshrink, const T l = (T)P[0];
            v[0] = x > l ? x - l : x < -l ? x + l : 0; v[1] = ABS(x) > l ? 1 : 0;
@@ -197,6 +204,13 @@ DEFINE_REF(softplus_a, v[0] = -EXPM1(-(T)P[0] * x); s[0] = ABS(v[0]);)
 DEFINE_REF(log_sigmoid, LOGISTIC(x, e, sg, c); (void)sg;
            v[0] = (x < 0 ? x : 0) - LOG1P(e); v[1] = c; s[0] = ABS(v[0]); s[1] = v[1];)
 DEFINE_REF(log_sigmoid_a, v[0] = -EXPM1(x); s[0] = ABS(v[0]);)
+/* squareplus: P = (b); (z + sq)/2 rationalised to b / (2 (sq - z)) for z < 0,
+ * where it cancels; g' = g / sq (the limit 1 at +inf, where that is inf / inf) */
+DEFINE_REF(squareplus, const T b = (T)P[0], sq = SQRT(x * x + b);
+           v[0] = x < 0 ? b / (2 * (sq - x)) : (x + sq) / 2;
+           v[1] = isinf(x) && x > 0 ? 1 : v[0] / sq; s[0] = v[0]; s[1] = v[1];)
+DEFINE_REF(squareplus_a, const T y2 = (2 * x) * (2 * x);
+           v[0] = isinf(x) ? 1 : y2 / (y2 + (T)P[0]); s[0] = v[0];)
 
 /* The gated units.  Where a libm function's argument is rounded, its error is
  * magnified by the function's condition number, and S carries that factor: erfc
@@ -250,8 +264,9 @@ typedef void (*ref_l_fn)(long double, const double *, long double *, long double
                          long double *);
 
 /* Which bound a row's outputs get by default: smooth (2 ULP / 1 in high mode),
- * exact (0), or the two piecewise rows with a division by 6. */
-typedef enum { SMOOTH, EXACT, DIV6, HARDSWISH } kind_t;
+ * exact (0), the two piecewise rows with a division by 6, or faithful (1 ULP on
+ * every output: sparse_plus, rounded once but for a dropped tl^2). */
+typedef enum { SMOOTH, EXACT, DIV6, HARDSWISH, FAITHFUL } kind_t;
 
 typedef struct {
     const char *name;
@@ -277,6 +292,7 @@ static const ref_t REFS[] = {
     {"hardshrink", EXACT, {0.5}, FWD_A(hardshrink, shrink_a), -INFINITY, INFINITY},
     {"threshold", EXACT, {0.5, -1}, FWD(threshold), 0, 0},
     {"prelu", EXACT, {0.25, 0.25}, FWD(leaky), 0, 0},
+    {"sparse_plus", FAITHFUL, {0}, FWD_A(sparse_plus, sparse_plus_a), 0, INFINITY},
     {"elu", SMOOTH, {1}, FWD_A(elu, elu_a), -1, INFINITY},
     /* -lambda alpha rounded up to float32: a's below it are no output of selu */
     {"selu", SMOOTH, {0}, FWD_A(selu, selu_a), -0x1.c212ccp+0f, INFINITY},
@@ -286,6 +302,7 @@ static const ref_t REFS[] = {
     {"tanhshrink", SMOOTH, {0}, FWD(tanhshrink), 0, 0},
     {"softplus", SMOOTH, {1, INFINITY}, FWD_A(softplus, softplus_a), 0, INFINITY},
     {"log_sigmoid", SMOOTH, {0}, FWD_A(log_sigmoid, log_sigmoid_a), -INFINITY, 0},
+    {"squareplus", SMOOTH, {4}, FWD_A(squareplus, squareplus_a), 0, INFINITY},
     {"gelu", SMOOTH, {0}, FWD(gelu), 0, 0},
     {"gelu_tanh", SMOOTH, {0}, FWD(gelu_tanh), 0, 0},
     {"mish", SMOOTH, {0}, FWD(mish), 0, 0},
@@ -663,6 +680,7 @@ static double default_bound(const ref_t *r, int out, const options_t *o, int has
     case EXACT: return 0;
     case DIV6: return out == OUT_VALUE ? 1 : 0;
     case HARDSWISH: return out == OUT_VALUE ? 2 : 1;
+    case FAITHFUL: return 1;
     default:
         if (out == OUT_FROM_A)
             return 1;

@@ -50,6 +50,9 @@ class Oracle:
     # parameters giving them (leaky_relu's g(-inf) depends on the sign of alpha)
     limits: Union[Tuple[float, float], Fn] = (NAN, NAN)
     d_limits: Union[Tuple[float, float], Fn] = (NAN, NAN)
+    # whether g reaches its finite limits at +-max (exponential tails: True);
+    # an algebraic tail does not (squareplus(-max) = b / (4 max), a subnormal)
+    saturates: bool = True
     # max |g'| over all z, and whether g' >= 0 everywhere: numbers, or functions
     # of the parameters (leaky_relu: max(1, |alpha|), monotonic iff alpha >= 0)
     max_abs_derivative: PerParams = INF

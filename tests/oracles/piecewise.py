@@ -1,12 +1,12 @@
-"""Oracles of the piecewise-linear family: hardtanh, relu6, hardsigmoid,
-hardswish, softshrink, hardshrink, threshold, prelu.
+"""Oracles of the piecewise family: hardtanh, relu6, hardsigmoid, hardswish,
+softshrink, hardshrink, threshold, prelu (piecewise-linear) and sparse_plus.
 
 The float64 references are the definitions, written here from the maths with
 PyTorch's kink conventions (g' taken strictly inside each piece; see
 fastact/_catalogue/piecewise.py): exact for float32 data (every sum and product
 of a float32 z with 3 or 6 is exact in float64, one rounding for the division),
-within an ULP of float64 for float64 data.  The mpmath ones are the same maths,
-exact."""
+within an ULP of float64 for float64 data (sparse_plus' square and root in long
+double, nearer).  The mpmath ones are the same maths, exact."""
 from __future__ import annotations
 
 import numpy as np
@@ -14,6 +14,7 @@ import numpy as np
 from oracles import register
 from oracles.lesson import _leaky_d_limits, _leaky_limits, _leaky_monotonic, _leaky_top
 from oracles.model import INF, Oracle
+from oracles.softplus import _ld
 
 
 def _f64(x):
@@ -187,6 +188,42 @@ def mp_prelu_derivative(mp, x, weight, at_zero=None):
     return mp.mpf(1) if x > 0 else mp.mpf(weight) if x < 0 else mp.mpf(k)
 
 
+# -- sparse_plus: (z + 1)^2 / 4 on (-1, 1), 0 below, z above; g' continuous
+
+def _sparse_plus_t(z):
+    """z + 1 clamped to [0, 2], in long double (nearly exact for float64 z)."""
+    return np.clip(_ld(z), -1, 1) + 1
+
+
+def sparse_plus(z):
+    z, t = _ld(z), _sparse_plus_t(z)
+    return np.where(z > 1, z, t * t / 4).astype(np.float64)
+
+
+def sparse_plus_derivative(z):
+    return (_sparse_plus_t(z) / 2).astype(np.float64)
+
+
+def sparse_plus_derivative_from_a(a):
+    # IEEE's float64 root, rounded once (long double's, rounded again to float64,
+    # misses near-midpoints: sqrt(0.25 + 3 * 2^-54))
+    a = _f64(a)
+    with np.errstate(invalid="ignore"):  # a < 0: outside g's range
+        return np.where(a >= 1, 1.0, np.sqrt(a))
+
+
+def mp_sparse_plus(mp, x):
+    return x if x >= 1 else (max(x, mp.mpf(-1)) + 1) ** 2 / 4
+
+
+def mp_sparse_plus_derivative(mp, x):
+    return (min(max(x, mp.mpf(-1)), mp.mpf(1)) + 1) / 2
+
+
+def mp_sparse_plus_derivative_from_a(mp, a):
+    return mp.mpf(1) if a >= 1 else mp.sqrt(a)
+
+
 # -- the per-parameter fields
 
 def _clamp(min_val=-1.0, max_val=1.0):
@@ -241,6 +278,16 @@ _HARDSWISH = _budgets(float32_value=0.5, float64_value=2.0, float32_derivative=0
                       float64_derivative=1.5, float16_value=1.0, float16_derivative=1.0)
 _HARDSWISH_LOOSE = _budgets(float32_value=2.0, float64_value=3.0, float32_derivative=1.0,
                             float64_derivative=2.0, float16_value=1.0, float16_derivative=1.0)
+
+
+# sparse_plus: t^2/4 as an unrounded pair, rounded once at the end (the pair
+# drops only tl^2), on every backend (Dekker's square without FMA); g' = the
+# rounded z + 1 halved and sqrt(a) are correctly rounded; float16: the float32
+# result rounded once more
+_SPARSE_PLUS = _budgets(float32_value=1.0, float64_value=1.0, float16_value=1.0,
+                        float32_derivative=0.5, float64_derivative=0.5,
+                        float16_derivative=1.0, float32_from_a=0.5, float64_from_a=0.5,
+                        float16_from_a=1.0)
 
 
 # a correctly rounded result on every backend (a select, a clamp, one IEEE operation)
@@ -331,4 +378,14 @@ register(
            torch=lambda torch, z, weight:
                torch.nn.functional.prelu(z, torch.tensor([weight], dtype=z.dtype)),
            **_one_op_oracle()),
+    # torch has no sparse_plus
+    Oracle("sparse_plus", sparse_plus, sparse_plus_derivative, sparse_plus_derivative_from_a,
+           mp_value=mp_sparse_plus, mp_derivative=mp_sparse_plus_derivative,
+           mp_derivative_from_a=mp_sparse_plus_derivative_from_a,
+           z_range=(-2.0, 2.0), a_range=(0.0, INF), limits=(0.0, INF), d_limits=(0.0, 1.0),
+           max_abs_derivative=1.0,
+           exact_points=((-1.0, 0.0, 0.0), (0.0, 0.25, 0.5), (1.0, 1.0, 1.0)),
+           ulp=_SPARSE_PLUS, ulp_high=_SPARSE_PLUS, ulp_fallback=_SPARSE_PLUS,
+           ulp_nofma=_SPARSE_PLUS,
+           ulp_rounded={"fma": 1.0, "nofma": 1.0, "fallback": 1.0}),
 )

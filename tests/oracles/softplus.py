@@ -1,7 +1,8 @@
-"""Oracles of the softplus family: softplus, log_sigmoid.
+"""Oracles of the softplus family: softplus, log_sigmoid, squareplus.
 
 The float64 references are the stable forms written from the maths (only
-exp(-|s|) is formed); the mpmath ones are the definitions at 50 digits."""
+exp(-|s|) is formed; squareplus' root in long double, where z^2 cannot
+overflow); the mpmath ones are the definitions at 50 digits."""
 from __future__ import annotations
 
 import numpy as np
@@ -73,6 +74,60 @@ def mp_softplus_derivative(mp, x, beta=1.0, threshold=None):
     return 1 / (1 + mp.exp(-beta * x))
 
 
+def _squareplus_parts(z, b):
+    """(g, s) in long double: g = (z + s)/2, s = sqrt(z^2 + b), as the
+    rationalised b / (2 (s - z)) for z < 0, where z + s cancels."""
+    z = _ld(z)
+    with np.errstate(invalid="ignore", over="ignore"):
+        s = np.sqrt(z * z + b)
+        return np.where(z < 0, b / (2 * (s - z)), (z + s) / 2), s
+
+
+def squareplus(z, b=4.0):
+    return _squareplus_parts(z, b)[0].astype(np.float64)
+
+
+def squareplus_derivative(z, b=4.0):
+    g, s = _squareplus_parts(z, b)
+    # g' = g / s, except inf / inf at z = +inf (the limit 1)
+    with np.errstate(invalid="ignore"):
+        return np.where(np.isposinf(_ld(z)), 1.0, g / s).astype(np.float64)
+
+
+def squareplus_derivative_from_a(a, b=4.0):
+    """g' = a / s with s = a + b / (4a) (from s + z = 2a, s - z = b / (2a))."""
+    a = _ld(a)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        r = 1 / (1 + b / (4 * a * a))
+    return np.where(np.isinf(a), 1.0, r).astype(np.float64)
+
+
+def _mp_squareplus_parts(mp, x, b):
+    """(g, s) for a finite x; rationalised for x < 0, where x + s cancels by
+    more digits than mpmath carries once |x| > 10^25."""
+    s = mp.sqrt(x * x + b)
+    return (b / (2 * (s - x)) if x < 0 else (x + s) / 2), s
+
+
+def mp_squareplus(mp, x, b=4.0):
+    if mp.isinf(x):
+        return mp.inf if x > 0 else mp.mpf(0)
+    return _mp_squareplus_parts(mp, x, b)[0]
+
+
+def mp_squareplus_derivative(mp, x, b=4.0):
+    if mp.isinf(x):
+        return mp.mpf(1 if x > 0 else 0)
+    g, s = _mp_squareplus_parts(mp, x, b)
+    return g / s
+
+
+def mp_squareplus_derivative_from_a(mp, a, b=4.0):
+    if mp.isinf(a):
+        return mp.mpf(1)
+    return (2 * a) ** 2 / ((2 * a) ** 2 + b)
+
+
 # Both smooth: <= 2 ULP compiled.  Measured at the defaults over every float32
 # (tests/c/run_ulp_sweep.sh, docs/accuracy.md), against the unrounded value as the
 # tests here measure: value 1.51, derivative 1.48, from-a 1.08 (2, 1, 1 against
@@ -120,6 +175,18 @@ register(
         z_range=(-20.0, 20.0), a_range=(-INF, 0.0), limits=(-INF, 0.0), d_limits=(1.0, 0.0),
         max_abs_derivative=1.0, monotonic=True,
         torch=lambda torch, z: torch.nn.functional.logsigmoid(z),
+        **_SMOOTH,
+    ),
+    # torch has no squareplus; b's sets are exact in float32 (b is rounded to
+    # the compute dtype first, no error of the argument)
+    Oracle(
+        "squareplus", squareplus, squareplus_derivative, squareplus_derivative_from_a,
+        mp_value=mp_squareplus, mp_derivative=mp_squareplus_derivative,
+        mp_derivative_from_a=mp_squareplus_derivative_from_a,
+        z_range=(-20.0, 20.0), a_range=(0.0, INF), limits=(0.0, INF), d_limits=(0.0, 1.0),
+        max_abs_derivative=1.0, monotonic=True, saturates=False,
+        param_sets=({"b": 1.0}, {"b": 0.25}, {"b": 100.0}, {"b": 2.5}),
+        exact_points=((0.0, 1.0, 0.5),),
         **_SMOOTH,
     ),
 )
