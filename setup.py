@@ -134,9 +134,9 @@ class BuildExt(build_ext):
         return os.path.join(self.build_lib, PACKAGE)
 
     def _add_kernel_levels(self, ext, pool):
-        """Starts compiling kernels.c once per level in `pool`, names the objects as the
-        extension's extra objects, and makes the link wait for them (the extension's own
-        sources compile meanwhile; a failed kernel compile raises at the link)."""
+        """Starts compiling kernels.c once per level in `pool` and makes the link wait
+        for those objects and take them (the extension's own sources compile meanwhile;
+        a failed kernel compile raises at the link)."""
         x86_64 = _targets_x86_64()
         extra, levels = kernel_flags(self.compiler.compiler_type, x86_64)
         kernel_sources = glob.glob(os.path.join(CSRC, "**", "*.[ch]"), recursive=True) + \
@@ -154,18 +154,12 @@ class BuildExt(build_ext):
                 for level, flags in levels.items()]
         link = compiler.link
 
-        def link_after_kernels(*args, **kwargs):
-            for job in jobs:
-                job.result()
-            return link(*args, **kwargs)
+        def link_with_kernels(target_desc, objects, *args, **kwargs):
+            kernels = [obj for job in jobs for obj in job.result()]
+            return link(target_desc, list(objects) + kernels, *args, **kwargs)
 
-        compiler.link = link_after_kernels  # link_shared_object calls self.link
+        compiler.link = link_with_kernels  # link_shared_object calls self.link
         ext.define_macros += [(name, "1") for name in _compiled_defines(target_levels(x86_64))]
-        ext.extra_objects = [
-            obj for level in levels
-            for obj in compiler.object_filenames(
-                [os.path.join(CSRC, "kernels.c")],
-                output_dir=os.path.join(self.build_temp, "kernels_" + level))]
 
 
 class BuildPy(build_py):
