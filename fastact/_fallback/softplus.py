@@ -27,41 +27,64 @@ def _parts(s: Any, want_a: bool, want_d: bool):
     return log, sig
 
 
+def _wide(x):
+    """float32 data widened to float64 for NumPy's exp, log1p and expm1: NumPy's
+    float32 loops are not always within 1 ULP (on an AVX-512 CPU it takes SVML's:
+    expm1 2.3 ULP, log1p 1.9, exp 2.4 measured on a Zen 5), more than the from-a
+    budget (1) and the values' can absorb; its float64 ones are within 0.7 ULP, so
+    one rounding back to float32 keeps every result within 1.  (float16 data
+    arrives as float32; float64 data stays.)"""
+    return x.astype(np.float64) if x.dtype == np.float32 else x
+
+
+def _narrow(r, dt):
+    return None if r is None else r.astype(dt, copy=False)
+
+
+def _wide_blocks(fwd):
+    """fwd's temporaries are float64 for float32 data: the blocked path halves its
+    blocks (as for gated.py's formulas), so that the extra memory stays bounded."""
+    fwd.width_factor = 2
+    return fwd
+
+
+@_wide_blocks
 def _fwd_softplus(z, want_a, want_d, beta, threshold=None):
-    s = np.multiply(z, beta)
-    log, d = _parts(s, want_a, want_d)
+    s = np.multiply(z, beta)  # in z's dtype, as the kernels form it
+    log, d = _parts(_wide(s), want_a, want_d)
     a = None
     if want_a:
         np.divide(log, beta, out=log)
         # max(z, 0) from z itself: beta*z may overflow where the result does not
-        a = np.add(np.maximum(z, 0), log, out=log)
+        a = np.add(np.maximum(_wide(z), 0), log, out=log)
     if threshold is not None and threshold != np.inf:
         linear = s > threshold
         a = None if a is None else np.where(linear, z, a)
-        d = None if d is None else np.where(linear, 1, d).astype(z.dtype, copy=False)
-    return a, d
+        d = None if d is None else np.where(linear, 1, d)
+    return _narrow(a, z.dtype), _narrow(d, z.dtype)
 
 
 def _neg_expm1(y):
-    """-expm1(y) (for y > 0 too: the formula as written outside g's range); a
-    zero is +0, as the kernels give: g' >= 0 tends to +0 at the end of the
-    range that a = +-0 stands for (0 - x, not -x)."""
+    """-expm1(y) (for y > 0 too: the formula as written outside g's range), y
+    widened as _wide says; a zero is +0, as the kernels give: g' >= 0 tends to +0
+    at the end of the range that a = +-0 stands for (0 - x, not -x)."""
     return np.subtract(0, np.expm1(y), dtype=y.dtype)
 
 
 def _from_a_softplus(a, beta):
-    return _neg_expm1(np.multiply(np.negative(a), beta))
+    # -a beta exact in float64 for float32 data (two 24-bit significands)
+    return _narrow(_neg_expm1(np.multiply(np.negative(_wide(a)), beta)), a.dtype)
 
 
+@_wide_blocks
 def _fwd_log_sigmoid(z, want_a, want_d):
-    log, d = _parts(np.negative(z), want_a, want_d)
-    a = None if log is None else np.subtract(np.minimum(z, 0), log, out=log)
-    return a, d
+    log, d = _parts(np.negative(_wide(z)), want_a, want_d)
+    a = None if log is None else np.subtract(np.minimum(_wide(z), 0), log, out=log)
+    return _narrow(a, z.dtype), _narrow(d, z.dtype)
 
 
 def _from_a_log_sigmoid(a):
-    return _neg_expm1(a)
-
+    return _narrow(_neg_expm1(_wide(a)), a.dtype)
 
 def _fwd_squareplus(z, want_a, want_d, b):
     """(z + s)/2 with s = hypot(z, sqrt(b)) (no overflow of z*z), from halves so
