@@ -37,7 +37,11 @@
  *   --level L, --mode M (default|high), --stride S, --jobs N (threads),
  *   --functions a,b,... (rows to sweep; default every row),
  *   --results FILE (append the records; rows already done there are skipped),
- *   --bound B (ULP, for every output; "-" reports only).
+ *   --bound B (ULP, for every output; "-" reports only),
+ *   --same-as L2: instead of the references, every output compared bit for bit
+ *         with level L2's in the same mode (NaN as NaN): a level identical to
+ *         one that was swept has that sweep's figures, for a fraction of the
+ *         time (the references are most of a sweep's cost).
  * Default bounds: smooth values and derivatives 2 ULP (1 in "high" mode for the
  * rows with a separate high kernel), from-a 1 ULP, piecewise-linear rows exact
  * (hardsigmoid's value, a division by 6, 1 ULP; hardswish 2 / 1; sparse_plus 1
@@ -517,7 +521,32 @@ typedef struct {
     int job, njobs;
     worst_t w[NOUT];
     long bad;  /* NaN in without NaN out */
+    const fa_activation *same_as;  /* --same-as: the other level's row */
+    long differ, compared;         /* its results: outputs not the same bits, compared */
+    float z_differ;                /* an input where they differ */
 } job_t;
+
+/* --same-as: the outputs of one block against the other level's, bit for bit */
+static void compare_block(job_t *job, int n, const float *z, const float *a, const float *d,
+                          const float *fa, float *buf)
+{
+    float *a2 = buf, *d2 = buf + BLOCK, *fa2 = buf + 2 * BLOCK;
+    job->same_as->f32[FA_OP_AND_DERIVATIVE].k12(n, z, a2, d2, &job->p[FA_OP_AND_DERIVATIVE]);
+    if (fa)
+        job->same_as->f32[FA_OP_DERIVATIVE_FROM_A].k11(n, z, fa2,
+                                                       &job->p[FA_OP_DERIVATIVE_FROM_A]);
+    for (int i = 0; i < n; i++) {
+        const float got[3] = {a[i], d[i], fa ? fa[i] : 0.0f};
+        const float other[3] = {a2[i], d2[i], fa ? fa2[i] : 0.0f};
+        for (int k = 0; k < (fa ? 3 : 2); k++) {
+            const int same = isnan(got[k]) ? isnan(other[k]) != 0
+                                           : memcmp(&got[k], &other[k], sizeof(float)) == 0;
+            job->compared++;
+            if (!same && job->differ++ == 0)
+                job->z_differ = z[i];
+        }
+    }
+}
 
 static void check_block(job_t *job, int n, const float *z, const float *a, const float *d,
                         const float *fa)
@@ -544,7 +573,7 @@ static void check_block(job_t *job, int n, const float *z, const float *a, const
 static void *run(void *arg)
 {
     job_t *job = arg;
-    float *buf = malloc(sizeof(float) * BLOCK * 4);
+    float *buf = malloc(sizeof(float) * BLOCK * 7);
     if (!buf) {
         job->bad = -1;
         return NULL;
@@ -563,7 +592,10 @@ static void *run(void *arg)
         if (has_from_a)
             job->row->f32[FA_OP_DERIVATIVE_FROM_A].k11(n, z, fa,
                                                        &job->p[FA_OP_DERIVATIVE_FROM_A]);
-        check_block(job, n, z, a, d, has_from_a ? fa : NULL);
+        if (job->same_as)
+            compare_block(job, n, z, a, d, has_from_a ? fa : NULL, buf + 4 * BLOCK);
+        else
+            check_block(job, n, z, a, d, has_from_a ? fa : NULL);
     }
     free(buf);
     return NULL;
@@ -571,9 +603,10 @@ static void *run(void *arg)
 
 /* ---- the driver ------------------------------------------------------------ */
 typedef struct {
-    const char *level, *mode, *functions, *results, *bound;
+    const char *level, *mode, *functions, *results, *bound, *same_as;
     uint64_t stride;
     int jobs;
+    const fa_activation *same_as_table;
 } options_t;
 
 static int parse(int argc, char **argv, options_t *o)
@@ -599,6 +632,7 @@ static int parse(int argc, char **argv, options_t *o)
         else if (strcmp(arg, "--functions") == 0) dst = &o->functions;
         else if (strcmp(arg, "--results") == 0) dst = &o->results;
         else if (strcmp(arg, "--bound") == 0) dst = &o->bound;
+        else if (strcmp(arg, "--same-as") == 0) dst = &o->same_as;
         if (!dst || i + 1 >= argc)
             return -1;
         *dst = argv[++i];
@@ -713,8 +747,8 @@ static void merge(worst_t *into, const worst_t *w)
 }
 
 /* Sweeps one row; prints and appends its records; returns 1 if over a bound. */
-static int sweep_row(const fa_activation *row, const ref_t *ref, const options_t *o, int has_fma,
-                     FILE *results)
+static int sweep_row(const fa_activation *row, const fa_activation *same_as, const ref_t *ref,
+                     const options_t *o, int has_fma, FILE *results)
 {
     static job_t jobs[MAX_JOBS];
     pthread_t tid[MAX_JOBS];
@@ -734,6 +768,7 @@ static int sweep_row(const fa_activation *row, const ref_t *ref, const options_t
         job->total = ((1ull << 32) + o->stride - 1) / o->stride;
         job->job = j;
         job->njobs = o->jobs;
+        job->same_as = same_as;
         pthread_create(&tid[j], NULL, run, job);
     }
     static worst_t w[NOUT];
@@ -748,6 +783,33 @@ static int sweep_row(const fa_activation *row, const ref_t *ref, const options_t
     clock_gettime(CLOCK_MONOTONIC, &t1);
     const double secs = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
     int fail = bad != 0;
+    if (same_as) {
+        long differ = 0, compared = 0;
+        float z_differ = 0.0f;
+        for (int j = 0; j < o->jobs; j++) {
+            if (jobs[j].differ && !differ)
+                z_differ = jobs[j].z_differ;
+            differ += jobs[j].differ;
+            compared += jobs[j].compared;
+        }
+        fail |= differ != 0;
+        if (differ)
+            printf("  %-12s %ld of %ld outputs differ from %s, e.g. at z = %a\n", ref->name,
+                   differ, compared, o->same_as, (double)z_differ);
+        else
+            printf("  %-12s identical to %s: %ld outputs, %.1f s\n", ref->name, o->same_as,
+                   compared, secs);
+        if (bad)
+            printf("  %-12s %ld NaN-in-without-NaN-out failures\n", ref->name, bad);
+        if (results) {
+            fprintf(results, "same\t%s\t%s\t%llu\t%s\t%s\t%ld\t%ld\t%.1f\t%d\n", o->level,
+                    o->mode, (unsigned long long)o->stride, ref->name, o->same_as, differ,
+                    compared, secs, fail);
+            fflush(results);
+        }
+        fflush(stdout);
+        return fail;
+    }
     for (int k = 0; k < NOUT; k++) {
         if (!w[k].checked)
             continue;
@@ -785,10 +847,11 @@ static int sweep_row(const fa_activation *row, const ref_t *ref, const options_t
 
 int main(int argc, char **argv)
 {
-    options_t o = {"avx2", "default", NULL, NULL, NULL, 1, 1};
+    options_t o = {"avx2", "default", NULL, NULL, NULL, NULL, 1, 1, NULL};
     if (parse(argc, argv, &o) != 0) {
         fprintf(stderr, "usage: %s [LEVEL [MODE [STRIDE [JOBS [BOUND]]]]] [--level L] [--mode M]"
-                " [--stride S] [--jobs N] [--functions a,b] [--results FILE] [--bound B|-]\n",
+                " [--stride S] [--jobs N] [--functions a,b] [--results FILE] [--bound B|-]"
+                " [--same-as L2]\n",
                 argv[0]);
         return 2;
     }
@@ -798,13 +861,23 @@ int main(int argc, char **argv)
         fprintf(stderr, "ulp_sweep: level %s / mode %s not available here\n", o.level, o.mode);
         return 2;
     }
+    if (o.same_as) {
+        int other_fma = 0;
+        o.same_as_table = find_table(o.same_as, o.mode, &other_fma);
+        if (!o.same_as_table) {
+            fprintf(stderr, "ulp_sweep: level %s / mode %s not available here\n", o.same_as,
+                    o.mode);
+            return 2;
+        }
+    }
     FILE *results = o.results ? fopen(o.results, "a") : NULL;
     if (o.results && !results) {
         fprintf(stderr, "ulp_sweep: cannot append to %s\n", o.results);
         return 2;
     }
-    printf("float32 %s/%s, stride %llu, %d job(s)\n", o.level, o.mode,
-           (unsigned long long)o.stride, o.jobs);
+    printf("float32 %s/%s, stride %llu, %d job(s)%s%s\n", o.level, o.mode,
+           (unsigned long long)o.stride, o.jobs, o.same_as ? ", bit for bit against " : "",
+           o.same_as ? o.same_as : "");
     int fail = 0, swept = 0;
     for (int r = 0; r < fa_num_activations(); r++) {
         const char *name = table[r].name;
@@ -817,11 +890,12 @@ int main(int argc, char **argv)
             fail = 1;
             continue;
         }
-        if (already_done(&o, name)) {
+        if (!o.same_as && already_done(&o, name)) {
             printf("  %-12s done (in %s)\n", name, o.results);
             continue;
         }
-        fail |= sweep_row(&table[r], ref, &o, has_fma, results);
+        fail |= sweep_row(&table[r], o.same_as_table ? &o.same_as_table[r] : NULL, ref, &o,
+                          has_fma, results);
     }
     if (results)
         fclose(results);
