@@ -180,6 +180,16 @@ FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V m = FV(abs)(z);
     const FA_V mc = FV(min)(FA_SET(FA_GD_MMAX), m);  /* NaN passes (simd.h) */
     const FA_V zc = FV(orsign)(mc, z);
+    /* m >= 2: the fraction from its tail T up: S = 1/(m + 2/(m + 3/(m + T))),
+     * R = 1/(m + S), W = 1 - m R = S R.  First in the source: its chain of four
+     * divisions is the longest latency, so the rest overlaps it */
+    const FA_V mb = FV(max)(FA_SET(FA_GD_MB), mc);  /* NaN passes */
+    const unsigned nt = sizeof FA_FN(fa_gelu_b_t) / sizeof FA_FN(fa_gelu_b_t)[0];
+    FA_V t = FA_FN(fa_gelu_horner)(mb, FA_FN(fa_gelu_b_t), nt);
+    t = FV(div)(FA_SET(3.0f), FV(add)(mb, t));
+    t = FV(div)(FA_SET(2.0f), FV(add)(mb, t));
+    const FA_V sv = FV(div)(one, FV(add)(mb, t));
+    const FA_V r = FV(div)(one, FV(add)(mb, sv));
     FA_V l, sc, ql;
     const FA_V h = FA_FN(fa_square_dw)(mc, &l);
     const FA_V qh = FA_FN(fa_gelu_exp)(h, l, &sc, &ql);
@@ -206,15 +216,6 @@ FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V a_neg_a = FV(muladd)(zs, k0, zi);
     const FA_V a_pos_a = FV(sub)(FV(nmuladd)(zs, k0, zc), zi);
     const FA_V d_a = FV(mul)(FV(add)(d0, id), sn);
-    /* m >= 2: the fraction from its tail T up: S = 1/(m + 2/(m + 3/(m + T))),
-     * R = 1/(m + S), W = 1 - m R = S R */
-    const FA_V mb = FV(max)(FA_SET(FA_GD_MB), mc);  /* NaN passes */
-    const unsigned nt = sizeof FA_FN(fa_gelu_b_t) / sizeof FA_FN(fa_gelu_b_t)[0];
-    FA_V t = FA_FN(fa_gelu_horner)(mb, FA_FN(fa_gelu_b_t), nt);
-    t = FV(div)(FA_SET(3.0f), FV(add)(mb, t));
-    t = FV(div)(FA_SET(2.0f), FV(add)(mb, t));
-    const FA_V sv = FV(div)(one, FV(add)(mb, t));
-    const FA_V r = FV(div)(one, FV(add)(mb, sv));
     /* (1 + q)(1 - W) = 1 + ib;  (1 + q)(R - m) = -m + ie */
     const FA_V ib = FV(add)(qh, FV(nmuladd)(FV(mul)(sv, r), opq, ql));
     const FA_V ie = FV(nmuladd)(mb, qh, FV(nmuladd)(mb, ql, FV(mul)(r, opq)));
