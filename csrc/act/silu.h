@@ -66,6 +66,11 @@ FA_INLINE void FA_FN(fa_silu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     (void)P;
     const FA_V one = FA_SET(FA_C(1.0)), unscale = FA_SET(FA_EXP_UNSCALE_S);
     const FA_V x = FV(max)(FA_SET(FA_SILU_MIN), FV(nabs)(z));  /* NaN passes */
+    /* the fit next to the zero of silu' first: its Horner chain is as long as the
+     * exp's, and independent of it, so that the two overlap */
+    const FA_M near = FV(cmplt)(FV(abs)(FV(sub)(x, FA_SET(FA_SILU_Z0_HI))), FA_SET(FA_SILU_W));
+    const FA_V dnear = FA_FN(fa_at_simple_zero)(x, FA_FN(fa_silu_k), FA_FN(fa_silu_q),
+                                                sizeof FA_FN(fa_silu_q) / sizeof(FA_T));
     FA_V st;
     const FA_V qe = FA_FN(fa_exp_neg_st)(x, 0, FA_EXP_ST_SCALED, 0, &st);
     const FA_V es = FV(muladd)(st, qe, st);
@@ -81,9 +86,6 @@ FA_INLINE void FA_FN(fa_silu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V k = FV(mul)(x, FA_SET(-FA_EXP_UNSCALE_S));
     const FA_V t = FV(muladd)(k, corr, FV(muladd)(k, q, FV(add)(one, x)));
     const FA_V dn = FV(muladd)(q, t, FV(mul)(corr, t));            /* 2^S silu'(x) */
-    const FA_M near = FV(cmplt)(FV(abs)(FV(sub)(x, FA_SET(FA_SILU_Z0_HI))), FA_SET(FA_SILU_W));
-    const FA_V dnear = FA_FN(fa_at_simple_zero)(x, FA_FN(fa_silu_k), FA_FN(fa_silu_q),
-                                                sizeof FA_FN(fa_silu_q) / sizeof(FA_T));
     /* z <= 0: 2^-S dn (+ -0, as for the value);  z > 0: 1 - 2^-S dn (z = +-0: 1/2
      * either way) */
     *d = FV(muladd)(FV(select)(near, dnear, dn), FV(selsign)(z, unscale, FV(neg)(unscale)),
