@@ -180,16 +180,21 @@ FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V m = FV(abs)(z);
     const FA_V mc = FV(min)(FA_SET(FA_GD_MMAX), m);  /* NaN passes (simd.h) */
     const FA_V zc = FV(orsign)(mc, z);
-    /* m >= 2: the fraction from its tail T up: S = 1/(m + 2/(m + 3/(m + T))),
-     * R = 1/(m + S), W = 1 - m R = S R.  First in the source: its chain of four
-     * divisions is the longest latency, so the rest overlaps it */
+    /* m >= 2: the fraction from its tail T up, S = 1/(m + 2/(m + 3/(m + T))),
+     * R = 1/(m + S), W = 1 - m R = S R, as the quotients of its convergents
+     * (u = m + T, N1 = m u + 3, D1 = m N1 + 2u, D2 = m D1 + N1: S = N1/D1,
+     * R = D1/D2, W = N1/D2): two divisions side by side instead of a chain of
+     * four, and first in the source, so that the rest overlaps their latency.
+     * D2's rounding reaches R whole (it was damped by S/(m + S) in the chain),
+     * but R's error is damped again in R - m (by R/(m - R) <= 0.27) and W's in
+     * 1 - W (W <= 0.16) */
     const FA_V mb = FV(max)(FA_SET(FA_GD_MB), mc);  /* NaN passes */
     const unsigned nt = sizeof FA_FN(fa_gelu_b_t) / sizeof FA_FN(fa_gelu_b_t)[0];
-    FA_V t = FA_FN(fa_gelu_horner)(mb, FA_FN(fa_gelu_b_t), nt);
-    t = FV(div)(FA_SET(3.0f), FV(add)(mb, t));
-    t = FV(div)(FA_SET(2.0f), FV(add)(mb, t));
-    const FA_V sv = FV(div)(one, FV(add)(mb, t));
-    const FA_V r = FV(div)(one, FV(add)(mb, sv));
+    const FA_V u = FV(add)(mb, FA_FN(fa_gelu_horner)(mb, FA_FN(fa_gelu_b_t), nt));
+    const FA_V cn1 = FV(muladd)(mb, u, FA_SET(3.0f));
+    const FA_V cd1 = FV(muladd)(mb, cn1, FV(add)(u, u));
+    const FA_V cd2 = FV(muladd)(mb, cd1, cn1);
+    const FA_V r = FV(div)(cd1, cd2), wb = FV(div)(cn1, cd2);
     FA_V l, sc, ql;
     const FA_V h = FA_FN(fa_square_dw)(mc, &l);
     const FA_V qh = FA_FN(fa_gelu_exp)(h, l, &sc, &ql);
@@ -217,7 +222,7 @@ FA_INLINE void FA_FN(fa_gelu_fwd)(FA_V z, const FA_V *P, FA_V *a, FA_V *d)
     const FA_V a_pos_a = FV(sub)(FV(nmuladd)(zs, k0, zc), zi);
     const FA_V d_a = FV(mul)(FV(add)(d0, id), sn);
     /* (1 + q)(1 - W) = 1 + ib;  (1 + q)(R - m) = -m + ie */
-    const FA_V ib = FV(add)(qh, FV(nmuladd)(FV(mul)(sv, r), opq, ql));
+    const FA_V ib = FV(add)(qh, FV(nmuladd)(wb, opq, ql));
     const FA_V ie = FV(nmuladd)(mb, qh, FV(nmuladd)(mb, ql, FV(mul)(r, opq)));
     /* scaled by 2^(n+40) first, then 2^-40: a subnormal result is rounded once */
     const FA_V a_neg_b = FV(mul)(FV(mul)(FV(add)(ch, FV(muladd)(ch, ib, cl)), sc),
