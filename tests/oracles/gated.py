@@ -169,10 +169,14 @@ def _mish_parts(z):
 
 
 def mish(z):
+    """In long double, rounded once: NumPy's float64 exp/log1p/tanh are not always
+    glibc's (NumPy 1.23's on an AVX-512 CPU are SVML's), and their errors put this
+    reference 3 ULP from the correctly rounded value there."""
     z = _f64(z)
     with np.errstate(all="ignore"):
-        t, _ = _mish_parts(z)
-        return np.where(np.isneginf(z), -0.0, z * t)
+        zl = z.astype(np.longdouble)
+        t, _ = _mish_parts(zl)
+        return np.where(np.isneginf(z), -0.0, (zl * t).astype(np.float64))
 
 
 def mish_derivative(z):
