@@ -43,3 +43,17 @@ def test_readme_measured_table_is_what_the_records_give():
     main = runpy.run_path(str(script))["main"]
     assert main([str(records[0]), "--f64", str(records[1]), "--bench", str(records[2]),
                  "--check", str(root / "README.md")]) == 0
+
+
+def test_readme_avx512_speed_table_is_what_the_record_gives():
+    """The README's AVX-512 speed table is bench/catalogue_table.py --speed's output
+    from the committed run (docs/bench-catalogue-avx512.json)."""
+    import runpy
+    from pathlib import Path
+    root = Path(__file__).resolve().parent.parent
+    record = root / "docs" / "bench-catalogue-avx512.json"
+    script = root / "bench" / "catalogue_table.py"
+    if not all(p.exists() for p in (script, root / "README.md", record)):
+        pytest.skip("the measurement records are source-tree files (not in the sdist)")
+    main = runpy.run_path(str(script))["main"]
+    assert main(["--speed", str(record), "--check", str(root / "README.md")]) == 0
