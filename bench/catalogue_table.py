@@ -80,16 +80,20 @@ def _ulps(fig: Optional[Dict[str, float]], has_from_a: bool) -> str:
     return " / ".join("?" if c is None else f"{c:g}" for c in cells)
 
 
+def _torch(times: Dict[str, float]) -> Tuple[Optional[float], str]:
+    """torch's time (forward + aten backward) with out= where torch has it, else
+    allocating, marked †."""
+    if "torch out=" not in times and "torch" in times:
+        return times["torch"], "†"
+    return times.get("torch out="), ""
+
+
 def _speed(times: Optional[Dict[str, float]]) -> str:
-    """fastact's ns/element (out=), torch's time over it (forward + aten backward,
-    out= where torch has it, else allocating: †), the NumPy composition's."""
+    """fastact's ns/element (out=), torch's time over it, the NumPy composition's."""
     if not times or "fastact out=" not in times:
         return "— | — | —"
     mine = times["fastact out="]
-    torch = times.get("torch out=")
-    mark = ""
-    if torch is None and "torch" in times:
-        torch, mark = times["torch"], "†"
+    torch, mark = _torch(times)
     cells = [f"{mine:.2f} ns"]
     cells.append(f"{torch / mine:.2f}×{mark}" if torch else "—")
     numpy = times.get("numpy")
@@ -149,9 +153,7 @@ def speed_table(bench: Dict[Tuple[str, str], Dict[str, float]], level: str = "av
                 continue
             mine = t["fastact out="]
             at = t.get(f"fastact[{level}] out=")
-            torch, mark = t.get("torch out="), ""
-            if torch is None and "torch" in t:
-                torch, mark = t["torch"], "†"
+            torch, mark = _torch(t)
             peers = {k: v for k, v in t.items() if not k.startswith(OWN)}
             best = min(peers, key=peers.__getitem__) if peers else None
             cells += [f"{mine:.2f} ns", f"{at:.2f} ns" if at else "—", _ratio(torch, mine, mark),
