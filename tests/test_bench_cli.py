@@ -272,8 +272,13 @@ def test_instruction_profiles_are_matched_to_their_calls():
     assert _bench_instructions._kernel(["fa_tanh_high_value_f64"], "tanh", "value",
                                        "float64") == "fa_tanh_high_value_f64"
     assert _bench_instructions._kernel([], "tanh", "value", "float64") == "?"
+    # a row whose default and high kernels the compiler folded into one
+    assert _bench_instructions._kernel(
+        ["fa_gelu_and_derivative_f64", "fa_gelu_high_and_derivative_f64"], "gelu",
+        "and_derivative", "float64") == "fa_gelu_and_derivative_f64 = fa_gelu_high_and_derivative_f64"
     for symbols in (["fa_relu_value_f64"], ["fa_tanh_value_f32"],
-                    ["fa_tanh_value_f64", "fa_tanh_and_derivative_f64"]):
+                    ["fa_tanh_value_f64", "fa_tanh_and_derivative_f64"],
+                    ["fa_tanh_tanh_value_f64"], ["fa_tanh_value_f64", "fa_relu_value_f64"]):
         with pytest.raises(RuntimeError, match="callgrind profile of tanh value float64"):
             _bench_instructions._kernel(symbols, "tanh", "value", "float64")
 
