@@ -60,14 +60,19 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
     def compute(p: Param, v: Any, ct: np.dtype) -> Any:
         return to_compute(name, p.name, v, ct, positive(p))
 
-    # Only the calls every check can be skipped for take the fast paths.
-    fast_ok = not relations and choice is None and not any(p.required for p in sig_params)
+    # Only the calls every check can be skipped for take the fast paths: data (and
+    # out=) alone where no parameter is required and the defaults meet every
+    # relation (a choice left out is its default: default_core); with one float
+    # parameter besides only where no relation could fail.
+    fast_ok = not any(p.required for p in sig_params)
     # The defaults of the parameter inputs, in both computation dtypes.
     defaults = {}
     if fast_ok:
         base = _resolve_defaults(act, op, {p.name: p.default for p in sig_params if p.numeric})
+        fast_ok = all(r.holds(base) for r in relations)
         defaults = {ct: tuple(compute(by_name[n], float(base[n]), ct) for n in ufunc_params)
                     for ct in (_F32, _F64)}
+    fast_one = fast_ok and not relations
     # Per parameter input: the core's positions it fills when given alone (its
     # own, and those of parameters whose None default follows it).
     fills = {n: tuple(i for i, m in enumerate(ufunc_params)
@@ -108,7 +113,7 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
         # cost): data only, or with one float parameter (keyword, or the first
         # positional one), each with or without out=; everything else takes general().
         if fast_ok:
-            if len(args) == nin + 1 and first_positional is not None and not kwargs:
+            if len(args) == nin + 1 and first_positional is not None and not kwargs and fast_one:
                 ct = fast_ct(args)
                 v = None if ct is None else fast_param(first_positional, args[nin], ct)
                 if v is not None:
@@ -124,7 +129,7 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
                     nparam = len(kwargs) - ("out" in kwargs)
                     if nparam == 0:
                         return default_core(*args, *defaults[ct], **okw)
-                    if nparam == 1:
+                    if nparam == 1 and fast_one:
                         n = next(k for k in kwargs if k != "out")
                         if n in fills:
                             v = fast_param(n, kwargs[n], ct)

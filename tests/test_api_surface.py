@@ -114,3 +114,26 @@ def test_parameters_an_operation_does_not_take_are_rejected(fa, name):
     positional = [p for p in s.act(act).signature_params(op) if p.positional]
     with pytest.raises(TypeError):   # one positional argument too many
         getattr(fa, name)(*x, *([0.5] * (len(positional) + 1)))
+
+
+@pytest.mark.parametrize("name", ALL)
+def test_a_call_with_data_alone_is_the_call_with_every_default(fa, name):
+    """Calls with the data alone (and out=) take a short path, also where the
+    activation has a choice (gelu's approximate) or relations between its
+    parameters (hardtanh, squareplus): its results are, bit for bit, those of the
+    call that names every default (the checked path)."""
+    act, op = s.op_of(name)
+    params = s.act(act).signature_params(op)
+    if any(p.required for p in params):
+        pytest.skip("a required parameter: no call with the data alone")
+    fn = getattr(fa, name)
+    for dt in (np.float32, np.float64):
+        x = tuple(np.linspace(-7, 7, 101, dtype=dt) + k for k in range(s.nin(op)))
+        short = fn(*x)
+        checked = fn(*x, **{p.name: p.default for p in params})
+        outs = tuple(np.empty_like(x[0]) for _ in range(s.nout(op)))
+        via_out = fn(*x, out=outs if len(outs) == 2 else outs[0])
+        for got in ((short,), (via_out,)):
+            for a, b in zip(*(r if isinstance(r, tuple) else (r,) for r in (got[0], checked))):
+                assert a.dtype == b.dtype
+                np.testing.assert_array_equal(a.view(np.uint8), b.view(np.uint8), err_msg=name)
