@@ -78,8 +78,9 @@ def _from_a_softplus(a, beta):
 
 @_wide_blocks
 def _fwd_log_sigmoid(z, want_a, want_d):
-    log, d = _parts(np.negative(_wide(z)), want_a, want_d)
-    a = None if log is None else np.subtract(np.minimum(_wide(z), 0), log, out=log)
+    zw = _wide(z)
+    log, d = _parts(np.negative(zw), want_a, want_d)
+    a = None if log is None else np.subtract(np.minimum(zw, 0), log, out=log)
     return _narrow(a, z.dtype), _narrow(d, z.dtype)
 
 
