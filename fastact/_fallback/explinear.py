@@ -53,6 +53,14 @@ def _wide(fn):
     return wrapped
 
 
+def wide_blocks(fn):
+    """Marks fn as one whose temporaries are twice the data's width: the blocked
+    path halves its blocks, so that the extra memory stays what it is for the
+    other formulas."""
+    fn.width_factor = 2
+    return fn
+
+
 def _widest(fn):
     """fn evaluated one format wider and rounded once: float32 data in float64,
     float64 data in long double (x87's 64-bit mantissa where NumPy has it), for
@@ -64,10 +72,7 @@ def _widest(fn):
         return tuple(None if r is None else r.astype(x.dtype) for r in (a, d))
 
     wrapped.__name__ = fn.__name__
-    # its temporaries are twice the data's width: the blocked path halves its
-    # blocks, so that the extra memory stays what it is for the other formulas
-    wrapped.width_factor = 2  # type: ignore[attr-defined]
-    return wrapped
+    return wide_blocks(wrapped)
 
 
 def _poly(coefs, x):

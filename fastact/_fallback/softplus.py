@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from fastact._fallback.explinear import _fast2sum, _two_prod_err
+from fastact._fallback.explinear import _fast2sum, _two_prod_err, wide_blocks
 
 
 def _parts(s: Any, want_a: bool, want_d: bool):
@@ -41,14 +41,7 @@ def _narrow(r, dt):
     return None if r is None else r.astype(dt, copy=False)
 
 
-def _wide_blocks(fwd):
-    """fwd's temporaries are float64 for float32 data: the blocked path halves its
-    blocks (as for gated.py's formulas), so that the extra memory stays bounded."""
-    fwd.width_factor = 2
-    return fwd
-
-
-@_wide_blocks
+@wide_blocks  # float64 temporaries for float32 data
 def _fwd_softplus(z, want_a, want_d, beta, threshold=None):
     s = np.multiply(z, beta)  # in z's dtype, as the kernels form it
     log, d = _parts(_wide(s), want_a, want_d)
@@ -76,7 +69,7 @@ def _from_a_softplus(a, beta):
     return _narrow(_neg_expm1(np.multiply(np.negative(_wide(a)), beta)), a.dtype)
 
 
-@_wide_blocks
+@wide_blocks
 def _fwd_log_sigmoid(z, want_a, want_d):
     zw = _wide(z)
     log, d = _parts(np.negative(zw), want_a, want_d)
