@@ -30,6 +30,11 @@ extern "C" {
 #define FA_MAX_PARAMS 4
 typedef struct {
     double v[FA_MAX_PARAMS];
+    /* 1: the loops of a memory-bound row (activations.def: streams) write whole
+     * vectors with non-temporal stores, where the level has them and the outputs
+     * are aligned alike.  The glue sets it for contiguous calls too large for the
+     * cache (ufunc_glue.h); the results are the same bits either way. */
+    int stream;
 } fa_params;
 
 typedef enum {

@@ -66,7 +66,7 @@
 
 /* The default accuracy mode's table, and the "high" (<= 1 ULP) one: an activation
  * without a separate high definition has the same kernels in both. */
-#define FA_ACTIVATION(name, high, fa, p0, p1, p2, p3, p4, p5) \
+#define FA_ACTIVATION(name, high, fa, st, p0, p1, p2, p3, p4, p5) \
     FA_ROW(name, name, fa, p0, p1, p2, p3, p4, p5)
 static const fa_activation table_default[] = {
 #include "activations.def"
@@ -78,7 +78,7 @@ static const fa_activation table_default[] = {
 #else /* the default loops already are the high ones (kernels_impl.h) */
 #  define FA_HIGH_KERNELS_1(name) name
 #endif
-#define FA_ACTIVATION(name, high, fa, p0, p1, p2, p3, p4, p5) \
+#define FA_ACTIVATION(name, high, fa, st, p0, p1, p2, p3, p4, p5) \
     FA_ROW(name, FA_HIGH_KERNELS_##high(name), fa, p0, p1, p2, p3, p4, p5)
 static const fa_activation table_high[] = {
 #include "activations.def"

@@ -41,40 +41,71 @@ FA_INLINE fa_size FA_FN(fa_head)(const void *p, fa_size n)
     FA_T buf[FA_LANES] = {0};                                                                 \
     if ((m) < FA_LANES) memcpy(buf, (ptr) + (i), (size_t)(m) * sizeof(FA_T));                 \
     const FA_V vec = FV(load)((m) < FA_LANES ? buf : (ptr) + (i));
-#define FA_OUT(vec, ptr, i, m, buf)                                                           \
+#define FA_OUT(vec, ptr, i, m, buf, st)                                                       \
     if ((m) < FA_LANES) {                                                                     \
         FA_T buf[FA_LANES];                                                                   \
         FV(store)(buf, vec);                                                                  \
         memcpy((ptr) + (i), buf, (size_t)(m) * sizeof(FA_T));                                 \
     } else {                                                                                  \
-        FV(store)((ptr) + (i), vec);                                                          \
+        FV(st)((ptr) + (i), vec);                                                             \
     }
-#define FA_STEP_11(i, m, ...)                                                                 \
-    { FA_IN(xv, x, i, m, bx) FA_V yv; __VA_ARGS__ FA_OUT(yv, y, i, m, by) }
-#define FA_STEP_12(i, m, ...)                                                                 \
+/* st: how whole vectors are stored, store or stream (non-temporal, aligned). */
+#define FA_STEP_11(i, m, st, ...)                                                             \
+    { FA_IN(xv, x, i, m, bx) FA_V yv; __VA_ARGS__ FA_OUT(yv, y, i, m, by, st) }
+#define FA_STEP_12(i, m, st, ...)                                                             \
     { FA_IN(xv, x, i, m, bx) FA_V yv, y1v; __VA_ARGS__                                        \
-      FA_OUT(yv, y, i, m, by) FA_OUT(y1v, y1, i, m, by1) }
-#define FA_STEP_21(i, m, ...)                                                                 \
+      FA_OUT(yv, y, i, m, by, st) FA_OUT(y1v, y1, i, m, by1, st) }
+#define FA_STEP_21(i, m, st, ...)                                                             \
     { FA_IN(gv, g, i, m, bg) FA_IN(xv, x, i, m, bx) FA_V yv; __VA_ARGS__                      \
-      FA_OUT(yv, y, i, m, by) }
+      FA_OUT(yv, y, i, m, by, st) }
+
+/* The whole vectors from i on, two at a time. */
+#define FA_WHOLE(shape, st, ...)                                                              \
+    for (; i + 2 * FA_LANES <= n; i += 2 * FA_LANES) {                                         \
+        FA_STEP_##shape(i, FA_LANES, st, __VA_ARGS__)                                         \
+        FA_STEP_##shape(i + FA_LANES, FA_LANES, st, __VA_ARGS__)                              \
+    }                                                                                         \
+    for (; i + FA_LANES <= n; i += FA_LANES) FA_STEP_##shape(i, FA_LANES, st, __VA_ARGS__)
+
+/* Whether every output is vector-aligned at element i (the non-temporal stores
+ * need it; y is, after the head, unless it is not even element-aligned). */
+#define FA_ALIGNED(ptr, i) (((uintptr_t)((ptr) + (i)) % (uintptr_t)sizeof(FA_V)) == 0)
+#define FA_ALIGNED_11(i) FA_ALIGNED(y, i)
+#define FA_ALIGNED_12(i) (FA_ALIGNED(y, i) && FA_ALIGNED(y1, i))
+#define FA_ALIGNED_21(i) FA_ALIGNED(y, i)
+
+/* The whole vectors of a row with streams = 0, and of one with streams = 1: there,
+ * when the call asks for it (p->stream: too large for the cache), non-temporal
+ * stores, which write a line without reading it into the cache first (a plain
+ * store's read-for-ownership: a third of a memory-bound loop's traffic).  The
+ * fence orders them before whatever the caller (or a pool worker's caller)
+ * stores or reads next. */
+#define FA_WHOLE_0(shape, ...) FA_WHOLE(shape, store, __VA_ARGS__)
+#if FV_HAS_STREAM
+#  define FA_WHOLE_1(shape, ...)                                                              \
+    if (p->stream && FA_ALIGNED_##shape(i)) {                                                 \
+        FA_WHOLE(shape, stream, __VA_ARGS__)                                                  \
+        fv_stream_fence();                                                                    \
+    } else {                                                                                  \
+        FA_WHOLE(shape, store, __VA_ARGS__)                                                   \
+    }
+#else
+#  define FA_WHOLE_1 FA_WHOLE_0
+#endif
 
 /* One loop: the parameters broadcast, a partial head up to y's alignment, whole
  * vectors, a partial tail. */
-#define FA_KERNEL(name, op, shape, ...)                                                       \
+#define FA_KERNEL(name, op, shape, streams, ...)                                              \
 FA_LOOP(name, op) FA_ARGS_##shape                                                             \
 {                                                                                             \
     const FA_V P[FA_MAX_PARAMS] = {FA_SET((FA_T)p->v[0]), FA_SET((FA_T)p->v[1]),              \
                                    FA_SET((FA_T)p->v[2]), FA_SET((FA_T)p->v[3])};             \
     (void)P;                                                                                  \
     const fa_size head = FA_FN(fa_head)(y, n);                                                \
-    if (head) FA_STEP_##shape(0, head, __VA_ARGS__)                                           \
+    if (head) FA_STEP_##shape(0, head, store, __VA_ARGS__)                                    \
     fa_size i = head;                                                                         \
-    for (; i + 2 * FA_LANES <= n; i += 2 * FA_LANES) {                                         \
-        FA_STEP_##shape(i, FA_LANES, __VA_ARGS__)                                             \
-        FA_STEP_##shape(i + FA_LANES, FA_LANES, __VA_ARGS__)                                  \
-    }                                                                                         \
-    for (; i + FA_LANES <= n; i += FA_LANES) FA_STEP_##shape(i, FA_LANES, __VA_ARGS__)        \
-    if (i < n) FA_STEP_##shape(i, n - i, __VA_ARGS__)                                         \
+    FA_WHOLE_##streams(shape, __VA_ARGS__)                                                    \
+    if (i < n) FA_STEP_##shape(i, n - i, store, __VA_ARGS__)                                  \
 }
 
 /* av, dv: the fused value and derivative at xv (fwd: the fused definition); dav:
@@ -84,16 +115,16 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
 
 /* The loops fa_<kname>_<op> from one fused definition, and (from_a = 1: g' is a
  * function of a) the two from-a loops from the from-a definition. */
-#define FA_KERNELS_FROM_A_0(kname, from_a)
-#define FA_KERNELS_FROM_A_1(kname, from_a)                                                     \
-    FA_KERNEL(kname, derivative_from_a, 11, FA_FROM_A(from_a); yv = dav;)                      \
-    FA_KERNEL(kname, backward_from_a, 21, FA_FROM_A(from_a); yv = FV(mul)(gv, dav);)
-#define FA_KERNELS(kname, fwd, from_a, has_from_a)                                             \
-    FA_KERNEL(kname, value, 11, FA_FWD(fwd); yv = av; (void)dv;)                               \
-    FA_KERNEL(kname, derivative, 11, FA_FWD(fwd); yv = dv; (void)av;)                          \
-    FA_KERNEL(kname, and_derivative, 12, FA_FWD(fwd); yv = av; y1v = dv;)                      \
-    FA_KERNEL(kname, backward, 21, FA_FWD(fwd); yv = FV(mul)(gv, dv); (void)av;)               \
-    FA_KERNELS_FROM_A_##has_from_a(kname, from_a)
+#define FA_KERNELS_FROM_A_0(kname, from_a, st)
+#define FA_KERNELS_FROM_A_1(kname, from_a, st)                                                 \
+    FA_KERNEL(kname, derivative_from_a, 11, st, FA_FROM_A(from_a); yv = dav;)                  \
+    FA_KERNEL(kname, backward_from_a, 21, st, FA_FROM_A(from_a); yv = FV(mul)(gv, dav);)
+#define FA_KERNELS(kname, fwd, from_a, has_from_a, st)                                         \
+    FA_KERNEL(kname, value, 11, st, FA_FWD(fwd); yv = av; (void)dv;)                           \
+    FA_KERNEL(kname, derivative, 11, st, FA_FWD(fwd); yv = dv; (void)av;)                      \
+    FA_KERNEL(kname, and_derivative, 12, st, FA_FWD(fwd); yv = av; y1v = dv;)                  \
+    FA_KERNEL(kname, backward, 21, st, FA_FWD(fwd); yv = FV(mul)(gv, dv); (void)av;)           \
+    FA_KERNELS_FROM_A_##has_from_a(kname, from_a, st)
 
 /* Every activation's loops, and with high = 1 a second set fa_<name>_high_<op> from
  * its <= 1 ULP definition (the from-a definition is shared: it is already exact).
@@ -102,18 +133,18 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
  * the instructions of the high ones) the default mode takes the high definitions
  * too, and both modes share one set of loops (kernels.c). */
 #define FA_DEFAULT_FWD_0(name) fa_##name##_fwd
-#define FA_KERNELS_HIGH_0(name, fa)
+#define FA_KERNELS_HIGH_0(name, fa, st)
 #if FV_LUT4_CHEAP
 #  define FA_DEFAULT_FWD_1(name) fa_##name##_fwd
-#  define FA_KERNELS_HIGH_1(name, fa) \
-    FA_KERNELS(name##_high, fa_##name##_fwd_high, fa_##name##_from_a, fa)
+#  define FA_KERNELS_HIGH_1(name, fa, st) \
+    FA_KERNELS(name##_high, fa_##name##_fwd_high, fa_##name##_from_a, fa, st)
 #else
 #  define FA_DEFAULT_FWD_1(name) fa_##name##_fwd_high
-#  define FA_KERNELS_HIGH_1(name, fa)
+#  define FA_KERNELS_HIGH_1(name, fa, st)
 #endif
-#define FA_ACTIVATION(name, high, from_a, p0, p1, p2, p3, p4, p5)                             \
-    FA_KERNELS(name, FA_DEFAULT_FWD_##high(name), fa_##name##_from_a, from_a)                  \
-    FA_KERNELS_HIGH_##high(name, from_a)
+#define FA_ACTIVATION(name, high, from_a, st, p0, p1, p2, p3, p4, p5)                         \
+    FA_KERNELS(name, FA_DEFAULT_FWD_##high(name), fa_##name##_from_a, from_a, st)              \
+    FA_KERNELS_HIGH_##high(name, from_a, st)
 
 #include "activations.def"
 #undef FA_ACTIVATION
@@ -128,6 +159,13 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
 #undef FA_STEP_12
 #undef FA_STEP_21
 #undef FA_KERNEL
+#undef FA_WHOLE
+#undef FA_WHOLE_0
+#undef FA_WHOLE_1
+#undef FA_ALIGNED
+#undef FA_ALIGNED_11
+#undef FA_ALIGNED_12
+#undef FA_ALIGNED_21
 #undef FA_FWD
 #undef FA_FROM_A
 #undef FA_KERNELS

@@ -1,6 +1,10 @@
 /* ufunc_glue.c - see ufunc_glue.h. */
 #include <fenv.h>
+#include <stdio.h>
 #include <string.h>
+#if defined(__unix__) || defined(__APPLE__)
+#  include <unistd.h>
+#endif
 #include "ufunc_glue.h"
 #include "pool.h"
 
@@ -220,6 +224,67 @@ static int operands_conflict(const fa_loop_spec *spec, const fa_operands *v, fa_
                 return 1;
     }
     return 0;
+}
+
+/* ---- streaming stores (ufunc_glue.h) ------------------------------------ */
+
+#define FA_STREAM_BYTES_DEFAULT ((fa_size)16 << 20)
+/* Set at import (before any call, under the GIL) and by the tests. */
+static fa_size stream_bytes = FA_STREAM_BYTES_DEFAULT;
+
+fa_size fa_get_stream_bytes(void) { return stream_bytes; }
+void fa_set_stream_bytes(fa_size bytes) { stream_bytes = bytes < 0 ? 0 : bytes; }
+
+/* The size of the highest cache level Linux describes in sysfs (what lscpu shows),
+ * in bytes, or 0.  Read there first: glibc's sysconf(_SC_LEVEL3_CACHE_SIZE) derives
+ * it from cpuid, which a VM can misreport (256 MiB for a Zen 3's 32 MiB seen). */
+static long sysfs_llc_bytes(void)
+{
+#if defined(__linux__)
+    long best = 0;
+    int best_level = 0;
+    for (int i = 0; i < 8; i++) {
+        char path[64];
+        int level = 0;
+        long size = 0;
+        char unit = 0;
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/level", i);
+        FILE *f = fopen(path, "r");
+        if (!f)
+            continue;
+        const int got_level = fscanf(f, "%d", &level) == 1;
+        fclose(f);
+        snprintf(path, sizeof path, "/sys/devices/system/cpu/cpu0/cache/index%d/size", i);
+        f = fopen(path, "r");
+        if (!f)
+            continue;
+        const int got = fscanf(f, "%ld%c", &size, &unit);
+        fclose(f);
+        if (!got_level || got < 1 || size <= 0)
+            continue;
+        if (got == 2 && (unit == 'K' || unit == 'k'))
+            size *= 1024;
+        else if (got == 2 && unit == 'M')
+            size *= 1024 * 1024;
+        if (level > best_level) {
+            best_level = level;
+            best = size;
+        }
+    }
+    return best;
+#else
+    return 0;
+#endif
+}
+
+fa_size fa_stream_bytes_for_cache(void)
+{
+    long llc = sysfs_llc_bytes();
+#if defined(_SC_LEVEL3_CACHE_SIZE)
+    if (llc <= 0)
+        llc = sysconf(_SC_LEVEL3_CACHE_SIZE);
+#endif
+    return llc > 0 ? (fa_size)(llc / 2) : FA_STREAM_BYTES_DEFAULT;
 }
 
 /* ---- the driver, once per compute type ---------------------------------- */

@@ -42,7 +42,7 @@ static void FA_G(glue_sequential)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, co
     FA_GLUE_T xv[2] = {0, 0}, yv[2] = {0, 0};
     const FA_GLUE_T *x[2] = {&xv[0], &xv[1]};
     FA_GLUE_T *y[2] = {&yv[0], &yv[1]};
-    fa_params p = {{0.0, 0.0, 0.0, 0.0}};
+    fa_params p = {{0.0, 0.0, 0.0, 0.0}, 0};
     for (fa_size j = 0; j < n; j++) {
         for (int i = 0; i < v->nin; i++)
             FA_CAT(load_, FA_GLUE_S)(&xv[i], v->in[i] + j * v->in_step[i], 0, 1, spec->in_type);
@@ -71,7 +71,7 @@ static void FA_G(glue_blocks)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, const 
     int const_params = 1;
     for (int j = 0; j < npar; j++)
         const_params &= par_step[j] == 0;
-    fa_params p = {{0.0, 0.0, 0.0, 0.0}};
+    fa_params p = {{0.0, 0.0, 0.0, 0.0}, 0};
     if (npar)
         FA_G(glue_params)(spec, par, 0, par_step, &p);
 
@@ -90,6 +90,7 @@ static void FA_G(glue_blocks)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, const 
         all_direct &= direct_out[o];
     }
     if (all_direct) { /* the common case: one kernel call over everything */
+        p.stream = n * es * (fa_size)(nin + nout) >= stream_bytes;
         const FA_GLUE_T *x[2] = {(const FA_GLUE_T *)in[0], nin > 1 ? (const FA_GLUE_T *)in[1] : NULL};
         FA_GLUE_T *y[2] = {(FA_GLUE_T *)out[0], nout > 1 ? (FA_GLUE_T *)out[1] : NULL};
         FA_G(glue_call_split)(op, k, n, x, y, &p);

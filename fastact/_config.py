@@ -116,6 +116,9 @@ def config() -> Dict[str, Any]:
     mod = _backends.compiled_module()
     if mod is not None:
         info["simd_level"] = mod.get_level() if fastact.BACKEND == "c" else None
+        info["streaming"] = (f"non-temporal stores for the memory-bound activations' "
+                             f"contiguous calls of >= {mod._stream_bytes() / 2**20:g} MiB "
+                             f"(inputs and outputs; half the last-level cache)")
         info.update(_simd_info(mod.levels()))
         info["compiler"] = mod.compiler()
     return info

@@ -54,6 +54,9 @@ cdef extern from "ufunc_glue.h":
                            unsigned params)
     void fa_ufunc_loop(char **args, const cnp.npy_intp *dims, const cnp.npy_intp *steps,
                        void *data) noexcept nogil
+    cnp.npy_intp fa_get_stream_bytes()
+    void fa_set_stream_bytes(cnp.npy_intp n)
+    cnp.npy_intp fa_stream_bytes_for_cache()
 
 cdef extern from "_type_errors.h":
     int fa_install_type_resolver(object ufunc)
@@ -235,6 +238,22 @@ def set_level(str name):
 
 
 set_level(best_level())
+
+
+# ---- streaming stores (ufunc_glue.h): the memory-bound rows' large calls ----
+
+fa_set_stream_bytes(fa_stream_bytes_for_cache())
+
+
+def _stream_bytes():
+    """Bytes (inputs and outputs) from which a contiguous call of a memory-bound
+    activation writes with non-temporal stores (half the last-level cache)."""
+    return fa_get_stream_bytes()
+
+
+def _set_stream_bytes(cnp.npy_intp n):
+    """For tests and benchmarks: 0 streams every call, a huge value none."""
+    fa_set_stream_bytes(n)
 
 
 def accuracy_modes():

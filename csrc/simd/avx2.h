@@ -9,6 +9,8 @@
 /* fv_lut4 is a shuffle here: the default-mode algorithms (which read 2^(j/4)
  * from a table) pay */
 #define FV_LUT4_CHEAP 1
+/* vmovntps/pd: non-temporal stores (p aligned to the vector) */
+#define FV_HAS_STREAM 1
 #define FV_LANES_f32 8
 #define FV_LANES_f64 4
 
@@ -23,6 +25,7 @@ typedef __m256i fv_uf64;
 #define FV_AVX2_OPS(S, T, U, ps, ep)                                                            \
     FA_INLINE fv_##S fv_load_##S(const T *p) { return _mm256_loadu_##ps(p); }                  \
     FA_INLINE void fv_store_##S(T *p, fv_##S v) { _mm256_storeu_##ps(p, v); }                  \
+    FA_INLINE void fv_stream_##S(T *p, fv_##S v) { _mm256_stream_##ps(p, v); }                 \
     FA_INLINE fv_##S fv_setall_##S(T x) { return _mm256_set1_##ps(x); }                        \
     FA_INLINE fv_##S fv_add_##S(fv_##S a, fv_##S b) { return _mm256_add_##ps(a, b); }         \
     FA_INLINE fv_##S fv_sub_##S(fv_##S a, fv_##S b) { return _mm256_sub_##ps(a, b); }         \
@@ -57,6 +60,8 @@ typedef __m256i fv_uf64;
     FA_INLINE fv_##S fv_from_u_##S(fv_u##S u) { return _mm256_castsi256_##ps(u); }             \
     FA_INLINE fv_u##S fv_uadd_##S(fv_u##S a, fv_u##S b) { return _mm256_add_epi##ep(a, b); }  \
     FA_INLINE fv_u##S fv_usub_##S(fv_u##S a, fv_u##S b) { return _mm256_sub_epi##ep(a, b); }
+
+FA_INLINE void fv_stream_fence(void) { _mm_sfence(); }
 
 #define FV_AVX2_SET1_32(x) _mm256_set1_epi32((int)(x))
 #define FV_AVX2_SET1_64(x) _mm256_set1_epi64x((long long)(x))

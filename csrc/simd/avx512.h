@@ -9,6 +9,8 @@
 /* fv_lut4 is a shuffle here: the default-mode algorithms (which read 2^(j/4)
  * from a table) pay */
 #define FV_LUT4_CHEAP 1
+/* vmovntps/pd: non-temporal stores (p aligned to the vector) */
+#define FV_HAS_STREAM 1
 #define FV_LANES_f32 16
 #define FV_LANES_f64 8
 
@@ -23,6 +25,7 @@ typedef __m512i fv_uf64;
 #define FV_AVX512_OPS(S, T, U, ps, ep, M)                                                       \
     FA_INLINE fv_##S fv_load_##S(const T *p) { return _mm512_loadu_##ps(p); }                  \
     FA_INLINE void fv_store_##S(T *p, fv_##S v) { _mm512_storeu_##ps(p, v); }                  \
+    FA_INLINE void fv_stream_##S(T *p, fv_##S v) { _mm512_stream_##ps(p, v); }                 \
     FA_INLINE fv_##S fv_setall_##S(T x) { return _mm512_set1_##ps(x); }                        \
     FA_INLINE fv_##S fv_add_##S(fv_##S a, fv_##S b) { return _mm512_add_##ps(a, b); }         \
     FA_INLINE fv_##S fv_sub_##S(fv_##S a, fv_##S b) { return _mm512_sub_##ps(a, b); }         \
@@ -59,6 +62,8 @@ typedef __m512i fv_uf64;
 
 #define FV_AVX512_SET_32 int
 #define FV_AVX512_SET_64 long long
+
+FA_INLINE void fv_stream_fence(void) { _mm_sfence(); }
 
 FV_AVX512_OPS(f32, float, uint32_t, ps, 32, __mmask16)
 FV_AVX512_OPS(f64, double, uint64_t, pd, 64, __mmask8)

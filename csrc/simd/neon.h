@@ -9,6 +9,8 @@
 /* fv_lut4 is a shuffle here: the default-mode algorithms (which read 2^(j/4)
  * from a table) pay */
 #define FV_LUT4_CHEAP 1
+/* no non-temporal stores: a call's fa_params.stream is ignored */
+#define FV_HAS_STREAM 0
 #define FV_LANES_f32 4
 #define FV_LANES_f64 2
 

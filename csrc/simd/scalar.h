@@ -15,6 +15,8 @@
 #ifndef FV_LUT4_CHEAP /* the sanitizer's scalar reference sets 1: same algorithms as the vectors */
 #  define FV_LUT4_CHEAP 0
 #endif
+/* no non-temporal stores: a call's fa_params.stream is ignored */
+#define FV_HAS_STREAM 0
 #define FV_LANES_f32 1
 #define FV_LANES_f64 1
 

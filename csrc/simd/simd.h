@@ -19,6 +19,9 @@
  *   types      fv_S (vector of T), fv_mS (lane mask), fv_uS (unsigned lanes of T's width)
  *   FV_LANES_S the number of lanes
  *   memory     fv_load_S(const T *p), fv_store_S(T *p, v)   (unaligned)
+ *              FV_HAS_STREAM 1: also fv_stream_S(T *p, v), a non-temporal store to a
+ *              p aligned to the vector, and fv_stream_fence() to order them before
+ *              later stores (x86's sfence); 0: neither exists
  *   constants  fv_setall_S(T x), fv_usetall_S(bits)
  *   arithmetic fv_add_S, fv_sub_S, fv_mul_S, fv_div_S, fv_sqrt_S (IEEE, rounded once)
  *              fv_muladd_S(a, b, c) = a*b + c, fv_nmuladd_S(a, b, c) = c - a*b:

@@ -49,6 +49,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "relu",
+        streams=True,
         formula="max(0, z)",
         derivative="1 if z > 0, 0 if z < 0, at_zero (default 0) at z == 0",
         derivative_from_a="1 if a > 0 else 0",
@@ -74,6 +75,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "leaky_relu",
+        streams=True,
         formula="z if z > 0 else alpha * z",
         derivative="1 if z > 0, alpha if z < 0, at_zero (default alpha) at z == 0",
         derivative_from_a="1 if a > 0, alpha if a < 0, at_zero at a == 0 (needs alpha > 0)",

@@ -206,7 +206,8 @@ class BenchPeers(_Record):
 
 class Activation(_Record):
     __slots__ = ("name", "formula", "derivative", "derivative_from_a", "parameters", "kink",
-                 "a_domain", "limits", "example_z", "high", "relations", "summary", "torch",
+                 "a_domain", "limits", "example_z", "high", "streams", "relations", "summary",
+                 "torch",
                  "jax", "numpy", "bench")
     name: str
     formula: str                       # g(z), for the docs
@@ -222,6 +223,12 @@ class Activation(_Record):
     # The C header act/NAME.h also defines a separate <= 1 ULP fa_NAME_fwd_high
     # for the "high" accuracy mode (False: the default one already meets it).
     high: bool
+    # Memory-bound: its kernels do less arithmetic per element than the memory
+    # traffic costs, so a call too large for the cache writes its outputs with
+    # non-temporal (streaming) stores, which skip reading each output line first
+    # (fastact.h, fa_params.stream).  Not for the others: there the stores are not
+    # the bottleneck and streaming them measured slower (issue 9).
+    streams: bool
     relations: Tuple[Relation, ...]
     summary: str                       # one line for the README's catalogue table
     # Peers for the benchmark and the oracle tests: an expression of z (and
@@ -241,13 +248,13 @@ class Activation(_Record):
                  a_domain: Tuple[float, float] = (float("-inf"), float("inf")),
                  limits: Tuple[float, float] = (float("nan"), float("nan")),
                  example_z: str = "[-2.0, 0.0, 2.0]", high: bool = False,
-                 relations: Tuple[Relation, ...] = (), summary: str = "",
+                 streams: bool = False, relations: Tuple[Relation, ...] = (), summary: str = "",
                  torch: Optional[str] = None, jax: Optional[str] = None,
                  numpy: Optional[str] = None, *, bench: BenchPeers) -> None:
         self._set(name=name, formula=formula, derivative=derivative,
                   derivative_from_a=derivative_from_a, parameters=parameters, kink=kink,
                   a_domain=a_domain, limits=limits, example_z=example_z, high=high,
-                  relations=relations, summary=summary, torch=torch, jax=jax, numpy=numpy,
+                  streams=streams, relations=relations, summary=summary, torch=torch, jax=jax, numpy=numpy,
                   bench=bench)
         names = [p.name for p in self.parameters]
         assert len(set(names)) == len(names), f"{self.name}: duplicate parameter"

@@ -23,6 +23,7 @@ _LAMBD = Param("lambd", 0.5, "half-width of the interval [-lambd, lambd] mapped 
 ACTIVATIONS = (
     Activation(
         "hardtanh",
+        streams=True,
         formula="clamp(z, min_val, max_val)",
         derivative="1 if min_val < z < max_val else 0",
         derivative_from_a="1 if min_val < a < max_val else 0",
@@ -46,6 +47,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "relu6",
+        streams=True,
         formula="clamp(z, 0, 6)",
         derivative="1 if 0 < z < 6 else 0",
         derivative_from_a="1 if 0 < a < 6 else 0",
@@ -65,6 +67,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "hardsigmoid",
+        streams=True,
         formula="clamp(z/6 + 1/2, 0, 1)   (rounded once, <= 1 ULP)",
         derivative="1/6 if -3 < z < 3 else 0",
         derivative_from_a="1/6 if 0 < a < 1 else 0",
@@ -84,6 +87,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "hardswish",
+        streams=True,
         formula="z * hardsigmoid(z)   (z (z + 3) / 6 on [-3, 3], rounded once)",
         derivative="0 if z <= -3, (2z + 3)/6 if -3 < z < 3, 1 if z >= 3",
         derivative_from_a=None,  # not monotonic: a in (-3/8, 0) has two z
@@ -104,6 +108,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "softshrink",
+        streams=True,
         formula="z - lambd if z > lambd, z + lambd if z < -lambd, else 0",
         derivative="1 if |z| > lambd else 0",
         derivative_from_a="1 if a != 0 else 0",
@@ -123,6 +128,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "hardshrink",
+        streams=True,
         formula="z if |z| > lambd else 0",
         derivative="1 if |z| > lambd else 0",
         derivative_from_a="1 if a != 0 else 0",
@@ -142,6 +148,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "threshold",
+        streams=True,
         formula="z if z > threshold else value",
         derivative="1 if z > threshold else 0",
         derivative_from_a=None,  # a == value can come from either side
@@ -166,6 +173,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "prelu",
+        streams=True,
         formula="z if z > 0 else weight * z   (leaky_relu with a required slope array)",
         derivative="1 if z > 0, weight if z < 0, at_zero (default weight) at z == 0",
         derivative_from_a=None,  # a learnt weight may be <= 0: a does not tell z's sign
@@ -189,6 +197,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "sparse_plus",
+        streams=True,
         formula="0 if z <= -1, (z + 1)**2 / 4 if -1 < z < 1, z if z >= 1",
         derivative="0 if z <= -1, (z + 1)/2 if -1 < z < 1, 1 if z >= 1",
         derivative_from_a="sqrt(a) if a < 1 else 1",

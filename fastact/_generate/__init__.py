@@ -27,15 +27,17 @@ def activations_def() -> str:
         masks = ", ".join(str(act.param_mask(op) if op in act.ops else 0)
                           for op in _catalogue.OPS)
         rows.append(f"FA_ACTIVATION({row}, {int(act.high)}, "
-                    f"{int(act.derivative_from_a is not None)}, {masks})")
+                    f"{int(act.derivative_from_a is not None)}, {int(act.streams)}, {masks})")
     return _C_BANNER + """/* The activation table: one row per C kernel row, in catalogue order.
  *
- * FA_ACTIVATION(name, high, from_a, p_value, p_derivative, p_derivative_from_a,
- *               p_and_derivative, p_backward, p_backward_from_a)
+ * FA_ACTIVATION(name, high, from_a, streams, p_value, p_derivative,
+ *               p_derivative_from_a, p_and_derivative, p_backward, p_backward_from_a)
  *   high: act/NAME.h also has a separate <= 1 ULP definition fa_NAME_fwd_high for
  *     the "high" accuracy mode (0: the default definition already meets it).
  *   from_a: act/NAME.h has fa_NAME_from_a and the row the two from-a operations
  *     (0: g' is not a function of a).
+ *   streams: memory-bound; its loops write whole vectors with non-temporal stores
+ *     when the call asks for it (fa_params.stream: a call too large for the cache).
  *   p_OP: bit j set: the activation's j-th numeric parameter (catalogue order,
  *     the kernels' P[j]) is an extra input of that operation's ufunc. */
 """ + "\n".join(rows) + "\n"

@@ -238,7 +238,7 @@ static int run_kernel(const fa_activation *row, fa_op op, int f64, long n, int o
 static void check_kernels(void)
 {
     static unsigned char first[2 * MAX_LEN * sizeof(double)], now[2 * MAX_LEN * sizeof(double)];
-    const fa_params p = {{0.01, 0.5}};
+    const fa_params p = {{0.01, 0.5}, 0};
     for (int level = 0; level < FA_NLEVELS; level++)
       for (int acc = 0; acc < FA_NACC; acc++) {
         const fa_activation *table = fa_level_table((fa_level)level, (fa_accuracy)acc);
@@ -284,11 +284,14 @@ extern const fa_activation *const fa_tables_scalar_fma[FA_NACC];
 /* Parameter sets, as P[0], P[1] (leaky_relu: alpha, at_zero; relu: at_zero, -): the
  * defaults, alpha = 0 (leaky_relu's relu path), a negative-zero kink value, and a
  * NaN one (the only way a select ever picks a NaN operand). */
-static const fa_params vs_params[] = {{{0.01, 0.5}}, {{0.0, 1.0}}, {{1.75, -0.0}}, {{0.25, NAN}}};
+static const fa_params vs_params[] = {{{0.01, 0.5}, 0}, {{0.0, 1.0}, 0}, {{1.75, -0.0}, 0}, {{0.25, NAN}, 0}};
 #define VS_NPARAMS ((int)(sizeof vs_params / sizeof vs_params[0]))
 
 /* The vector and the scalar kernel on n elements starting at element `start` of
- * in[]; outputs allocated to their exact size (ASan sees any over-write). */
+ * in[]; outputs allocated to their exact size (ASan sees any over-write).  The
+ * vector kernel runs twice: with plain stores into malloc's outputs, and asked to
+ * stream (fa_params.stream) into outputs aligned to 64 bytes, where the rows with
+ * streams = 1 take their non-temporal stores; both must give the scalar's bits. */
 static void compare_window(const fa_activation *vec, const fa_activation *ref, fa_op op,
                            int f64, unsigned char *const in[2], long start, long n,
                            const fa_params *p, int level)
@@ -296,27 +299,44 @@ static void compare_window(const fa_activation *vec, const fa_activation *ref, f
     const size_t es = f64 ? 8 : 4;
     const int nout = fa_op_nout(op);
     unsigned char *win[2] = {in[0] + start * es, in[1] + start * es};
-    unsigned char *got[2] = {NULL, NULL}, *want[2] = {NULL, NULL};
-    for (int o = 0; o < nout; o++) {
-        got[o] = malloc(n ? (size_t)n * es : 1);
+    unsigned char *want[2] = {NULL, NULL};
+    for (int o = 0; o < nout; o++)
         want[o] = malloc(n ? (size_t)n * es : 1);
-    }
-    call_kernel(vec, op, f64, n, win, got, p);
     call_kernel(ref, op, f64, n, win, want, p);
-    for (int o = 0; o < nout; o++) {
-        for (long k = 0; k < n; k++)
-            if (!same_elem(got[o], want[o], f64, k)) {
-                if (failures < 20)
-                    fprintf(stderr, "  %s z = %a (grad %a): got %a, scalar %a\n",
-                            f64 ? "f64" : "f32", get_elem(win[0], f64, k),
-                            get_elem(win[1], f64, k), get_elem(got[o], f64, k),
-                            get_elem(want[o], f64, k));
-                fail("differs from the scalar-FMA table", vec->name, op, level, n, (int)start);
-                break;
+    fa_params streamed = *p;
+    streamed.stream = 1;
+    for (int st = 0; st < 2; st++) {
+        unsigned char *got[2] = {NULL, NULL};
+        for (int o = 0; o < nout; o++) {
+            if (!st) {
+                got[o] = malloc(n ? (size_t)n * es : 1);
+            } else {
+                void *q = NULL;
+                got[o] = posix_memalign(&q, 64, n ? (size_t)n * es : 1) == 0 ? q : NULL;
             }
-        free(got[o]);
-        free(want[o]);
+            if (!got[o]) {
+                fprintf(stderr, "out of memory\n");
+                exit(2);
+            }
+        }
+        call_kernel(vec, op, f64, n, win, got, st ? &streamed : p);
+        for (int o = 0; o < nout; o++) {
+            for (long k = 0; k < n; k++)
+                if (!same_elem(got[o], want[o], f64, k)) {
+                    if (failures < 20)
+                        fprintf(stderr, "  %s z = %a (grad %a): got %a, scalar %a%s\n",
+                                f64 ? "f64" : "f32", get_elem(win[0], f64, k),
+                                get_elem(win[1], f64, k), get_elem(got[o], f64, k),
+                                get_elem(want[o], f64, k), st ? " (streamed)" : "");
+                    fail("differs from the scalar-FMA table", vec->name, op, level, n,
+                         (int)start);
+                    break;
+                }
+            free(got[o]);
+        }
     }
+    for (int o = 0; o < nout; o++)
+        free(want[o]);
 }
 
 static void check_vector_vs_scalar(void)
@@ -552,7 +572,7 @@ static void reference_values(char act, int f64, const unsigned char *z, long n,
 
 static void check_reference(void)
 {
-    static const fa_params p = {{0.01, 0.5}};
+    static const fa_params p = {{0.01, 0.5}, 0};
     for (int f64 = 0; f64 < 2; f64++) {
         const long n = f64 ? REF_N64 : REF_N32;
         const size_t es = f64 ? 8 : 4;
@@ -719,7 +739,7 @@ static void check_glue_case(int a, fa_op op, fa_storage st, int layout, long n, 
     /* expected: the contiguous kernel, element by element with its parameters */
     double expect[2][MAX_LEN + 512];
     for (long k = 0; k < n; k++) {
-        fa_params p = {{0.0, 0.0}};
+        fa_params p = {{0.0, 0.0}, 0};
         for (int b = 0, j = 0; b < FA_MAX_PARAMS; b++)
             if (spec.params & (1u << b)) {
                 const double v = param_base(j++) + (per_elem ? (double)(k % 5) / 8 : 0);
@@ -810,7 +830,7 @@ static void check_glue_overlap_case(int a, fa_op op, fa_storage st, int kind, lo
     const double par_v[FA_MAX_PARAMS] = {param_base(0), param_base(1), param_base(2), param_base(3)};
     const float par_f[FA_MAX_PARAMS] = {(float)par_v[0], (float)par_v[1], (float)par_v[2],
                                         (float)par_v[3]};
-    fa_params p = {{0.0, 0.0}};
+    fa_params p = {{0.0, 0.0}, 0};
     for (int b = 0, j = 0; b < FA_MAX_PARAMS; b++)
         if (spec.params & (1u << b))
             p.v[b] = par_v[j++];
