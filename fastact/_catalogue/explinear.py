@@ -100,6 +100,7 @@ ACTIVATIONS = (
     ),
     Activation(
         "softsign",
+        streams=True,
         formula="z / (1 + |z|)",
         derivative="1 / (1 + |z|)**2",
         derivative_from_a="(1 - |a|)**2",
