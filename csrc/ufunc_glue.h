@@ -50,11 +50,14 @@ void fa_ufunc_loop(char **args, const fa_size *dims, const fa_size *steps, void 
 /* Streaming stores: a contiguous call that moves at least this many bytes (its
  * inputs and outputs together) sets fa_params.stream, so the memory-bound rows
  * write around the cache (fastact.h).  The default, 16 MiB until
- * fa_stream_bytes_for_cache() is applied, is half the last-level cache: a call
- * that large would evict its own outputs before they are read back.  0: always. */
+ * fa_stream_bytes_for_cache() is applied, is half the last-level cache (at most
+ * 16 MiB): a call that large would evict its own outputs before they are read
+ * back.  0: always. */
 fa_size fa_get_stream_bytes(void);
 void fa_set_stream_bytes(fa_size bytes);
-/* Half the last-level cache as the OS reports it, or 16 MiB where it does not. */
+/* Half the last-level cache as the OS reports it, at most 16 MiB (a core's
+ * share of a large shared LLC is far smaller than all of it), or 16 MiB where
+ * the OS does not say. */
 fa_size fa_stream_bytes_for_cache(void);
 
 /* IEEE binary16 <-> binary32, round to nearest even (exposed for the tests). */

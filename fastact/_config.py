@@ -118,7 +118,7 @@ def config() -> Dict[str, Any]:
         info["simd_level"] = mod.get_level() if fastact.BACKEND == "c" else None
         info["streaming"] = (f"non-temporal stores for the memory-bound activations' "
                              f"contiguous calls of >= {mod._stream_bytes() / 2**20:g} MiB "
-                             f"(inputs and outputs; half the last-level cache)")
+                             f"(inputs and outputs; half the last-level cache, at most 16 MiB)")
         info.update(_simd_info(mod.levels()))
         info["compiler"] = mod.compiler()
     return info

@@ -247,7 +247,8 @@ fa_set_stream_bytes(fa_stream_bytes_for_cache())
 
 def _stream_bytes():
     """Bytes (inputs and outputs) from which a contiguous call of a memory-bound
-    activation writes with non-temporal stores (half the last-level cache)."""
+    activation writes with non-temporal stores (half the last-level cache, at
+    most 16 MiB)."""
     return fa_get_stream_bytes()
 
 
