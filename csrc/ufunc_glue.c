@@ -28,6 +28,12 @@ void fa_loop_spec_init(fa_loop_spec *spec, int act, fa_op op, fa_storage in_type
     spec->out_type = f32 ? in_type : FA_ST_F64;
     spec->compute_f64 = !f32;
     spec->params = params;
+    spec->nin = fa_op_nin(op);
+    spec->npar = 0;
+    for (unsigned m = params; m; m >>= 1)
+        spec->npar += (int)(m & 1u);
+    spec->nout = fa_op_nout(op);
+    spec->native = in_type == spec->out_type && (in_type == FA_ST_F32 || in_type == FA_ST_F64);
 }
 
 float fa_half_to_float(uint16_t h)
@@ -174,11 +180,9 @@ static fa_operands split_operands(const fa_loop_spec *spec, char *const *args,
                                   const fa_size *steps)
 {
     fa_operands v;
-    v.nin = fa_op_nin(spec->op);
-    v.npar = 0;
-    for (unsigned m = spec->params; m; m >>= 1)
-        v.npar += (int)(m & 1u);
-    v.nout = fa_op_nout(spec->op);
+    v.nin = spec->nin;
+    v.npar = spec->npar;
+    v.nout = spec->nout;
     v.in = args;
     v.par = args + v.nin;
     v.out = args + v.nin + v.npar;
@@ -224,6 +228,37 @@ static int operands_conflict(const fa_loop_spec *spec, const fa_operands *v, fa_
                 return 1;
     }
     return 0;
+}
+
+/* The plain call, the one small arrays pay for most: native types, every data
+ * operand contiguous, every parameter one value for the whole call (step 0),
+ * and no operand's bytes touching an output's (so nothing overlaps, and no
+ * input is an output: in place takes the block loop's copy).  It then goes
+ * straight to the kernel, as the block loop's one-call case would, with the
+ * same bits; it skips that loop's and operands_conflict's bookkeeping, about
+ * 250 of the ~480 instructions fastact spent per call on 16 float32 (callgrind). */
+static int plain_call(const fa_loop_spec *spec, char *const *args, const fa_size *steps,
+                      fa_size n)
+{
+    const int first_par = spec->nin, first_out = spec->nin + spec->npar;
+    const int nargs = first_out + spec->nout;
+    const fa_size es = spec->compute_f64 ? (fa_size)sizeof(double) : (fa_size)sizeof(float);
+    const uintptr_t bytes = (uintptr_t)n * (uintptr_t)es;
+    if (!spec->native)
+        return 0;
+    for (int i = 0; i < nargs; i++)
+        if (steps[i] != (i >= first_par && i < first_out ? 0 : es))
+            return 0;
+    for (int o = first_out; o < nargs; o++) {
+        const uintptr_t po = (uintptr_t)args[o];
+        for (int i = 0; i < o; i++) {
+            const uintptr_t pi = (uintptr_t)args[i];
+            const uintptr_t size = i >= first_par && i < first_out ? (uintptr_t)es : bytes;
+            if (pi < po + bytes && po < pi + size)
+                return 0;
+        }
+    }
+    return 1;
 }
 
 /* ---- streaming stores (ufunc_glue.h) ------------------------------------ */
@@ -316,11 +351,19 @@ void fa_ufunc_loop(char **args, const fa_size *dims, const fa_size *steps, void 
 {
     const fa_loop_spec *spec = (const fa_loop_spec *)data;
     const fa_activation *row = &fa_active_table()[spec->act];
-    const fa_operands v = split_operands(spec, args, steps);
-    if (spec->compute_f64)
-        glue_run_f64(spec, row->f64[spec->op], &v, dims[0]);
-    else
-        glue_run_f32(spec, row->f32[spec->op], &v, dims[0]);
+    const fa_size n = dims[0];
+    if (plain_call(spec, args, steps, n)) {
+        if (spec->compute_f64)
+            glue_plain_f64(spec, row->f64[spec->op], args, steps, n);
+        else
+            glue_plain_f32(spec, row->f32[spec->op], args, steps, n);
+    } else {
+        const fa_operands v = split_operands(spec, args, steps);
+        if (spec->compute_f64)
+            glue_run_f64(spec, row->f64[spec->op], &v, n);
+        else
+            glue_run_f32(spec, row->f32[spec->op], &v, n);
+    }
     /* NaN and inf inputs legitimately raise "invalid" inside the kernels (e.g.
      * ordered compares, inf * 0 in backward); the contract is quiet IEEE
      * results, so no flag may reach NumPy's error check. */

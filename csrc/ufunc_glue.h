@@ -34,6 +34,9 @@ typedef struct {
     fa_storage out_type;  /* outputs: F16, F32 or F64 */
     int compute_f64;      /* kernels run in double (1) or float (0) */
     unsigned params;      /* FA_P_* mask */
+    /* Derived by fa_loop_spec_init, so a call need not work them out again: */
+    int nin, npar, nout;  /* data inputs, parameter inputs, outputs */
+    int native;           /* data inputs and outputs stored as the compute type */
 } fa_loop_spec;
 
 /* Fills a spec for a loop whose data inputs are stored as `in_type`: float16

@@ -16,6 +16,19 @@ static void FA_G(glue_call)(fa_op op, FA_GLUE_KERNEL k, fa_size n, const FA_GLUE
 
 #include "ufunc_pool_impl.h" /* glue_call_split: large calls on the pool */
 
+/* Every operand contiguous, native and apart from the others, no parameter
+ * varying per element (p holds them): one kernel call over everything (split
+ * over the pool when large), streamed when the call is large (ufunc_glue.h). */
+static void FA_G(glue_direct)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, char *const *in,
+                              char *const *out, fa_size n, fa_params p)
+{
+    const int nin = spec->nin, nout = spec->nout;
+    p.stream = n * (fa_size)sizeof(FA_GLUE_T) * (fa_size)(nin + nout) >= stream_bytes;
+    const FA_GLUE_T *x[2] = {(const FA_GLUE_T *)in[0], nin > 1 ? (const FA_GLUE_T *)in[1] : NULL};
+    FA_GLUE_T *y[2] = {(FA_GLUE_T *)out[0], nout > 1 ? (FA_GLUE_T *)out[1] : NULL};
+    FA_G(glue_call_split)(spec->op, k, n, x, y, &p);
+}
+
 /* The parameter inputs of element i into p: input j fills p->v[b] for the j-th
  * set bit b of the mask (the activation's parameter b). */
 static void FA_G(glue_params)(const fa_loop_spec *spec, char *const *par, fa_size i,
@@ -30,6 +43,16 @@ static void FA_G(glue_params)(const fa_loop_spec *spec, char *const *par, fa_siz
             j++;
         }
     }
+}
+
+/* A call plain_call() accepted: its parameters read once, then one direct call. */
+static void FA_G(glue_plain)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, char *const *args,
+                             const fa_size *steps, fa_size n)
+{
+    fa_params p = {{0.0, 0.0, 0.0, 0.0}, 0};
+    if (spec->npar)
+        FA_G(glue_params)(spec, args + spec->nin, 0, steps + spec->nin, &p);
+    FA_G(glue_direct)(spec, k, args, args + spec->nin + spec->npar, n, p);
 }
 
 /* One element at a time, in order: element j's inputs are loaded after element
@@ -89,11 +112,8 @@ static void FA_G(glue_blocks)(const fa_loop_spec *spec, FA_GLUE_KERNEL k, const 
         direct_out[o] = native_out && out_step[o] == es;
         all_direct &= direct_out[o];
     }
-    if (all_direct) { /* the common case: one kernel call over everything */
-        p.stream = n * es * (fa_size)(nin + nout) >= stream_bytes;
-        const FA_GLUE_T *x[2] = {(const FA_GLUE_T *)in[0], nin > 1 ? (const FA_GLUE_T *)in[1] : NULL};
-        FA_GLUE_T *y[2] = {(FA_GLUE_T *)out[0], nout > 1 ? (FA_GLUE_T *)out[1] : NULL};
-        FA_G(glue_call_split)(op, k, n, x, y, &p);
+    if (all_direct) { /* one kernel call over everything */
+        FA_G(glue_direct)(spec, k, in, out, n, p);
         return;
     }
 

@@ -27,6 +27,7 @@ from fastact._args import as_data
 
 
 _DUCK_MODULES = ("dask.", "xarray.")
+_NDARRAY = np.ndarray
 
 
 def _kind(x: Any) -> str:
@@ -226,13 +227,20 @@ def dispatching(act: _catalogue.Activation, op: str, fn: Callable[..., Any], bac
         # for other types), nothing imported, nothing converted.
         for x in args:
             t = type(x)
-            if t is not np.ndarray and (t.__module__.startswith(_DUCK_MODULES)
+            if t is not _NDARRAY and (t.__module__.startswith(_DUCK_MODULES)
                                         or t is list or t is tuple):
                 break
         else:
             if not kwargs:
                 return fn(*args)
             out = kwargs.get("out")
+            # out= alone, of NumPy arrays: the other common call, kept as short
+            # (nout is 1 or 2, so out[0] and out[-1] are all of a tuple)
+            t = type(out)
+            if len(kwargs) == 1 and (t is _NDARRAY or t is tuple and len(out) == nout
+                                     and type(out[0]) is _NDARRAY
+                                     and type(out[-1]) is _NDARRAY):
+                return fn(*args, out=out)
             if out is None and "out" in kwargs:
                 # out=None means "allocate"; NumPy's two-output ufuncs refuse it
                 kwargs = {k: v for k, v in kwargs.items() if k != "out"}

@@ -54,3 +54,9 @@ def test_readme_avx512_speed_table_is_what_the_record_gives():
     """The README's AVX-512 speed table is bench/catalogue_table.py --speed's output
     from the committed run (docs/bench-catalogue-avx512.json)."""
     assert _check_readme_table("--speed", "docs/bench-catalogue-avx512.json") == 0
+
+
+def test_readme_xeon_speed_table_is_what_the_record_gives():
+    """The README's Intel Xeon speed table likewise (docs/bench-catalogue-xeon.json)."""
+    assert _check_readme_table("--speed", "docs/bench-catalogue-xeon.json",
+                               "--block", "xeon") == 0
