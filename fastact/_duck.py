@@ -233,7 +233,7 @@ def dispatching(act: _catalogue.Activation, op: str, fn: Callable[..., Any], bac
         else:
             if not kwargs:
                 return fn(*args)
-            out = kwargs.get("out")
+            out: Any = kwargs.get("out")
             # out= alone, of NumPy arrays: the other common call, kept as short
             # (nout is 1 or 2, so out[0] and out[-1] are all of a tuple)
             t = type(out)
