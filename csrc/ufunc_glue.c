@@ -243,21 +243,15 @@ static int plain_call(const fa_loop_spec *spec, char *const *args, const fa_size
     const int first_par = spec->nin, first_out = spec->nin + spec->npar;
     const int nargs = first_out + spec->nout;
     const fa_size es = spec->compute_f64 ? (fa_size)sizeof(double) : (fa_size)sizeof(float);
-    const uintptr_t bytes = (uintptr_t)n * (uintptr_t)es;
-    if (!spec->native)
+    if (!spec->native || n < 1) /* n = 0: the block loop's one call, as before */
         return 0;
     for (int i = 0; i < nargs; i++)
         if (steps[i] != (i >= first_par && i < first_out ? 0 : es))
             return 0;
-    for (int o = first_out; o < nargs; o++) {
-        const uintptr_t po = (uintptr_t)args[o];
-        for (int i = 0; i < o; i++) {
-            const uintptr_t pi = (uintptr_t)args[i];
-            const uintptr_t size = i >= first_par && i < first_out ? (uintptr_t)es : bytes;
-            if (pi < po + bytes && po < pi + size)
+    for (int o = first_out; o < nargs; o++)
+        for (int i = 0; i < o; i++)
+            if (spans_overlap(args[i], steps[i], es, args[o], es, es, n))
                 return 0;
-        }
-    }
     return 1;
 }
 
