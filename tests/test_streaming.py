@@ -1,9 +1,9 @@
 """Streaming (non-temporal) stores: the memory-bound rows' large contiguous calls
 write around the cache (csrc/kernels_impl.h, FA_WHOLE_1).  They must give the
 same bits as plain stores, at every SIMD level, every operation, length and
-alignment; a second output aligned differently from the first takes the plain
-stores.  The switch is a byte threshold (the tests set it to 0: every call
-streams)."""
+alignment; a second output aligned differently from the first is stored
+realigned (FA_JOINED), streamed too.  The switch is a byte threshold (the tests
+set it to 0: every call streams)."""
 from __future__ import annotations
 
 import contextlib
@@ -71,27 +71,37 @@ def test_streaming_stores_give_the_same_bits(c_module, name):
 
 
 @pytest.mark.parametrize("name", STREAMING)
-def test_streaming_into_outputs_of_different_alignment(c_module, name):
-    """Two outputs one element apart in alignment (the kernel must fall back to
-    plain stores for both) and outputs aligned alike (it streams), into out=."""
+def test_outputs_of_different_alignment(c_module, name):
+    """The two outputs of and_derivative 0..16 elements apart in alignment (every
+    misalignment k of the second against the first, up to AVX-512's 16 float32
+    lanes: the second is stored realigned), streamed and with plain stores, at
+    every SIMD level, for lengths around the two vectors the realigned loop
+    needs: the same bits as the allocating call at the same level, and nothing
+    written outside the outputs."""
     rng = np.random.default_rng(8)
     op = "and_derivative"
     f = s.bound(c_module_namespace(), name, op)
-    for dtype in (np.float32, np.float64):
-        n = 4099
-        (z,) = _inputs(rng, op, dtype, n, 0)
-        want = f(z)
-        for shift in (0, 1, 2):
-            buf0 = np.full(n + 8, 7, dtype)
-            buf1 = np.full(n + 8, 7, dtype)
-            out = (buf0[:n], buf1[shift:shift + n])
-            with stream_bytes(c_module, 0):
-                got = f(z, out=out)
-            assert got[0] is out[0] and got[1] is out[1]
-            _same(got, want, (name, dtype, shift))
-            # nothing written outside the outputs
-            assert (buf0[n:] == 7).all() and (buf1[:shift] == 7).all()
-            assert (buf1[shift + n:] == 7).all()
+    before = c_module.get_level()
+    try:
+        for level in c_module.simd_levels():
+            c_module.set_level(level)
+            for dtype in (np.float32, np.float64):
+                for n in (31, 32, 33, 47, 4099):
+                    (z,) = _inputs(rng, op, dtype, n, 0)
+                    want = f(z)
+                    for shift in range(17):
+                        for threshold in (0, 1 << 62):
+                            buf0 = np.full(n + 24, 7, dtype)
+                            buf1 = np.full(n + 24, 7, dtype)
+                            out = (buf0[:n], buf1[shift:shift + n])
+                            with stream_bytes(c_module, threshold):
+                                got = f(z, out=out)
+                            assert got[0] is out[0] and got[1] is out[1]
+                            _same(got, want, (level, name, dtype, n, shift, threshold))
+                            assert (buf0[n:] == 7).all() and (buf1[:shift] == 7).all()
+                            assert (buf1[shift + n:] == 7).all()
+    finally:
+        c_module.set_level(before)
 
 
 def test_threshold_is_half_the_last_level_cache(c_module):

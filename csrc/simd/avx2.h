@@ -109,4 +109,39 @@ FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s)
 FA_INLINE fv_f32 fv_selsign_f32(fv_f32 s, fv_f32 a, fv_f32 b) { return _mm256_blendv_ps(b, a, s); }
 FA_INLINE fv_f64 fv_selsign_f64(fv_f64 s, fv_f64 a, fv_f64 b) { return _mm256_blendv_pd(b, a, s); }
 
+/* fv_join: AVX2 has no two-register permute, so both vectors are rotated by k
+ * lanes (vpermps, index (l - k) mod L; doubles as pairs of 32-bit halves) and the
+ * first k lanes taken from prev (blendv on a lane mask). */
+typedef struct { __m256i idx, take_prev; } fv_jctl_f32;
+typedef struct { __m256i idx, take_prev; } fv_jctl_f64;
+FA_INLINE fv_jctl_f32 fv_join_ctl_f32(unsigned k)
+{
+    const __m256i iota = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), kk = _mm256_set1_epi32((int)k);
+    fv_jctl_f32 c;
+    c.idx = _mm256_and_si256(_mm256_sub_epi32(iota, kk), _mm256_set1_epi32(7));
+    c.take_prev = _mm256_cmpgt_epi32(kk, iota);
+    return c;
+}
+FA_INLINE fv_jctl_f64 fv_join_ctl_f64(unsigned k)
+{
+    const __m256i iota = _mm256_setr_epi64x(0, 1, 2, 3), kk = _mm256_set1_epi64x((long long)k);
+    const __m256i s2 = _mm256_slli_epi64(_mm256_and_si256(_mm256_sub_epi64(iota, kk),
+                                                          _mm256_set1_epi64x(3)), 1);
+    fv_jctl_f64 c;
+    c.idx = _mm256_or_si256(s2, _mm256_slli_epi64(_mm256_add_epi64(s2, _mm256_set1_epi64x(1)), 32));
+    c.take_prev = _mm256_cmpgt_epi64(kk, iota);
+    return c;
+}
+FA_INLINE fv_f32 fv_join_f32(fv_f32 prev, fv_f32 cur, fv_jctl_f32 c)
+{
+    return _mm256_blendv_ps(_mm256_permutevar8x32_ps(cur, c.idx),
+                            _mm256_permutevar8x32_ps(prev, c.idx), _mm256_castsi256_ps(c.take_prev));
+}
+FA_INLINE fv_f64 fv_join_f64(fv_f64 prev, fv_f64 cur, fv_jctl_f64 c)
+{
+    const __m256 p = _mm256_permutevar8x32_ps(_mm256_castpd_ps(prev), c.idx);
+    const __m256 q = _mm256_permutevar8x32_ps(_mm256_castpd_ps(cur), c.idx);
+    return _mm256_castps_pd(_mm256_blendv_ps(q, p, _mm256_castsi256_ps(c.take_prev)));
+}
+
 #endif

@@ -102,4 +102,23 @@ FA_INLINE fv_f32 fv_selsign_f32(fv_f32 s, fv_f32 a, fv_f32 b)
 FA_INLINE fv_f64 fv_selsign_f64(fv_f64 s, fv_f64 a, fv_f64 b)
 { return _mm512_mask_blend_pd(_mm512_movepi64_mask(_mm512_castpd_si512(s)), b, a); }
 
+/* fv_join: one vpermt2ps / vpermt2pd over the pair (prev, cur), index l + L - k
+ * (its top bit picks cur) */
+typedef __m512i fv_jctl_f32;
+typedef __m512i fv_jctl_f64;
+FA_INLINE fv_jctl_f32 fv_join_ctl_f32(unsigned k)
+{
+    return _mm512_add_epi32(_mm512_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15),
+                            _mm512_set1_epi32((int)(16u - k)));
+}
+FA_INLINE fv_jctl_f64 fv_join_ctl_f64(unsigned k)
+{
+    return _mm512_add_epi64(_mm512_setr_epi64(0, 1, 2, 3, 4, 5, 6, 7),
+                            _mm512_set1_epi64((long long)(8u - k)));
+}
+FA_INLINE fv_f32 fv_join_f32(fv_f32 prev, fv_f32 cur, fv_jctl_f32 c)
+{ return _mm512_permutex2var_ps(prev, c, cur); }
+FA_INLINE fv_f64 fv_join_f64(fv_f64 prev, fv_f64 cur, fv_jctl_f64 c)
+{ return _mm512_permutex2var_pd(prev, c, cur); }
+
 #endif

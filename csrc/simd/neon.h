@@ -98,4 +98,29 @@ FA_INLINE fv_f32 fv_selsign_f32(fv_f32 s, fv_f32 a, fv_f32 b)
 FA_INLINE fv_f64 fv_selsign_f64(fv_f64 s, fv_f64 a, fv_f64 b)
 { return vbslq_f64(vreinterpretq_u64_s64(vshrq_n_s64(vreinterpretq_s64_f64(s), 63)), a, b); }
 
+/* fv_join: one tbl over the 32 bytes of (prev, cur), byte index p + 16 - k * sizeof(T) */
+typedef uint8x16_t fv_jctl_f32;
+typedef uint8x16_t fv_jctl_f64;
+FA_INLINE uint8x16_t fv_join_ctl_bytes(unsigned shift)
+{
+    static const uint8_t iota[16] = {0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15};
+    return vaddq_u8(vld1q_u8(iota), vdupq_n_u8((uint8_t)(16u - shift)));
+}
+FA_INLINE fv_jctl_f32 fv_join_ctl_f32(unsigned k) { return fv_join_ctl_bytes(4u * k); }
+FA_INLINE fv_jctl_f64 fv_join_ctl_f64(unsigned k) { return fv_join_ctl_bytes(8u * k); }
+FA_INLINE fv_f32 fv_join_f32(fv_f32 prev, fv_f32 cur, fv_jctl_f32 c)
+{
+    uint8x16x2_t t;
+    t.val[0] = vreinterpretq_u8_f32(prev);
+    t.val[1] = vreinterpretq_u8_f32(cur);
+    return vreinterpretq_f32_u8(vqtbl2q_u8(t, c));
+}
+FA_INLINE fv_f64 fv_join_f64(fv_f64 prev, fv_f64 cur, fv_jctl_f64 c)
+{
+    uint8x16x2_t t;
+    t.val[0] = vreinterpretq_u8_f64(prev);
+    t.val[1] = vreinterpretq_u8_f64(cur);
+    return vreinterpretq_f64_u8(vqtbl2q_u8(t, c));
+}
+
 #endif

@@ -104,4 +104,12 @@ FA_INLINE fv_f64 fv_orsign_f64(fv_f64 m, fv_f64 s) { return __builtin_copysign(m
 FA_INLINE fv_f32 fv_selsign_f32(fv_f32 s, fv_f32 a, fv_f32 b) { return __builtin_signbit(s) ? a : b; }
 FA_INLINE fv_f64 fv_selsign_f64(fv_f64 s, fv_f64 a, fv_f64 b) { return __builtin_signbit(s) ? a : b; }
 
+/* fv_join: one lane is always aligned (k = 0): cur */
+typedef int fv_jctl_f32;
+typedef int fv_jctl_f64;
+FA_INLINE fv_jctl_f32 fv_join_ctl_f32(unsigned k) { (void)k; return 0; }
+FA_INLINE fv_jctl_f64 fv_join_ctl_f64(unsigned k) { (void)k; return 0; }
+FA_INLINE fv_f32 fv_join_f32(fv_f32 prev, fv_f32 cur, fv_jctl_f32 c) { (void)prev; (void)c; return cur; }
+FA_INLINE fv_f64 fv_join_f64(fv_f64 prev, fv_f64 cur, fv_jctl_f64 c) { (void)prev; (void)c; return cur; }
+
 #endif

@@ -40,6 +40,11 @@
  *              fv_ushli_S(u, n) (n a constant), fv_uand_S
  *   tables     fv_lut4_S(const T t[4], u) = t[u & 3] per lane (a shuffle, no gather);
  *              FV_LUT4_CHEAP says whether it is one (0 in scalar.h)
+ *   realigning fv_jctl_S (a control), fv_join_ctl_S(k) for 0 <= k < FV_LANES_S, and
+ *              fv_join_S(prev, cur, c) = the last k lanes of prev, then the first
+ *              FV_LANES_S - k of cur (one or three shuffles, never memory): how a
+ *              loop stores a second output that is not vector-aligned where the
+ *              first is, to aligned addresses (kernels_impl.h)
  * so that generic code names every operation FV(op) = fv_op_S.
  * Every operation is the same IEEE operation in every header, so one algorithm
  * gives bit-identical results at every level that has the same FA_HAVE_FMA.

@@ -6,8 +6,9 @@
  *    every length 0..300 at element offsets 0..7 (so every vector alignment and
  *    every remainder loop is hit).  Inputs are allocated to their exact size, so
  *    an over-read lands in ASan's red zone; outputs are surrounded by guard
- *    values that must be intact afterwards.  Results must not depend on the
- *    alignment: each offset is compared bit for bit with offset 0.
+ *    values that must be intact afterwards; a second output sits at another
+ *    offset than the first.  Results must not depend on the alignment: each
+ *    offset is compared bit for bit with offset 0.
  * 2. fa_ufunc_loop: strided (also negative) and in-place operands, float16 and
  *    every integer/bool storage type, parameters per element, lengths around the
  *    glue's 256-element block; each result is compared bit for bit with the
@@ -227,14 +228,18 @@ static int run_kernel(const fa_activation *row, fa_op op, int f64, long n, int o
         for (long k = 0; k < n; k++)
             put_elem(in[i], f64, off + k, arg_value((unsigned)(k + 977 * i)));
     }
+    /* a second output at its own offset, so that the two are misaligned against
+     * each other by every amount from -5 to 3 elements (the realigned stores of
+     * kernels_impl.h's FA_JOINED); offset 0 has both at 0 */
+    const int offs[2] = {off, (off * 3 + (off > 0)) % MAX_OFF};
     for (int o = 0; o < nout; o++)
-        out[o] = guarded((size_t)(off + n) * es);
+        out[o] = guarded((size_t)(offs[o] + n) * es);
     unsigned char *x[2] = {in[0] + off * es, nin > 1 ? in[1] + off * es : NULL};
-    unsigned char *y[2] = {out[0] + off * es, nout > 1 ? out[1] + off * es : NULL};
+    unsigned char *y[2] = {out[0] + off * es, nout > 1 ? out[1] + offs[1] * es : NULL};
     call_kernel(row, op, f64, n, x, y, p);
     for (int o = 0; o < nout; o++) {
-        ok &= guards_ok(out[o], (size_t)(off + n) * es);
-        memcpy(result + o * n * es, out[o] + off * es, (size_t)n * es);
+        ok &= guards_ok(out[o], (size_t)(offs[o] + n) * es);
+        memcpy(result + o * n * es, out[o] + offs[o] * es, (size_t)n * es);
         guarded_free(out[o]);
     }
     for (int i = 0; i < nin; i++)
