@@ -132,15 +132,23 @@ FA_INLINE fa_size FA_FN(fa_head)(const void *p, fa_size n)
             FV(store)(y1 + i, y1v);                                                           \
             prev = y1v;                                                                       \
         }                                                                                     \
-        for (i += FA_LANES; i + FA_LANES <= n; i += FA_LANES) {                                \
-            const FA_V xv = FV(load)(x + i);                                                  \
-            FA_V yv, y1v;                                                                     \
-            __VA_ARGS__                                                                       \
-            FV(st)(y + i, yv);                                                                \
-            FV(st)(y1 + i - k, FV(join)(prev, y1v, ctl));                                     \
-            prev = y1v;                                                                       \
+        for (i += FA_LANES; i + 2 * FA_LANES <= n; i += 2 * FA_LANES) {                        \
+            FA_STEP_JOINED(i, st, __VA_ARGS__)                                                \
+            FA_STEP_JOINED(i + FA_LANES, st, __VA_ARGS__)                                     \
         }                                                                                     \
+        for (; i + FA_LANES <= n; i += FA_LANES) FA_STEP_JOINED(i, st, __VA_ARGS__)            \
         FV(store)(y1 + i - FA_LANES, prev);                                                   \
+    }
+/* one whole vector at i of the loop above: the first output stored where it is,
+ * the second realigned */
+#define FA_STEP_JOINED(i, st, ...)                                                            \
+    {                                                                                         \
+        const FA_V xv = FV(load)(x + (i));                                                    \
+        FA_V yv, y1v;                                                                         \
+        __VA_ARGS__                                                                           \
+        FV(st)(y + (i), yv);                                                                  \
+        FV(st)(y1 + (i) - k, FV(join)(prev, y1v, ctl));                                       \
+        prev = y1v;                                                                           \
     }
 #define FA_WHOLE_1_12(...)                                                                    \
     if (FA_LANES > 1 && n - i >= 2 * FA_LANES && !FA_ALIGNED(y1, i) &&                        \
@@ -224,6 +232,7 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
 #undef FA_WHOLE_1_21
 #undef FA_WHOLE_STREAMED
 #undef FA_JOINED
+#undef FA_STEP_JOINED
 #undef FA_JOINED_STREAMED
 #undef FA_ALIGNED
 #undef FA_ALIGNED_11
