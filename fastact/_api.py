@@ -83,6 +83,8 @@ def _wrap(act: Activation, op: str, cores: Mapping[str, Callable[..., Any]],
         (one input, or two of the same dtype), else None (the general path)."""
         x = args[0]
         dt = getattr(x, "dtype", None)
+        if nin == 1 and (dt is _F32 or dt is _F64):
+            return dt  # NumPy's native float dtypes are singletons: no hashing
         if dt is None:
             return _F64 if nin == 1 and type(x) in (float, int) else None
         if nin == 2 and getattr(args[1], "dtype", None) is not dt:
