@@ -265,7 +265,8 @@ def test_instructions_per_element_for_every_level_and_mode(tmp_path):
         act, op = (name, "value") if name in _bench.ACTS else (name[:-15], "and_derivative")
         for (lv, m), cell in zip([(lv, m) for lv in run for m in mod.accuracy_modes()],
                                  cells[2:]):
-            assert float(cell) == pytest.approx(by[act, op, lv, m], abs=0.005)
+            # the table prints the JSON figure to two decimals (0.875 is "0.88")
+            assert cell == f"{by[act, op, lv, m]:.2f}"
 
 
 def test_instruction_profiles_are_matched_to_their_calls():
