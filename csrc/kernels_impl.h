@@ -81,28 +81,22 @@ FA_INLINE fa_size FA_FN(fa_head)(const void *p, fa_size n)
  * fence orders them before whatever the caller (or a pool worker's caller)
  * stores or reads next. */
 #define FA_WHOLE_0(shape, ...) FA_WHOLE(shape, store, __VA_ARGS__)
+/* loop(shape, st, ...) with st = stream where the call asks for it and the stored
+ * vectors are aligned, then the fence; else with plain stores */
 #if FV_HAS_STREAM
-#  define FA_WHOLE_STREAMED(shape, ...)                                                       \
-    if (p->stream && FA_ALIGNED_##shape(i)) {                                                 \
-        FA_WHOLE(shape, stream, __VA_ARGS__)                                                  \
+#  define FA_STREAMED(aligned, loop, shape, ...)                                              \
+    if (p->stream && (aligned)) {                                                             \
+        loop(shape, stream, __VA_ARGS__)                                                      \
         fv_stream_fence();                                                                    \
     } else {                                                                                  \
-        FA_WHOLE(shape, store, __VA_ARGS__)                                                   \
-    }
-#  define FA_JOINED_STREAMED(...)                                                             \
-    if (p->stream && FA_ALIGNED(y, i)) {                                                      \
-        FA_JOINED(stream, __VA_ARGS__)                                                        \
-        fv_stream_fence();                                                                    \
-    } else {                                                                                  \
-        FA_JOINED(store, __VA_ARGS__)                                                         \
+        loop(shape, store, __VA_ARGS__)                                                       \
     }
 #else
-#  define FA_WHOLE_STREAMED FA_WHOLE_0
-#  define FA_JOINED_STREAMED(...) FA_JOINED(store, __VA_ARGS__)
+#  define FA_STREAMED(aligned, loop, shape, ...) loop(shape, store, __VA_ARGS__)
 #endif
 #define FA_WHOLE_1(shape, ...) FA_WHOLE_1_##shape(__VA_ARGS__)
-#define FA_WHOLE_1_11(...) FA_WHOLE_STREAMED(11, __VA_ARGS__)
-#define FA_WHOLE_1_21(...) FA_WHOLE_STREAMED(21, __VA_ARGS__)
+#define FA_WHOLE_1_11(...) FA_STREAMED(FA_ALIGNED_11(i), FA_WHOLE, 11, __VA_ARGS__)
+#define FA_WHOLE_1_21(...) FA_STREAMED(FA_ALIGNED_21(i), FA_WHOLE, 21, __VA_ARGS__)
 
 /* A memory-bound row's two outputs when the second is not vector-aligned where
  * the first is.  That is the usual case, not a corner: two arrays from malloc's
@@ -117,8 +111,8 @@ FA_INLINE fa_size FA_FN(fa_head)(const void *p, fa_size n)
  * The first vector is stored unaligned, and the last one again at the end (the
  * same values), to cover both ends.  The values are those of every other path:
  * only the stores differ.  A y1 that is not even element-aligned keeps the
- * plain loop. */
-#define FA_JOINED(st, ...)                                                                    \
+ * plain loop.  (shape is always 12: FA_STREAMED's loops take it.) */
+#define FA_JOINED(shape, st, ...)                                                              \
     {                                                                                         \
         const unsigned k = (unsigned)(((uintptr_t)(y1 + i) % (uintptr_t)sizeof(FA_V)) /       \
                                       (uintptr_t)sizeof(FA_T));                               \
@@ -153,9 +147,9 @@ FA_INLINE fa_size FA_FN(fa_head)(const void *p, fa_size n)
 #define FA_WHOLE_1_12(...)                                                                    \
     if (FA_LANES > 1 && n - i >= 2 * FA_LANES && !FA_ALIGNED(y1, i) &&                        \
         (uintptr_t)y1 % (uintptr_t)sizeof(FA_T) == 0) {                                       \
-        FA_JOINED_STREAMED(__VA_ARGS__)                                                       \
+        FA_STREAMED(FA_ALIGNED(y, i), FA_JOINED, 12, __VA_ARGS__)                             \
     } else {                                                                                  \
-        FA_WHOLE_STREAMED(12, __VA_ARGS__)                                                    \
+        FA_STREAMED(FA_ALIGNED_12(i), FA_WHOLE, 12, __VA_ARGS__)                              \
     }
 
 /* One loop: the parameters broadcast, a partial head up to y's alignment, whole
@@ -230,10 +224,9 @@ FA_LOOP(name, op) FA_ARGS_##shape                                               
 #undef FA_WHOLE_1_11
 #undef FA_WHOLE_1_12
 #undef FA_WHOLE_1_21
-#undef FA_WHOLE_STREAMED
+#undef FA_STREAMED
 #undef FA_JOINED
 #undef FA_STEP_JOINED
-#undef FA_JOINED_STREAMED
 #undef FA_ALIGNED
 #undef FA_ALIGNED_11
 #undef FA_ALIGNED_12

@@ -191,7 +191,8 @@ def _fastact(act: str, op: str, z: np.ndarray, out: bool = False, kind: str = "c
     ns = _backends.namespace(kind)
     f = _fastact_fn(ns, act, op)
     if out:
-        new = (lambda k: at_offset(z, 16 * (k + 1))) if heap_layout else (lambda k: np.empty_like(z))
+        def new(k: int) -> np.ndarray:
+            return at_offset(z, 16 * (k + 1)) if heap_layout else np.empty_like(z)
         o = (new(0), new(1)) if op == "and_derivative" else new(0)
         return lambda: f(z, out=o, **kw)
     if kw:
